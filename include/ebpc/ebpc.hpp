@@ -1,0 +1,103 @@
+// ebpc: Extended Bit-Plane Compression (Cavigelli, Rutishauser, Benini, JETCAS 2019).
+//
+// Public C++20 API. Whole-buffer calls with caller-visible sizes; every decoder
+// checks its input and returns an ebpc::Error instead of throwing or crashing.
+//
+// Units are in every name: _nbits (bits), _nbytes (bytes), _nwords (W-bit words).
+// Words are W-bit two's-complement patterns held in the low W bits of a uint8_t,
+// uint16_t or uint32_t element; the bits above W must be zero.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace ebpc {
+
+// One small, stable error enum. Values are never renumbered.
+enum class Error : std::uint8_t {
+  truncated = 1,            // the input ends before the data it announces
+  corrupt = 2,              // the input cannot be parsed, or contradicts itself
+  limit_exceeded = 3,       // a size read from the input exceeds a caller limit
+  bad_parameter = 4,        // a parameter (width, block size, ...) is invalid
+  unsupported_version = 5,  // a container version this build cannot read
+  checksum_mismatch = 6,    // decoded data does not match its stored checksum
+  io = 7,                   // a read or write failed
+  unsupported = 8,          // a valid request this build does not implement
+  output_too_small = 9,     // the caller's output buffer is too small
+};
+
+// A short, stable, human-readable description ("truncated input", ...).
+std::string_view error_message(Error e) noexcept;
+
+template <class T>
+using Result = tl::expected<T, Error>;
+
+inline constexpr unsigned k_min_word_nbits = 2;
+inline constexpr unsigned k_max_word_nbits = 32;
+
+// EBPC parameters (docs: ../shared/spec/ebpc-stream-format.md, "Parameters").
+struct EbpcParams {
+  unsigned word_nbits = 8;            // W: 2..32
+  unsigned block_nwords = 8;          // B: 2, 4, 8, 16 or 32
+  unsigned max_zero_run_nwords = 16;  // Z: a power of two, 2..256
+};
+
+// bad_parameter when W, B or Z is outside the ranges above.
+Result<void> validate(const EbpcParams& params) noexcept;
+
+// Exact sizes of the two EBPC streams before and after padding to whole W-bit words.
+struct EbpcSizes {
+  std::uint64_t znz_nbits = 0;  // ZNZ stream, unpadded
+  std::uint64_t bpc_nbits = 0;  // BPC stream, unpadded
+  std::uint64_t znz_padded_nbits = 0;
+  std::uint64_t bpc_padded_nbits = 0;
+};
+
+// Worst-case byte sizes of each stream for nwords input words (padding included).
+std::size_t ebpc_znz_bound_nbytes(std::size_t nwords, const EbpcParams& params) noexcept;
+std::size_t ebpc_bpc_bound_nbytes(std::size_t nwords, const EbpcParams& params) noexcept;
+
+// Encodes words into the ZNZ and BPC streams. Each stream is written MSB-first into
+// bytes and padded with 0 bits to whole W-bit words (so it occupies
+// ceil(padded_nbits / 8) bytes; for W = 8 and 16 this is exactly the hardware's words
+// in big-endian byte order). Errors: bad_parameter (params, or a word with bits set
+// above W), output_too_small (an output span below its bound).
+Result<EbpcSizes> ebpc_encode(std::span<const std::uint8_t> words, const EbpcParams& params,
+                              std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept;
+Result<EbpcSizes> ebpc_encode(std::span<const std::uint16_t> words, const EbpcParams& params,
+                              std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept;
+Result<EbpcSizes> ebpc_encode(std::span<const std::uint32_t> words, const EbpcParams& params,
+                              std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept;
+
+// How much of each stream a successful decode read, in bits (padding excluded).
+struct EbpcConsumed {
+  std::uint64_t znz_nbits = 0;
+  std::uint64_t bpc_nbits = 0;
+};
+
+// Decodes words_out.size() words from the two streams. Bytes after the data the
+// decode needs are ignored (the caller may check EbpcConsumed). Errors: truncated
+// (a stream ends early), corrupt (unparsable code, a zero run past the end, a
+// reconstructed word outside W bits, a word marked non-zero that decodes to zero),
+// bad_parameter. On error, words_out holds unspecified values.
+Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                 const EbpcParams& params, std::span<std::uint8_t> words_out) noexcept;
+Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                 const EbpcParams& params, std::span<std::uint16_t> words_out) noexcept;
+Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                 const EbpcParams& params, std::span<std::uint32_t> words_out) noexcept;
+
+// Convenience: owned streams (vectors sized to the padded streams).
+struct EbpcStreams {
+  std::vector<std::uint8_t> znz;
+  std::vector<std::uint8_t> bpc;
+  EbpcSizes sizes;
+};
+Result<EbpcStreams> ebpc_encode_to_vectors(std::span<const std::uint32_t> words, const EbpcParams& params);
+
+}  // namespace ebpc
