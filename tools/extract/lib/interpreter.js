@@ -1,0 +1,256 @@
+'use strict';
+// Runs a Keras functional model (as loaded by tf.loadLayersModel) layer by layer, so that
+// every activation is a visible "site": its output can be captured, a tensor can be added
+// to its input (to take the gradient there, like a PyTorch backward hook), and batch norm
+// and dropout can run in training mode without touching the model's variables.
+//
+// Sites, in forward order: every ReLU layer (ReLU6 in MobileNetV2), every Activation('relu')
+// layer, and the ReLU that Dense / Conv2D layers carry inside (split off and named
+// `<layer>_relu`). The last layer must be a Dense with softmax; its input to the softmax are
+// the logits.
+
+class Interpreter {
+  constructor(tf, net) {
+    this.tf = tf;
+    this.net = net;
+    this.configs = net.layerConfigs;
+    this.sites = [];
+    this.siteOf = new Map(); // layer name -> site
+    const last = this.configs[this.configs.length - 1];
+    if (last.class_name !== 'Dense' || last.config.activation !== 'softmax') {
+      throw new Error('the last layer must be Dense with softmax');
+    }
+    for (const cfg of this.configs) {
+      const layer = net.layersModel.getLayer(cfg.name);
+      let activation = null;
+      let siteName = cfg.name;
+      if (cfg.class_name === 'ReLU') {
+        const c = cfg.config;
+        if ((c.negative_slope || 0) !== 0 || (c.threshold || 0) !== 0) {
+          throw new Error(`${cfg.name}: leaky / thresholded ReLU not supported`);
+        }
+        activation = c.max_value == null ? { kind: 'relu', max: null } : { kind: `relu${c.max_value}`, max: c.max_value };
+      } else if (cfg.class_name === 'Activation') {
+        if (cfg.config.activation !== 'relu') { throw new Error(`${cfg.name}: activation ${cfg.config.activation}`); }
+        activation = { kind: 'relu', max: null };
+      } else if (cfg.config.activation !== undefined && cfg !== last) {
+        if (cfg.config.activation === 'relu') {
+          if (cfg.class_name !== 'Dense' && cfg.class_name !== 'Conv2D') {
+            throw new Error(`${cfg.name}: built-in relu in ${cfg.class_name} not supported`);
+          }
+          activation = { kind: 'relu', max: null };
+          siteName = `${cfg.name}_relu`;
+        } else if (cfg.config.activation !== 'linear') {
+          throw new Error(`${cfg.name}: activation ${cfg.config.activation} not supported`);
+        }
+      }
+      if (activation) {
+        const shape = layer.outputShape.slice(1);
+        const site = { name: siteName, layer: cfg.name, index: this.sites.length,
+          activation: activation.kind, max: activation.max,
+          hwcShape: shape, // tfjs layout without batch
+          shape: shape.length === 3 ? [shape[2], shape[0], shape[1]] : shape };
+        this.sites.push(site);
+        this.siteOf.set(cfg.name, site);
+      }
+    }
+  }
+
+  // y = min(max(x, 0), max); derivative 1 where 0 < x < max, else 0 (as PyTorch's relu and
+  // hardtanh backward). The masked gradient is built with where() against a zero tensor,
+  // so it holds +0.0, never -0.0.
+  activate(x, max) {
+    const tf = this.tf;
+    const f = tf.customGrad((xin, save) => {
+      save([xin]);
+      let y = tf.relu(xin);
+      if (max != null) { y = tf.clipByValue(y, 0, max); }
+      return {
+        value: y,
+        gradFunc: (dy, [xs]) => {
+          let pass = tf.greater(xs, 0);
+          if (max != null) { pass = tf.logicalAnd(pass, tf.less(xs, max)); }
+          return tf.where(pass, dy, tf.zerosLike(dy));
+        },
+      };
+    });
+    return f(x);
+  }
+
+  batchNorm(layer, x, training) {
+    const tf = this.tf;
+    const axes = x.shape.map((_, i) => i).slice(0, -1);
+    const gamma = layer.scale ? layer.gamma.read() : null;
+    const beta = layer.center ? layer.beta.read() : null;
+    if (!training) {
+      return tf.batchNorm(x, layer.movingMean.read(), layer.movingVariance.read(), beta, gamma, layer.epsilon);
+    }
+    // Training mode: normalise with the batch's own mean and (biased) variance, as Keras
+    // and PyTorch do; written with elementary ops so the gradient flows through the
+    // statistics. The moving statistics are neither read nor updated.
+    const { mean, variance } = tf.moments(x, axes);
+    let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, layer.epsilon)));
+    if (gamma) { y = tf.mul(y, gamma); }
+    if (beta) { y = tf.add(y, beta); }
+    return y;
+  }
+
+  // Runs the network on x ([B, H, W, 3]). opts: training (batch-norm statistics and
+  // dropout), capture (return every site's output), zeros (tensors added at every site's
+  // input), dropoutSeed. Returns { logits, activations }.
+  forward(x, opts) {
+    const tf = this.tf;
+    const run = () => {
+      const values = new Map();
+      const activations = [];
+      const rng = mulberry32(opts.dropoutSeed == null ? 1 : opts.dropoutSeed);
+      let logits = null;
+      const site = (cfg, pre) => {
+        const s = this.siteOf.get(cfg.name);
+        const input = opts.zeros ? tf.add(pre, opts.zeros[s.index]) : pre;
+        const out = this.activate(input, s.max);
+        if (opts.capture) { activations[s.index] = out; }
+        return out;
+      };
+      for (const cfg of this.configs) {
+        const layer = this.net.layersModel.getLayer(cfg.name);
+        const ins = (cfg.inbound_nodes[0] || []).map((n) => values.get(n[0]));
+        const input = ins[0];
+        let out;
+        switch (cfg.class_name) {
+          case 'InputLayer':
+            out = x;
+            break;
+          case 'BatchNormalization':
+            out = this.batchNorm(layer, input, opts.training);
+            break;
+          case 'Dropout': {
+            if (!opts.training || layer.rate === 0) { out = input; break; }
+            const n = input.size;
+            const mask = new Float32Array(n);
+            const keep = 1 / (1 - layer.rate);
+            for (let i = 0; i < n; i++) { mask[i] = rng() >= layer.rate ? keep : 0; }
+            out = tf.mul(input, tf.tensor(mask, input.shape));
+            break;
+          }
+          case 'ReLU':
+          case 'Activation':
+            out = site(cfg, input);
+            break;
+          case 'Dense': {
+            let lin = tf.matMul(input, layer.kernel.read());
+            if (layer.useBias) { lin = tf.add(lin, layer.bias.read()); }
+            if (cfg.config.activation === 'softmax') { logits = lin; out = tf.softmax(lin); }
+            else if (cfg.config.activation === 'relu') { out = site(cfg, lin); }
+            else { out = lin; }
+            break;
+          }
+          default:
+            if (this.siteOf.has(cfg.name)) { throw new Error(`${cfg.name}: ${cfg.class_name} with relu`); }
+            out = layer.apply(ins.length === 1 ? input : ins);
+        }
+        values.set(cfg.name, out);
+      }
+      return { logits, activations };
+    };
+    // Inference runs inside tidy (only the returned tensors survive); under tf.grads the
+    // caller's tape owns the intermediates.
+    return opts.noTidy ? run() : tf.tidy(run);
+  }
+
+  // Mean cross-entropy of softmax(logits) against integer labels.
+  loss(logits, labels) {
+    const tf = this.tf;
+    const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]).toFloat();
+    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)));
+  }
+
+  zeroSites(batchSize) {
+    return this.sites.map((s) => this.tf.zeros([batchSize, ...s.hwcShape]));
+  }
+
+  // Every site's gradient d(loss)/d(activation input) in one backward pass, training mode.
+  // Returns { loss, grads } with grads[i] of shape [B, ...site i's tfjs shape].
+  gradients(batch, labels, opts) {
+    const tf = this.tf;
+    const zeros = this.zeroSites(batch.shape[0]);
+    const f = (...zs) => {
+      const r = this.forward(batch, { training: true, capture: false, zeros: zs,
+        dropoutSeed: opts.dropoutSeed, noTidy: true });
+      return this.loss(r.logits, labels);
+    };
+    const { value, grads } = tf.valueAndGrads(f)(zeros);
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...zeros]);
+    return { loss, grads };
+  }
+
+  lossAt(batch, labels, zeros, dropoutSeed) {
+    return this.tf.tidy(() => {
+      const r = this.forward(batch, { training: true, capture: false, zeros, dropoutSeed, noTidy: true });
+      return this.loss(r.logits, labels).dataSync()[0];
+    });
+  }
+
+  // Central finite differences on a few sites: the element with the largest |gradient|,
+  // and the derivative along the site's gradient direction (whose exact value is the
+  // gradient's norm). Throws when the directional check is off by more than 5%.
+  checkGradients(batch, labels, g, opts) {
+    const tf = this.tf;
+    const n = this.sites.length;
+    const pick = [...new Set([0, 1, Math.floor(n / 2), n - 3, n - 2, n - 1])].filter((i) => i >= 0 && i < n);
+    const results = [];
+    for (const i of pick) {
+      const s = this.sites[i];
+      const gi = g.grads[i].dataSync();
+      let k = 0;
+      let norm2 = 0;
+      for (let j = 0; j < gi.length; j++) {
+        norm2 += gi[j] * gi[j];
+        if (Math.abs(gi[j]) > Math.abs(gi[k])) { k = j; }
+      }
+      const norm = Math.sqrt(norm2);
+      const at = (vec, h) => {
+        const zeros = this.zeroSites(batch.shape[0]);
+        const bumped = zeros.slice();
+        bumped[i] = tf.tensor(vec.map((v) => v * h), zeros[i].shape);
+        const L = this.lossAt(batch, labels, bumped, opts.dropoutSeed);
+        tf.dispose([...zeros, bumped[i]]);
+        return L;
+      };
+      const h = 1e-2;
+      const e = new Float32Array(gi.length);
+      e[k] = 1;
+      const fdElem = (at(e, h) - at(e, -h)) / (2 * h);
+      const dir = gi.map((v) => v / norm);
+      const fdDir = (at(dir, h) - at(dir, -h)) / (2 * h);
+      const r = { site: s.name, element: k, analytic: gi[k], finite_difference: fdElem,
+        rel_error: Math.abs(fdElem - gi[k]) / Math.abs(gi[k]),
+        direction_norm: norm, direction_finite_difference: fdDir,
+        direction_rel_error: Math.abs(fdDir - norm) / norm, step: h };
+      results.push(r);
+      if (opts.log) {
+        opts.log(`check ${s.name}: element ${k} analytic ${gi[k].toExponential(4)} fd ${fdElem.toExponential(4)}`
+          + ` (rel ${r.rel_error.toExponential(2)}); along gradient ${norm.toExponential(4)} fd ${fdDir.toExponential(4)}`
+          + ` (rel ${r.direction_rel_error.toExponential(2)})`);
+      }
+    }
+    const bad = results.filter((r) => !(r.direction_rel_error < 0.05));
+    if (bad.length) { throw new Error(`finite-difference check failed at ${bad.map((r) => r.site).join(', ')}`); }
+    return results;
+  }
+}
+
+// Small seeded PRNG (mulberry32) for the fixed dropout masks.
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+module.exports = { Interpreter };
