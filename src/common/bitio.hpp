@@ -1,0 +1,153 @@
+// Bit I/O in the spec's bit order: streams are MSB-first (the first bit of a stream is
+// the most significant bit of its first byte/word). 64-bit bit buffers; hot loops keep
+// a BitWriter/BitReader in a local.
+#pragma once
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+namespace ebpc {
+
+inline std::uint64_t load_be64(const std::uint8_t* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return __builtin_bswap64(v);
+}
+
+inline void store_be32(std::uint8_t* p, std::uint32_t v) noexcept {
+  v = __builtin_bswap32(v);
+  std::memcpy(p, &v, 4);
+}
+
+// Writes bits MSB-first. The caller guarantees capacity: the output holds at least
+// the bits written, rounded up to 4 bytes, plus 4 bytes (the *_bound_nbytes functions
+// include that slack).
+class BitWriter {
+ public:
+  explicit BitWriter(std::span<std::uint8_t> out) noexcept : out_(out.data()), cap_nbytes_(out.size()) {}
+
+  // Appends the low nbits (0..32) of value; bits above nbits must be zero.
+  void put(std::uint32_t value, unsigned nbits) noexcept {
+    assert(nbits <= 32);
+    assert(nbits == 32 || (value >> nbits) == 0);
+    acc_ = (acc_ << nbits) | value;
+    acc_nbits_ += nbits;
+    if (acc_nbits_ >= 32) {
+      acc_nbits_ -= 32;
+      assert(pos_ + 4 <= cap_nbytes_);
+      store_be32(out_ + pos_, static_cast<std::uint32_t>(acc_ >> acc_nbits_));
+      pos_ += 4;
+    }
+  }
+
+  void put_bit(bool b) noexcept { put(b ? 1u : 0u, 1); }
+
+  std::uint64_t nbits() const noexcept { return std::uint64_t{pos_} * 8 + acc_nbits_; }
+
+  // Pads with 0 bits to a multiple of pad_nbits, flushes, returns the bytes written
+  // (ceil(padded bits / 8)).
+  std::size_t finish(unsigned pad_nbits) noexcept {
+    const std::uint64_t n = nbits();
+    std::uint64_t padded = (n + pad_nbits - 1) / pad_nbits * pad_nbits;
+    std::uint64_t extra = padded - n;
+    while (extra > 0) {
+      const unsigned k = extra > 32 ? 32u : static_cast<unsigned>(extra);
+      put(0, k);
+      extra -= k;
+    }
+    // Flush the remaining whole and partial bytes.
+    while (acc_nbits_ > 0) {
+      const unsigned k = acc_nbits_ >= 8 ? 8u : acc_nbits_;
+      const auto byte = static_cast<std::uint8_t>(((acc_ >> (acc_nbits_ - k)) & ((1u << k) - 1)) << (8 - k));
+      assert(pos_ < cap_nbytes_);
+      out_[pos_++] = byte;
+      acc_nbits_ -= k;
+    }
+    return pos_;
+  }
+
+ private:
+  std::uint8_t* out_;
+  std::size_t cap_nbytes_;
+  std::size_t pos_ = 0;
+  std::uint64_t acc_ = 0;
+  unsigned acc_nbits_ = 0;
+};
+
+// Reads bits MSB-first. Past the end of the input it shifts in zeros and counts them:
+// overrun() tells whether the stream claimed more bits than exist. Callers check
+// overrun() at least once per bounded amount of work.
+class BitReader {
+ public:
+  explicit BitReader(std::span<const std::uint8_t> in) noexcept
+      : p_(in.data()), end_(in.data() + in.size()), total_nbits_(std::uint64_t{in.size()} * 8) {}
+
+  // Returns the next nbits (0..32) bits.
+  std::uint32_t get(unsigned nbits) noexcept {
+    assert(nbits <= 32);
+    if (nbits == 0) {
+      return 0;
+    }
+    if (buf_nbits_ < nbits) {
+      refill();
+    }
+    const auto v = static_cast<std::uint32_t>(buf_ >> (64 - nbits));
+    buf_ <<= nbits;
+    buf_nbits_ -= nbits;
+    consumed_nbits_ += nbits;
+    return v;
+  }
+
+  bool get_bit() noexcept { return get(1) != 0; }
+
+  // The next nbits (1..32) without consuming them.
+  std::uint32_t peek(unsigned nbits) noexcept {
+    if (buf_nbits_ < nbits) {
+      refill();
+    }
+    return static_cast<std::uint32_t>(buf_ >> (64 - nbits));
+  }
+
+  void skip(unsigned nbits) noexcept {
+    buf_ <<= nbits;
+    buf_nbits_ -= nbits;
+    consumed_nbits_ += nbits;
+  }
+
+  std::uint64_t consumed_nbits() const noexcept { return consumed_nbits_; }
+  bool overrun() const noexcept { return consumed_nbits_ > total_nbits_; }
+
+ private:
+  // Tops the buffer up to at least 57 bits (zeros past the end of the input).
+  void refill() noexcept {
+    if (end_ - p_ >= 8) {
+      const std::uint64_t v = load_be64(p_);
+      buf_ |= v >> buf_nbits_;
+      const unsigned take = (63 - buf_nbits_) >> 3;  // whole bytes that fit
+      p_ += take;
+      buf_nbits_ += take * 8;
+      // Bits of v below the taken bytes were ORed in too; clear them.
+      buf_ &= ~low_mask(64 - buf_nbits_);
+      return;
+    }
+    while (buf_nbits_ <= 56) {
+      const std::uint64_t byte = p_ < end_ ? *p_++ : 0;
+      buf_ |= byte << (56 - buf_nbits_);
+      buf_nbits_ += 8;
+    }
+  }
+
+  static std::uint64_t low_mask(unsigned n) noexcept { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
+
+  const std::uint8_t* p_;
+  const std::uint8_t* end_;
+  std::uint64_t total_nbits_;
+  std::uint64_t buf_ = 0;
+  unsigned buf_nbits_ = 0;
+  std::uint64_t consumed_nbits_ = 0;
+};
+
+}  // namespace ebpc
