@@ -1,0 +1,308 @@
+// The .ebpc container (docs/format.md). Every field read from a file is checked before
+// it sizes anything: chunk sizes against k_max_chunk_nbytes, payload sizes against the
+// codec's bound, shape products against overflow.
+#include <ebpc/container.hpp>
+
+#include <xxhash.h>
+
+#include <array>
+#include <cstring>
+
+#include "common/check.hpp"
+#include "common/endian.hpp"
+
+namespace ebpc {
+
+namespace {
+
+constexpr std::array<DTypeInfo, 9> k_dtypes = {{
+    {DType::int8, "int8", 1, true, false},
+    {DType::uint8, "uint8", 1, false, false},
+    {DType::int16, "int16", 2, true, false},
+    {DType::uint16, "uint16", 2, false, false},
+    {DType::float16, "float16", 2, false, true},
+    {DType::int32, "int32", 4, true, false},
+    {DType::uint32, "uint32", 4, false, false},
+    {DType::float32, "float32", 4, false, true},
+    {DType::bfloat16, "bfloat16", 2, false, true},
+}};
+
+constexpr std::uint8_t k_magic[4] = {'E', 'B', 'P', 'C'};
+constexpr std::size_t k_fixed_header_nbytes = 32;
+constexpr std::uint8_t k_flag_fortran = 1;
+
+}  // namespace
+
+const DTypeInfo* dtype_info(DType id) noexcept {
+  for (const auto& d : k_dtypes) {
+    if (d.id == id) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+const DTypeInfo* dtype_from_name(std::string_view name) noexcept {
+  for (const auto& d : k_dtypes) {
+    if (d.name == name) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+template <class T>
+Result<void> to_words_impl(std::span<std::uint8_t> data, bool is_signed, unsigned w, std::uint64_t* bad_index) {
+  const std::size_t n = data.size() / sizeof(T);
+  constexpr unsigned t_nbits = sizeof(T) * 8;
+  if (w >= t_nbits) {
+    return {};
+  }
+  const std::uint64_t mask = low_mask64(w);
+  for (std::size_t i = 0; i < n; ++i) {
+    const T raw = load_le<T>(data.data() + i * sizeof(T));
+    bool ok;
+    if (is_signed) {
+      const std::int64_t v = sign_extend(raw, t_nbits);
+      ok = v >= -(std::int64_t{1} << (w - 1)) && v < (std::int64_t{1} << (w - 1));
+    } else {
+      ok = (std::uint64_t{raw} & ~mask) == 0;
+    }
+    if (!ok) {
+      if (bad_index != nullptr) {
+        *bad_index = i;
+      }
+      return tl::unexpected(Error::bad_parameter);
+    }
+    store_le<T>(data.data() + i * sizeof(T), static_cast<T>(std::uint64_t{raw} & mask));
+  }
+  return {};
+}
+
+template <class T>
+void to_elements_impl(std::span<std::uint8_t> data, bool is_signed, unsigned w) {
+  constexpr unsigned t_nbits = sizeof(T) * 8;
+  if (w >= t_nbits || !is_signed) {
+    return;
+  }
+  const std::size_t n = data.size() / sizeof(T);
+  for (std::size_t i = 0; i < n; ++i) {
+    const T raw = load_le<T>(data.data() + i * sizeof(T));
+    store_le<T>(data.data() + i * sizeof(T), static_cast<T>(static_cast<std::uint64_t>(sign_extend(raw, w))));
+  }
+}
+
+}  // namespace
+
+Result<void> elements_to_words(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits,
+                               std::uint64_t* bad_index) noexcept {
+  const DTypeInfo* info = dtype_info(dtype);
+  EBPC_CHECK(info != nullptr, bad_parameter);
+  EBPC_CHECK(word_nbits >= k_min_word_nbits && word_nbits <= info->nbytes * 8, bad_parameter);
+  EBPC_CHECK(!info->is_float || word_nbits == info->nbytes * 8, bad_parameter);
+  switch (info->nbytes) {
+    case 1: return to_words_impl<std::uint8_t>(data, info->is_signed_int, word_nbits, bad_index);
+    case 2: return to_words_impl<std::uint16_t>(data, info->is_signed_int, word_nbits, bad_index);
+    default: return to_words_impl<std::uint32_t>(data, info->is_signed_int, word_nbits, bad_index);
+  }
+}
+
+void words_to_elements(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits) noexcept {
+  const DTypeInfo* info = dtype_info(dtype);
+  if (info == nullptr) {
+    return;
+  }
+  switch (info->nbytes) {
+    case 1: to_elements_impl<std::uint8_t>(data, info->is_signed_int, word_nbits); break;
+    case 2: to_elements_impl<std::uint16_t>(data, info->is_signed_int, word_nbits); break;
+    default: to_elements_impl<std::uint32_t>(data, info->is_signed_int, word_nbits); break;
+  }
+}
+
+Result<void> validate(const ContainerHeader& h) noexcept {
+  const DTypeInfo* info = dtype_info(h.dtype);
+  EBPC_CHECK(info != nullptr, bad_parameter);
+  EBPC_CHECK(h.codec.elem_nbytes == info->nbytes, bad_parameter);
+  EBPC_TRY(validate(h.codec));
+  EBPC_CHECK(!info->is_float || h.codec.word_nbits == info->nbytes * 8, bad_parameter);
+  EBPC_CHECK(h.shape.size() <= k_max_ndim, limit_exceeded);
+  std::uint64_t product = 1;
+  for (const std::uint64_t d : h.shape) {
+    EBPC_CHECK(d == 0 || product <= UINT64_MAX / d, limit_exceeded);
+    product *= d;
+  }
+  EBPC_CHECK(product == h.nwords, corrupt);
+  EBPC_CHECK(h.nwords <= UINT64_MAX / 8, limit_exceeded);
+  EBPC_CHECK(h.chunk_nwords >= 1, bad_parameter);
+  EBPC_CHECK(std::uint64_t{h.chunk_nwords} * info->nbytes <= k_max_chunk_nbytes, limit_exceeded);
+  return {};
+}
+
+std::vector<std::uint8_t> serialize_header(const ContainerHeader& h) {
+  std::vector<std::uint8_t> out(k_fixed_header_nbytes + 8 * h.shape.size() + 4, 0);
+  std::uint8_t* p = out.data();
+  std::memcpy(p, k_magic, 4);
+  p[4] = k_container_version;
+  p[5] = static_cast<std::uint8_t>(h.codec.id);
+  p[6] = static_cast<std::uint8_t>(h.dtype);
+  p[7] = static_cast<std::uint8_t>(h.codec.word_nbits);
+  p[8] = static_cast<std::uint8_t>(h.codec.block_nwords);
+  store_le<std::uint16_t>(p + 9, static_cast<std::uint16_t>(h.codec.max_zero_run_nwords));
+  p[11] = static_cast<std::uint8_t>(static_cast<std::int8_t>(h.codec.level));
+  p[12] = h.fortran_order ? k_flag_fortran : 0;
+  p[13] = static_cast<std::uint8_t>(h.shape.size());
+  store_le<std::uint32_t>(p + 16, h.chunk_nwords);
+  store_le<std::uint64_t>(p + 24, h.nwords);
+  for (std::size_t i = 0; i < h.shape.size(); ++i) {
+    store_le<std::uint64_t>(p + k_fixed_header_nbytes + 8 * i, h.shape[i]);
+  }
+  const std::size_t body = out.size() - 4;
+  store_le<std::uint32_t>(p + body, XXH32(p, body, 0));
+  return out;
+}
+
+Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size_t* header_nbytes) noexcept {
+  EBPC_CHECK(in.size() >= 5, truncated);
+  EBPC_CHECK(std::memcmp(in.data(), k_magic, 4) == 0, corrupt);
+  EBPC_CHECK(in[4] == k_container_version, unsupported_version);
+  EBPC_CHECK(in.size() >= k_fixed_header_nbytes, truncated);
+  const std::uint8_t* p = in.data();
+  const unsigned ndim = p[13];
+  EBPC_CHECK(ndim <= k_max_ndim, corrupt);
+  const std::size_t total = k_fixed_header_nbytes + 8 * ndim + 4;
+  EBPC_CHECK(in.size() >= total, truncated);
+  EBPC_CHECK(load_le<std::uint32_t>(p + total - 4) == XXH32(p, total - 4, 0), corrupt);
+  EBPC_CHECK((p[12] & ~k_flag_fortran) == 0 && p[14] == 0 && p[15] == 0 && load_le<std::uint32_t>(p + 20) == 0,
+             corrupt);
+
+  ContainerHeader h;
+  h.codec.id = static_cast<CodecId>(p[5]);
+  EBPC_CHECK(find_codec(h.codec.id) != nullptr, corrupt);
+  h.dtype = static_cast<DType>(p[6]);
+  const DTypeInfo* info = dtype_info(h.dtype);
+  EBPC_CHECK(info != nullptr, corrupt);
+  h.codec.elem_nbytes = info->nbytes;
+  h.codec.word_nbits = p[7];
+  h.codec.block_nwords = p[8];
+  h.codec.max_zero_run_nwords = load_le<std::uint16_t>(p + 9);
+  h.codec.level = static_cast<std::int8_t>(p[11]);
+  h.fortran_order = (p[12] & k_flag_fortran) != 0;
+  h.chunk_nwords = load_le<std::uint32_t>(p + 16);
+  h.nwords = load_le<std::uint64_t>(p + 24);
+  h.shape.resize(ndim);
+  for (unsigned i = 0; i < ndim; ++i) {
+    h.shape[i] = load_le<std::uint64_t>(p + k_fixed_header_nbytes + 8 * i);
+  }
+  auto v = validate(h);
+  if (!v) {
+    // A header that passed its checksum but is inconsistent was written wrongly or forged.
+    return tl::unexpected(v.error() == Error::limit_exceeded ? Error::limit_exceeded : Error::corrupt);
+  }
+  if (header_nbytes != nullptr) {
+    *header_nbytes = total;
+  }
+  return h;
+}
+
+std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept {
+  const Codec* c = find_codec(h.codec.id);
+  return k_chunk_header_nbytes + c->bound_nbytes(static_cast<std::size_t>(chunk_nwords), h.codec);
+}
+
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+                               std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
+  const Codec* c = find_codec(h.codec.id);
+  EBPC_CHECK(c != nullptr, bad_parameter);
+  EBPC_CHECK(elems.size() % h.codec.elem_nbytes == 0, bad_parameter);
+  const std::size_t nwords = elems.size() / h.codec.elem_nbytes;
+  std::span<const std::uint8_t> words = elems;
+  if (c->is_word_codec && h.codec.word_nbits < h.codec.elem_nbytes * 8) {
+    scratch.assign(elems.begin(), elems.end());
+    EBPC_TRY(elements_to_words(scratch, h.dtype, h.codec.word_nbits));
+    words = scratch;
+  }
+  const std::size_t start = out.size();
+  out.resize(start + k_chunk_header_nbytes + c->bound_nbytes(nwords, h.codec));
+  auto r = c->encode(words, h.codec, std::span<std::uint8_t>(out).subspan(start + k_chunk_header_nbytes));
+  if (!r) {
+    out.resize(start);
+    return tl::unexpected(r.error());
+  }
+  EBPC_CHECK(r->nbytes <= UINT32_MAX, limit_exceeded);
+  store_le<std::uint32_t>(out.data() + start, static_cast<std::uint32_t>(r->nbytes));
+  store_le<std::uint32_t>(out.data() + start + 4, static_cast<std::uint32_t>(r->stream0_nbytes));
+  store_le<std::uint64_t>(out.data() + start + 8, XXH64(elems.data(), elems.size(), 0));
+  out.resize(start + k_chunk_header_nbytes + r->nbytes);
+  return *r;
+}
+
+Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const ContainerHeader& h,
+                                       std::uint64_t chunk_nwords) noexcept {
+  EBPC_CHECK(in.size() >= k_chunk_header_nbytes, truncated);
+  ChunkHeader ch;
+  ch.payload_nbytes = load_le<std::uint32_t>(in.data());
+  ch.stream0_nbytes = load_le<std::uint32_t>(in.data() + 4);
+  ch.checksum = load_le<std::uint64_t>(in.data() + 8);
+  EBPC_CHECK(ch.payload_nbytes <= chunk_bound_nbytes(h, chunk_nwords) - k_chunk_header_nbytes, corrupt);
+  EBPC_CHECK(ch.stream0_nbytes <= ch.payload_nbytes, corrupt);
+  return ch;
+}
+
+Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHeader& ch, const ContainerHeader& h,
+                          std::span<std::uint8_t> elems_out) noexcept {
+  const Codec* c = find_codec(h.codec.id);
+  EBPC_CHECK(c != nullptr, bad_parameter);
+  EBPC_CHECK(payload.size() == ch.payload_nbytes, truncated);
+  EBPC_TRY(c->decode(payload, ch.stream0_nbytes, h.codec, elems_out));
+  if (c->is_word_codec) {
+    words_to_elements(elems_out, h.dtype, h.codec.word_nbits);
+  }
+  EBPC_CHECK(XXH64(elems_out.data(), elems_out.size(), 0) == ch.checksum, checksum_mismatch);
+  return {};
+}
+
+Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h) {
+  EBPC_TRY(validate(h));
+  EBPC_CHECK(elems.size() == h.nwords * h.codec.elem_nbytes, bad_parameter);
+  std::vector<std::uint8_t> out = serialize_header(h);
+  std::vector<std::uint8_t> scratch;
+  const std::uint64_t nchunks = h.nchunks();
+  for (std::uint64_t i = 0; i < nchunks; ++i) {
+    const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
+    const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
+    EBPC_TRY(encode_chunk(elems.subspan(off, len), h, scratch, out));
+  }
+  return out;
+}
+
+Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint8_t> in, ContainerHeader* header_out,
+                                                       std::uint64_t max_output_nbytes) {
+  std::size_t pos = 0;
+  auto h = parse_header(in, &pos);
+  EBPC_TRY(h);
+  EBPC_CHECK(h->nwords <= max_output_nbytes / h->codec.elem_nbytes, limit_exceeded);
+  // Every chunk takes at least its header: a file too short for them cannot be valid,
+  // so the output is not allocated for it.
+  EBPC_CHECK(h->nchunks() <= (in.size() - pos) / k_chunk_header_nbytes, truncated);
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(h->nwords * h->codec.elem_nbytes));
+  for (std::uint64_t i = 0; i < h->nchunks(); ++i) {
+    const std::uint64_t cn = h->chunk_nwords_at(i);
+    auto ch = parse_chunk_header(in.subspan(pos), *h, cn);
+    EBPC_TRY(ch);
+    pos += k_chunk_header_nbytes;
+    EBPC_CHECK(ch->payload_nbytes <= in.size() - pos, truncated);
+    const std::size_t off = static_cast<std::size_t>(i * h->chunk_nwords * h->codec.elem_nbytes);
+    EBPC_TRY(decode_chunk(in.subspan(pos, ch->payload_nbytes), *ch, *h,
+                          std::span<std::uint8_t>(out).subspan(off, static_cast<std::size_t>(cn * h->codec.elem_nbytes))));
+    pos += ch->payload_nbytes;
+  }
+  EBPC_CHECK(pos == in.size(), corrupt);  // trailing data
+  if (header_out != nullptr) {
+    *header_out = *h;
+  }
+  return out;
+}
+
+}  // namespace ebpc

@@ -1,0 +1,265 @@
+#include "format/npy.hpp"
+
+#include <zstd.h>
+
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string_view>
+
+#include "common/check.hpp"
+#include "common/endian.hpp"
+#include "format/atomic_file.hpp"
+
+namespace ebpc {
+
+namespace {
+
+constexpr std::uint8_t k_npy_magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+struct DescrMap {
+  std::string_view descr;
+  DType dtype;
+};
+constexpr DescrMap k_descrs[] = {
+    {"|i1", DType::int8},    {"<i1", DType::int8},    {"|u1", DType::uint8},   {"<u1", DType::uint8},
+    {"<i2", DType::int16},   {"<u2", DType::uint16},  {"<f2", DType::float16}, {"<i4", DType::int32},
+    {"<u4", DType::uint32},  {"<f4", DType::float32},
+};
+
+std::string_view descr_of(DType d) {
+  switch (d) {
+    case DType::int8: return "|i1";
+    case DType::uint8: return "|u1";
+    case DType::int16: return "<i2";
+    case DType::uint16: return "<u2";
+    case DType::float16: return "<f2";
+    case DType::int32: return "<i4";
+    case DType::uint32: return "<u4";
+    case DType::float32: return "<f4";
+    case DType::bfloat16: return "<u2";  // numpy has no bfloat16: stored as its bit patterns
+  }
+  return "|u1";
+}
+
+void skip_space(std::string_view s, std::size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) {
+    ++i;
+  }
+}
+
+// Reads the value after key "name": in the header dict; returns its text.
+bool find_value(std::string_view dict, std::string_view key, std::size_t& pos) {
+  for (const char q : {'\'', '"'}) {
+    const std::string pattern = std::string(1, q) + std::string(key) + std::string(1, q);
+    const auto k = dict.find(pattern);
+    if (k == std::string_view::npos) {
+      continue;
+    }
+    std::size_t i = k + pattern.size();
+    skip_space(dict, i);
+    if (i >= dict.size() || dict[i] != ':') {
+      return false;
+    }
+    ++i;
+    skip_space(dict, i);
+    pos = i;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<NpyHeader> parse_npy_header(std::span<const std::uint8_t> in) noexcept {
+  EBPC_CHECK(in.size() >= 10, truncated);
+  EBPC_CHECK(std::memcmp(in.data(), k_npy_magic, 6) == 0, corrupt);
+  const std::uint8_t major = in[6];
+  EBPC_CHECK(major >= 1 && major <= 3, unsupported_version);
+  std::size_t len;
+  std::size_t start;
+  if (major == 1) {
+    len = load_le<std::uint16_t>(in.data() + 8);
+    start = 10;
+  } else {
+    EBPC_CHECK(in.size() >= 12, truncated);
+    len = load_le<std::uint32_t>(in.data() + 8);
+    start = 12;
+    EBPC_CHECK(len <= (1u << 20), limit_exceeded);
+  }
+  EBPC_CHECK(in.size() >= start + len, truncated);
+  const std::string_view dict(reinterpret_cast<const char*>(in.data() + start), len);
+
+  NpyHeader h;
+  h.data_offset = start + len;
+  std::size_t i;
+  // descr
+  EBPC_CHECK(find_value(dict, "descr", i), corrupt);
+  EBPC_CHECK(i < dict.size() && (dict[i] == '\'' || dict[i] == '"'), unsupported);  // structured dtypes are lists
+  const char q = dict[i];
+  const auto end = dict.find(q, i + 1);
+  EBPC_CHECK(end != std::string_view::npos, corrupt);
+  const std::string_view descr = dict.substr(i + 1, end - i - 1);
+  bool found = false;
+  for (const auto& m : k_descrs) {
+    if (m.descr == descr) {
+      h.dtype = m.dtype;
+      found = true;
+    }
+  }
+  EBPC_CHECK(found, unsupported);
+  // fortran_order
+  EBPC_CHECK(find_value(dict, "fortran_order", i), corrupt);
+  if (dict.substr(i, 4) == "True") {
+    h.fortran_order = true;
+  } else {
+    EBPC_CHECK(dict.substr(i, 5) == "False", corrupt);
+  }
+  // shape
+  EBPC_CHECK(find_value(dict, "shape", i), corrupt);
+  EBPC_CHECK(i < dict.size() && dict[i] == '(', corrupt);
+  ++i;
+  std::uint64_t product = 1;
+  while (true) {
+    skip_space(dict, i);
+    EBPC_CHECK(i < dict.size(), corrupt);
+    if (dict[i] == ')') {
+      break;
+    }
+    std::uint64_t v = 0;
+    std::size_t digits = 0;
+    while (i < dict.size() && dict[i] >= '0' && dict[i] <= '9') {
+      EBPC_CHECK(v <= (UINT64_MAX - 9) / 10, limit_exceeded);
+      v = v * 10 + static_cast<std::uint64_t>(dict[i] - '0');
+      ++i;
+      ++digits;
+    }
+    while (i < dict.size() && dict[i] == 'L') {  // Python 2 longs
+      ++i;
+    }
+    EBPC_CHECK(digits > 0, corrupt);
+    EBPC_CHECK(h.shape.size() < k_max_ndim, limit_exceeded);
+    h.shape.push_back(v);
+    EBPC_CHECK(v == 0 || product <= UINT64_MAX / v, limit_exceeded);
+    product *= v;
+    skip_space(dict, i);
+    EBPC_CHECK(i < dict.size(), corrupt);
+    if (dict[i] == ',') {
+      ++i;
+    } else {
+      EBPC_CHECK(dict[i] == ')', corrupt);
+    }
+  }
+  h.nelems = product;
+  const unsigned elem = dtype_info(h.dtype)->nbytes;
+  EBPC_CHECK(product <= UINT64_MAX / 8, limit_exceeded);
+  h.data_nbytes = product * elem;
+  return h;
+}
+
+std::vector<std::uint8_t> make_npy_header(DType dtype, std::span<const std::uint64_t> shape, bool fortran_order) {
+  std::string dict = "{'descr': '" + std::string(descr_of(dtype)) +
+                     "', 'fortran_order': " + (fortran_order ? "True" : "False") + ", 'shape': (";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    dict += std::to_string(shape[i]);
+    if (shape.size() == 1 || i + 1 < shape.size()) {
+      dict += ",";
+    }
+    if (i + 1 < shape.size()) {
+      dict += " ";
+    }
+  }
+  dict += "), }";
+  // Pad with spaces and a newline so the data starts on a 64-byte boundary.
+  const bool v2 = dict.size() + 11 > 65535;
+  const std::size_t prefix = v2 ? 12 : 10;
+  std::size_t total = prefix + dict.size() + 1;
+  total = (total + 63) / 64 * 64;
+  dict.append(total - prefix - dict.size() - 1, ' ');
+  dict.push_back('\n');
+  std::vector<std::uint8_t> out(k_npy_magic, k_npy_magic + 6);
+  out.push_back(v2 ? 2 : 1);
+  out.push_back(0);
+  if (v2) {
+    const auto n = static_cast<std::uint32_t>(dict.size());
+    for (int b = 0; b < 4; ++b) {
+      out.push_back(static_cast<std::uint8_t>(n >> (8 * b)));
+    }
+  } else {
+    const auto n = static_cast<std::uint16_t>(dict.size());
+    out.push_back(static_cast<std::uint8_t>(n));
+    out.push_back(static_cast<std::uint8_t>(n >> 8));
+  }
+  out.insert(out.end(), dict.begin(), dict.end());
+  return out;
+}
+
+namespace {
+
+Result<std::vector<std::uint8_t>> read_all(const std::string& path, std::uint64_t max_nbytes) {
+  std::ifstream f(path, std::ios::binary);
+  EBPC_CHECK(f.good(), io);
+  f.seekg(0, std::ios::end);
+  const auto size = f.tellg();
+  EBPC_CHECK(size >= 0, io);
+  EBPC_CHECK(static_cast<std::uint64_t>(size) <= max_nbytes, limit_exceeded);
+  f.seekg(0);
+  std::vector<std::uint8_t> buf(static_cast<std::size_t>(size));
+  f.read(reinterpret_cast<char*>(buf.data()), size);
+  EBPC_CHECK(f.good() || f.eof(), io);
+  EBPC_CHECK(f.gcount() == size, io);
+  return buf;
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes) {
+  auto raw = read_all(path, max_nbytes);
+  EBPC_TRY(raw);
+  std::vector<std::uint8_t> bytes = std::move(*raw);
+  if (ends_with(path, ".zst")) {
+    const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+    EBPC_CHECK(size != ZSTD_CONTENTSIZE_ERROR && size != ZSTD_CONTENTSIZE_UNKNOWN, corrupt);
+    EBPC_CHECK(size <= max_nbytes, limit_exceeded);
+    std::vector<std::uint8_t> plain(static_cast<std::size_t>(size));
+    const std::size_t r = ZSTD_decompress(plain.data(), plain.size(), bytes.data(), bytes.size());
+    EBPC_CHECK(!ZSTD_isError(r) && r == plain.size(), corrupt);
+    bytes = std::move(plain);
+  }
+  auto h = parse_npy_header(bytes);
+  EBPC_TRY(h);
+  EBPC_CHECK(bytes.size() - h->data_offset >= h->data_nbytes, truncated);
+  EBPC_CHECK(bytes.size() - h->data_offset == h->data_nbytes, corrupt);
+  NpyArray a;
+  a.header = *h;
+  a.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(h->data_offset), bytes.end());
+  return a;
+}
+
+Result<void> write_npy(const std::string& path, const NpyHeader& header, std::span<const std::uint8_t> data) {
+  AtomicFile out;
+  EBPC_TRY(out.open(path, true));
+  const auto head = make_npy_header(header.dtype, header.shape, header.fortran_order);
+  EBPC_TRY(out.write(head));
+  EBPC_TRY(out.write(data));
+  return out.commit();
+}
+
+Result<std::vector<std::uint32_t>> npy_to_words(const NpyArray& array, unsigned word_nbits, std::uint64_t* bad_index) {
+  std::vector<std::uint8_t> copy = array.data;
+  EBPC_TRY(elements_to_words(copy, array.header.dtype, word_nbits, bad_index));
+  const unsigned elem = dtype_info(array.header.dtype)->nbytes;
+  std::vector<std::uint32_t> words(copy.size() / elem);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, copy.data() + i * elem, elem);
+    words[i] = v;
+  }
+  return words;
+}
+
+}  // namespace ebpc

@@ -1,0 +1,111 @@
+// The .ebpc container: a self-describing header (magic, version, codec and its
+// parameters, dtype, shape, word count) and independent chunks, each with its stream
+// lengths and an XXH64 checksum of its original data. Layout: docs/format.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <ebpc/codecs.hpp>
+#include <ebpc/ebpc.hpp>
+
+namespace ebpc {
+
+// Element types (stable ids, stored in .ebpc files).
+enum class DType : std::uint8_t {
+  int8 = 1,
+  uint8 = 2,
+  int16 = 3,
+  uint16 = 4,
+  float16 = 5,
+  int32 = 6,
+  uint32 = 7,
+  float32 = 8,
+  bfloat16 = 9,
+};
+
+struct DTypeInfo {
+  DType id;
+  std::string_view name;  // "int8", "float16", ...
+  unsigned nbytes;
+  bool is_signed_int;
+  bool is_float;
+};
+
+const DTypeInfo* dtype_info(DType id) noexcept;          // nullptr for an unknown id
+const DTypeInfo* dtype_from_name(std::string_view name) noexcept;
+
+// Elements -> W-bit word patterns, in place (elem storage, host byte order). Integers
+// must fit W bits (signed: -2^(W-1)..2^(W-1)-1, unsigned: 0..2^W-1): otherwise
+// bad_parameter and *bad_index (if given) is the first element that does not fit.
+// Floats need W = their width (bit patterns). Words -> elements sign-extends signed ints.
+Result<void> elements_to_words(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits,
+                               std::uint64_t* bad_index = nullptr) noexcept;
+void words_to_elements(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits) noexcept;
+
+inline constexpr std::uint8_t k_container_version = 1;
+inline constexpr std::uint32_t k_default_chunk_nwords = 1u << 20;
+// Decoders refuse chunks whose decoded size exceeds this (a lying header cannot make
+// them allocate more).
+inline constexpr std::uint64_t k_max_chunk_nbytes = std::uint64_t{256} << 20;
+inline constexpr unsigned k_max_ndim = 32;
+inline constexpr std::size_t k_chunk_header_nbytes = 16;
+
+struct ContainerHeader {
+  CodecParams codec;                  // codec.elem_nbytes == dtype's size
+  DType dtype = DType::uint8;
+  std::vector<std::uint64_t> shape;   // C order unless fortran_order
+  bool fortran_order = false;
+  std::uint64_t nwords = 0;           // product of shape
+  std::uint32_t chunk_nwords = k_default_chunk_nwords;
+
+  std::uint64_t nchunks() const noexcept { return chunk_nwords == 0 ? 0 : (nwords + chunk_nwords - 1) / chunk_nwords; }
+  std::uint64_t chunk_nwords_at(std::uint64_t index) const noexcept {
+    const std::uint64_t start = index * chunk_nwords;
+    return nwords - start < chunk_nwords ? nwords - start : chunk_nwords;
+  }
+};
+
+// Checks a header built by a caller (codec params, dtype, shape product, chunk size).
+Result<void> validate(const ContainerHeader& h) noexcept;
+
+std::vector<std::uint8_t> serialize_header(const ContainerHeader& h);
+
+// Parses a header from the start of in. Returns the header and sets *header_nbytes.
+// truncated when in is too short (a streaming caller then reads more), corrupt,
+// unsupported_version, limit_exceeded (chunk above k_max_chunk_nbytes).
+Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size_t* header_nbytes) noexcept;
+
+struct ChunkHeader {
+  std::uint32_t payload_nbytes = 0;
+  std::uint32_t stream0_nbytes = 0;
+  std::uint64_t checksum = 0;  // XXH64 (seed 0) of the chunk's original element bytes
+};
+
+// Worst case of one chunk's encoded size (header + payload).
+std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept;
+
+// Encodes one chunk of elements (chunk_nwords_at(i) * elem bytes) and appends the chunk
+// header and payload to out. scratch is reused between calls (no allocation per block).
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+                               std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out);
+
+// Parses and checks a chunk header against the container's limits.
+Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const ContainerHeader& h,
+                                       std::uint64_t chunk_nwords) noexcept;
+
+// Decodes a chunk payload into elems_out (exactly the chunk's element bytes) and checks
+// its checksum.
+Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHeader& ch, const ContainerHeader& h,
+                          std::span<std::uint8_t> elems_out) noexcept;
+
+// Whole-buffer convenience over the chunk functions.
+Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h);
+// max_output_nbytes: the caller's limit on the decoded size (limit_exceeded above it).
+Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint8_t> in, ContainerHeader* header_out,
+                                                       std::uint64_t max_output_nbytes);
+
+}  // namespace ebpc

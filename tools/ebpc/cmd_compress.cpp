@@ -1,0 +1,352 @@
+// ebpc compress / decompress / info: .npy (or raw) <-> .ebpc, streamed chunk by chunk so
+// memory is bounded by the chunk size whatever the file size.
+#include <fmt/core.h>
+
+#include <memory>
+#include <sstream>
+
+#include "commands.hpp"
+#include "common/endian.hpp"
+#include "format/atomic_file.hpp"
+#include "io.hpp"
+
+namespace ebpc::cli {
+
+namespace {
+
+struct CompressOptions {
+  std::string input;
+  std::string output;
+  bool force = false;
+  std::string codec = "ebpc";
+  unsigned block_nwords = 8;
+  unsigned max_zero_run_nwords = 16;
+  unsigned width = 0;
+  std::string dtype;
+  std::string shape;
+  std::uint32_t chunk_nwords = k_default_chunk_nwords;
+};
+
+struct DecompressOptions {
+  std::string input;
+  std::string output;
+  bool force = false;
+};
+
+std::vector<std::uint64_t> parse_shape(const std::string& text) {
+  std::vector<std::uint64_t> shape;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || item.size() > 18) {
+      fail("--shape: expected comma-separated sizes like 32,112,112, got '" + text + "'");
+    }
+    shape.push_back(std::stoull(item));
+  }
+  if (shape.empty() || shape.size() > k_max_ndim) {
+    fail("--shape: expected 1 to 32 sizes");
+  }
+  return shape;
+}
+
+void open_output(AtomicFile& out, const std::string& path, bool force) {
+  if (path != "-" && !force && file_exists(path)) {
+    fail(path + ": already exists (use -f to overwrite)");
+  }
+  if (auto r = out.open(path, force); !r) {
+    fail(path + ": cannot create output file");
+  }
+}
+
+void write_or_fail(AtomicFile& out, std::span<const std::uint8_t> bytes, const std::string& path) {
+  if (auto r = out.write(bytes); !r) {
+    fail(path + ": write error");
+  }
+}
+
+// Reads exactly n bytes or fails naming what was being read.
+void read_exact(Input& in, std::span<std::uint8_t> buf, const char* what) {
+  if (in.read(buf) != buf.size()) {
+    fail(fmt::format("{}: truncated input (ends inside {})", in.name(), what));
+  }
+}
+
+void run_compress(const CompressOptions& o) {
+  Input in(o.input);
+  ContainerHeader h;
+  if (auto r = parse_codec_spec(o.codec, h.codec); !r) {
+    fail("--codec: unknown codec '" + o.codec + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+  }
+  h.codec.block_nwords = o.block_nwords;
+  h.codec.max_zero_run_nwords = o.max_zero_run_nwords;
+  h.chunk_nwords = o.chunk_nwords;
+
+  if (!o.dtype.empty() || !o.shape.empty()) {
+    if (o.dtype.empty() || o.shape.empty()) {
+      fail("raw input needs both --dtype and --shape");
+    }
+    const DTypeInfo* info = dtype_from_name(o.dtype);
+    if (info == nullptr) {
+      fail("--dtype: unknown type '" + o.dtype + "'");
+    }
+    h.dtype = info->id;
+    h.shape = parse_shape(o.shape);
+  } else {
+    // .npy header: the fixed prefix, then the dict.
+    std::vector<std::uint8_t> head(12);
+    const std::size_t got = in.read(head);
+    head.resize(got);
+    auto probe = parse_npy_header(head);
+    if (!probe && probe.error() != Error::truncated) {
+      fail(in.name() + ": not a valid .npy file (use --dtype and --shape for raw data)", probe.error());
+    }
+    if (got < 10) {
+      fail(in.name() + ": not a valid .npy file (too short)");
+    }
+    const std::size_t len = head[6] == 1 ? load_le<std::uint16_t>(head.data() + 8) : load_le<std::uint32_t>(head.data() + 8);
+    const std::size_t prefix = head[6] == 1 ? 10 : 12;
+    if (len > (1u << 20)) {
+      fail(in.name() + ": .npy header too large");
+    }
+    std::vector<std::uint8_t> full(head.begin(), head.end());
+    full.resize(prefix + len);
+    if (prefix + len > got) {
+      read_exact(in, std::span<std::uint8_t>(full).subspan(got), "the .npy header");
+    } else {
+      fail(in.name() + ": not a valid .npy file");
+    }
+    auto nh = parse_npy_header(full);
+    if (!nh) {
+      if (nh.error() == Error::unsupported) {
+        fail(in.name() + ": unsupported .npy dtype (ebpc codes int8, uint8, int16, uint16, float16, int32, uint32, "
+                         "float32, little-endian)");
+      }
+      fail(in.name() + ": not a valid .npy file", nh.error());
+    }
+    h.dtype = nh->dtype;
+    h.shape = nh->shape;
+    h.fortran_order = nh->fortran_order;
+  }
+  const DTypeInfo* info = dtype_info(h.dtype);
+  h.codec.elem_nbytes = info->nbytes;
+  h.codec.word_nbits = o.width != 0 ? o.width : info->nbytes * 8;
+  std::uint64_t product = 1;
+  for (auto d : h.shape) {
+    if (d != 0 && product > UINT64_MAX / 8 / d) {
+      fail(in.name() + ": array too large");
+    }
+    product *= d;
+  }
+  h.nwords = product;
+  if (auto v = validate(h); !v) {
+    if (info->is_float && h.codec.word_nbits != info->nbytes * 8) {
+      fail(fmt::format("--width {}: {} data is coded as {}-bit patterns", h.codec.word_nbits, info->name,
+                       info->nbytes * 8));
+    }
+    if (h.codec.word_nbits > info->nbytes * 8) {
+      fail(fmt::format("--width {} is wider than {}", h.codec.word_nbits, info->name));
+    }
+    fail("invalid parameters (width 2..32, block 2/4/8/16/32, max zero run a power of two 2..256, chunk size)",
+         v.error());
+  }
+
+  std::string out_path = o.output;
+  if (out_path.empty()) {
+    out_path = o.input == "-" ? "-" : o.input + ".ebpc";
+  }
+  AtomicFile out;
+  open_output(out, out_path, o.force);
+  write_or_fail(out, serialize_header(h), out_path);
+
+  std::vector<std::uint8_t> chunk;
+  std::vector<std::uint8_t> scratch;
+  std::vector<std::uint8_t> coded;
+  for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
+    chunk.resize(static_cast<std::size_t>(h.chunk_nwords_at(i) * info->nbytes));
+    read_exact(in, chunk, "the array data");
+    coded.clear();
+    auto r = encode_chunk(chunk, h, scratch, coded);
+    if (!r) {
+      if (r.error() == Error::bad_parameter) {
+        std::uint64_t bad = 0;
+        std::vector<std::uint8_t> copy = chunk;
+        (void)elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
+        fail(fmt::format("{}: value at flat index {} does not fit in {} bits", in.name(), i * h.chunk_nwords + bad,
+                         h.codec.word_nbits));
+      }
+      fail(in.name() + ": cannot compress", r.error());
+    }
+    write_or_fail(out, coded, out_path);
+  }
+  if (!in.at_end()) {
+    fail(in.name() + ": trailing data after the array");
+  }
+  if (auto r = out.commit(); !r) {
+    fail(out_path + ": cannot write output file");
+  }
+}
+
+ContainerHeader read_container_header(Input& in) {
+  std::vector<std::uint8_t> head(32);
+  const std::size_t got = in.read(head);
+  head.resize(got);
+  std::size_t header_nbytes = 0;
+  auto h = parse_header(head, &header_nbytes);
+  if (!h && h.error() == Error::truncated && got == 32) {
+    const std::size_t total = 32 + 8 * std::size_t{head[13]} + 4;
+    head.resize(total);
+    read_exact(in, std::span<std::uint8_t>(head).subspan(32), "the .ebpc header");
+    h = parse_header(head, &header_nbytes);
+  }
+  if (!h) {
+    if (h.error() == Error::corrupt && (got < 4 || std::memcmp(head.data(), "EBPC", 4) != 0)) {
+      fail(in.name() + ": not an .ebpc file");
+    }
+    if (h.error() == Error::truncated) {
+      fail(in.name() + ": truncated .ebpc header");
+    }
+    fail(in.name() + ": bad .ebpc header", h.error());
+  }
+  return *h;
+}
+
+// Streams every chunk of in to sink(elements of the chunk).
+template <class Sink>
+void for_each_decoded_chunk(Input& in, const ContainerHeader& h, Sink&& sink) {
+  std::vector<std::uint8_t> payload;
+  std::vector<std::uint8_t> elems;
+  std::uint8_t ch_bytes[k_chunk_header_nbytes];
+  for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
+    const std::uint64_t cn = h.chunk_nwords_at(i);
+    read_exact(in, ch_bytes, "a chunk header");
+    auto ch = parse_chunk_header(ch_bytes, h, cn);
+    if (!ch) {
+      fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
+    }
+    payload.resize(ch->payload_nbytes);
+    read_exact(in, payload, "a chunk");
+    elems.resize(static_cast<std::size_t>(cn * h.codec.elem_nbytes));
+    if (auto r = decode_chunk(payload, *ch, h, elems); !r) {
+      fail(fmt::format("{}: chunk {}", in.name(), i), r.error());
+    }
+    sink(std::span<const std::uint8_t>(elems));
+  }
+  if (!in.at_end()) {
+    fail(in.name() + ": trailing data after the last chunk");
+  }
+}
+
+void run_decompress(const DecompressOptions& o) {
+  Input in(o.input);
+  std::string out_path = o.output;
+  if (out_path.empty()) {
+    if (o.input == "-") {
+      out_path = "-";
+    } else if (ends_with(o.input, ".ebpc")) {
+      out_path = o.input.substr(0, o.input.size() - 5);
+      if (!ends_with(out_path, ".npy")) {
+        out_path += ".npy";
+      }
+    } else {
+      fail(o.input + ": unknown suffix (expected .ebpc); give the output with -o");
+    }
+  }
+  const ContainerHeader h = read_container_header(in);
+  AtomicFile out;
+  open_output(out, out_path, o.force);
+  write_or_fail(out, make_npy_header(h.dtype, h.shape, h.fortran_order), out_path);
+  for_each_decoded_chunk(in, h, [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
+  if (auto r = out.commit(); !r) {
+    fail(out_path + ": cannot write output file");
+  }
+}
+
+void run_info(const std::string& path, bool verify) {
+  Input in(path);
+  const ContainerHeader h = read_container_header(in);
+  std::string shape;
+  for (std::size_t i = 0; i < h.shape.size(); ++i) {
+    shape += (i != 0 ? "x" : "") + std::to_string(h.shape[i]);
+  }
+  std::uint64_t compressed = serialize_header(h).size();
+  std::uint64_t payload_total = 0;
+  if (verify) {
+    for_each_decoded_chunk(in, h, [](std::span<const std::uint8_t>) {});
+  }
+  // Sum the chunk sizes (reopen: the stream may have been consumed by verify).
+  Input again(path);
+  std::vector<std::uint8_t> skip(serialize_header(h).size());
+  again.read(skip);
+  std::uint8_t ch_bytes[k_chunk_header_nbytes];
+  std::vector<std::uint8_t> payload;
+  for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
+    read_exact(again, ch_bytes, "a chunk header");
+    auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
+    if (!ch) {
+      fail(fmt::format("{}: chunk {}: bad chunk header", path, i), ch.error());
+    }
+    payload.resize(ch->payload_nbytes);
+    read_exact(again, payload, "a chunk");
+    payload_total += ch->payload_nbytes;
+    compressed += k_chunk_header_nbytes + ch->payload_nbytes;
+  }
+  const std::uint64_t original = h.nwords * h.codec.elem_nbytes;
+  fmt::print("file:        {}\n", path);
+  fmt::print("format:      .ebpc version {}\n", k_container_version);
+  fmt::print("codec:       {}", codec_spec(h.codec));
+  if (h.codec.id == CodecId::ebpc) {
+    fmt::print(" (W={} B={} Z={})", h.codec.word_nbits, h.codec.block_nwords, h.codec.max_zero_run_nwords);
+  } else if (h.codec.id == CodecId::bpc) {
+    fmt::print(" (W={} B={})", h.codec.word_nbits, h.codec.block_nwords);
+  } else if (find_codec(h.codec.id)->is_word_codec) {
+    fmt::print(" (W={})", h.codec.word_nbits);
+  }
+  fmt::print("\n");
+  fmt::print("dtype:       {}\n", dtype_info(h.dtype)->name);
+  fmt::print("shape:       {}{}\n", shape.empty() ? "()" : shape, h.fortran_order ? " (Fortran order)" : "");
+  fmt::print("words:       {}\n", h.nwords);
+  fmt::print("chunks:      {} of up to {} words\n", h.nchunks(), h.chunk_nwords);
+  fmt::print("original:    {} bytes\n", original);
+  fmt::print("compressed:  {} bytes ({} payload)\n", compressed, payload_total);
+  fmt::print("ratio:       {:.3f}\n", compressed == 0 ? 0.0 : static_cast<double>(original) / static_cast<double>(compressed));
+  if (verify) {
+    fmt::print("verified:    all chunks decode and match their checksums\n");
+  }
+}
+
+}  // namespace
+
+void register_compress(CLI::App& app) {
+  auto opts = std::make_shared<CompressOptions>();
+  auto* c = app.add_subcommand("compress", "Compress a .npy array (or raw data) into an .ebpc file");
+  c->add_option("input", opts->input, "input .npy file, or raw data with --dtype and --shape ('-' = stdin)")->required();
+  c->add_option("-o,--output", opts->output, "output file ('-' = stdout; default: INPUT.ebpc)");
+  c->add_flag("-f,--force", opts->force, "overwrite an existing output file");
+  c->add_option("--codec", opts->codec, "ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL]")
+      ->capture_default_str();
+  c->add_option("--block", opts->block_nwords, "EBPC/BPC block size B (2, 4, 8, 16, 32)")->capture_default_str();
+  c->add_option("--max-zero-run", opts->max_zero_run_nwords, "EBPC zero-run limit Z (power of two, 2..256)")
+      ->capture_default_str();
+  c->add_option("--width", opts->width, "word width W in bits (default: the dtype's width)");
+  c->add_option("--dtype", opts->dtype, "raw input element type (int8, uint8, int16, uint16, float16, bfloat16, "
+                                        "int32, uint32, float32)");
+  c->add_option("--shape", opts->shape, "raw input shape, e.g. 32,112,112");
+  c->add_option("--chunk-words", opts->chunk_nwords, "words per independent chunk")->capture_default_str();
+  c->callback([opts] { run_compress(*opts); });
+
+  auto dopts = std::make_shared<DecompressOptions>();
+  auto* d = app.add_subcommand("decompress", "Decompress an .ebpc file back into a .npy array");
+  d->add_option("input", dopts->input, "input .ebpc file ('-' = stdin)")->required();
+  d->add_option("-o,--output", dopts->output, "output .npy file ('-' = stdout; default: INPUT without .ebpc)");
+  d->add_flag("-f,--force", dopts->force, "overwrite an existing output file");
+  d->callback([dopts] { run_decompress(*dopts); });
+
+  auto info_path = std::make_shared<std::string>();
+  auto verify = std::make_shared<bool>(false);
+  auto* i = app.add_subcommand("info", "Show an .ebpc file's header, sizes and ratio");
+  i->add_option("input", *info_path, "input .ebpc file")->required();
+  i->add_flag("--verify", *verify, "also decode every chunk and check its checksum");
+  i->callback([info_path, verify] { run_info(*info_path, *verify); });
+}
+
+}  // namespace ebpc::cli

@@ -1,0 +1,42 @@
+// The ebpc CLI: one file per subcommand, each registering itself on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <stdexcept>
+#include <string>
+
+#include <ebpc/container.hpp>
+#include <ebpc/ebpc.hpp>
+
+#include "format/npy.hpp"
+
+namespace ebpc::cli {
+
+// Thrown by subcommands; main prints "ebpc: <message>" and exits 1.
+struct CliError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string& message);
+
+// "what: <error message>" for a library error.
+[[noreturn]] void fail(const std::string& what, Error e);
+
+// Reads a .npy (or .npy.zst) file, failing with a one-line message naming the file.
+NpyArray load_npy(const std::string& path);
+
+// The W-bit words of an array, failing with a message naming the value that does not fit.
+std::vector<std::uint32_t> words_of(const NpyArray& a, unsigned word_nbits, const std::string& path);
+
+void register_compress(CLI::App& app);    // compress, decompress, info
+void register_measure(CLI::App& app);     // measure
+void register_hw(CLI::App& app);          // hw encode, hw decode (and hw sim when built)
+#ifdef EBPC_HAVE_HW
+void register_hw_sim(CLI::App& hw);
+#endif
+#ifdef EBPC_HAVE_EVAL
+void register_eval(CLI::App& app);
+#endif
+
+}  // namespace ebpc::cli

@@ -1,0 +1,67 @@
+#include <cstdio>
+
+#include <fmt/core.h>
+
+#include "commands.hpp"
+
+namespace ebpc::cli {
+
+void fail(const std::string& message) { throw CliError(message); }
+
+void fail(const std::string& what, Error e) { throw CliError(what + ": " + std::string(error_message(e))); }
+
+NpyArray load_npy(const std::string& path) {
+  auto a = read_npy(path);
+  if (!a) {
+    switch (a.error()) {
+      case Error::io: fail(path + ": cannot read file");
+      case Error::unsupported: fail(path + ": unsupported .npy dtype (ebpc codes int8, uint8, int16, uint16, float16, "
+                                           "int32, uint32, float32, little-endian)");
+      default: fail(path + ": not a valid .npy file", a.error());
+    }
+  }
+  return std::move(*a);
+}
+
+std::vector<std::uint32_t> words_of(const NpyArray& a, unsigned word_nbits, const std::string& path) {
+  std::uint64_t bad = 0;
+  auto w = npy_to_words(a, word_nbits, &bad);
+  if (!w) {
+    const DTypeInfo* info = dtype_info(a.header.dtype);
+    if (info->is_float) {
+      fail(fmt::format("{}: {} data needs --width {}", path, info->name, info->nbytes * 8));
+    }
+    if (word_nbits > info->nbytes * 8) {
+      fail(fmt::format("{}: --width {} is wider than {}", path, word_nbits, info->name));
+    }
+    fail(fmt::format("{}: value at flat index {} does not fit in {} bits", path, bad, word_nbits));
+  }
+  return std::move(*w);
+}
+
+}  // namespace ebpc::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"ebpc: Extended Bit-Plane Compression of neural-network feature maps"};
+  app.set_version_flag("-V,--version", std::string("ebpc ") + EBPC_VERSION_STRING);
+  app.require_subcommand(1);
+  ebpc::cli::register_compress(app);
+  ebpc::cli::register_measure(app);
+  ebpc::cli::register_hw(app);
+#ifdef EBPC_HAVE_EVAL
+  ebpc::cli::register_eval(app);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const ebpc::cli::CliError& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "ebpc: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "ebpc: out of memory\n");
+    return 1;
+  }
+  return 0;
+}
