@@ -1,0 +1,96 @@
+// Writes the fuzz seed corpus: valid inputs of each target's layout (fuzz/fuzz_params.hpp),
+// made from seeded random words, so fuzzing starts from deep inside the decoders.
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <ebpc/codecs.hpp>
+#include <ebpc/container.hpp>
+
+#include "format/npy.hpp"
+#include "testutil.hpp"
+
+namespace {
+
+void write(const std::filesystem::path& dir, int i, const std::vector<std::uint8_t>& bytes) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / ("seed-" + std::to_string(i)), std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+unsigned elem_for(unsigned w) { return w <= 8 ? 1u : w <= 16 ? 2u : 4u; }
+
+std::vector<std::uint8_t> word_bytes(const std::vector<std::uint32_t>& words, unsigned elem) {
+  std::vector<std::uint8_t> out(words.size() * elem);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::memcpy(out.data() + i * elem, &words[i], elem);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::filesystem::path root = argc > 1 ? argv[1] : "fuzz/corpus";
+  std::mt19937_64 rng(20261126);
+  const unsigned blocks[] = {2, 4, 8, 16, 32};
+  for (int i = 0; i < 12; ++i) {
+    const unsigned w = i < 4 ? 8 : i < 8 ? 16 : 2 + static_cast<unsigned>(rng() % 31);
+    const unsigned bsel = i % 3 == 0 ? 2u : static_cast<unsigned>(rng() % 5);
+    const unsigned zsel = 3;  // Z = 16
+    const std::size_t n = 1 + rng() % 300;
+    const double zeros = (i % 4) * 0.3;
+    const auto words = ebpc::test::random_words(rng, n, w, zeros, i % 2 == 0);
+    const std::vector<std::uint8_t> head = {static_cast<std::uint8_t>(w - 2), static_cast<std::uint8_t>(bsel),
+                                            static_cast<std::uint8_t>(zsel)};
+    const ebpc::EbpcParams ep{w, blocks[bsel], 16};
+    // ebpc_roundtrip: params + raw words
+    auto rt = head;
+    const auto wb = word_bytes(words, elem_for(w));
+    rt.insert(rt.end(), wb.begin(), wb.end());
+    write(root / "ebpc_roundtrip", i, rt);
+    // ebpc_decode: params, N, znz length, streams
+    auto s = ebpc::ebpc_encode_to_vectors(words, ep);
+    auto dec = head;
+    dec.push_back(static_cast<std::uint8_t>(n));
+    dec.push_back(static_cast<std::uint8_t>(n >> 8));
+    dec.push_back(static_cast<std::uint8_t>(s->znz.size()));
+    dec.push_back(static_cast<std::uint8_t>(s->znz.size() >> 8));
+    dec.insert(dec.end(), s->znz.begin(), s->znz.end());
+    dec.insert(dec.end(), s->bpc.begin(), s->bpc.end());
+    write(root / "ebpc_decode", i, dec);
+    // baselines: params, N, stream
+    for (const char* name : {"zvc", "zrle", "bpc"}) {
+      const ebpc::Codec* c = ebpc::find_codec(name);
+      ebpc::CodecParams p;
+      p.id = c->id;
+      p.word_nbits = w;
+      p.block_nwords = blocks[bsel];
+      p.elem_nbytes = elem_for(w);
+      std::vector<std::uint8_t> out(c->bound_nbytes(n, p));
+      auto r = c->encode(wb, p, out);
+      auto in = head;
+      in.push_back(static_cast<std::uint8_t>(n));
+      in.push_back(static_cast<std::uint8_t>(n >> 8));
+      in.insert(in.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r->nbytes));
+      write(root / (std::string(name) + "_decode"), i, in);
+    }
+    // container: every codec in turn, small chunks
+    const ebpc::Codec& codec = ebpc::codec_table()[static_cast<std::size_t>(i) % ebpc::codec_table().size()];
+    ebpc::ContainerHeader h;
+    h.codec.id = codec.id;
+    h.codec.word_nbits = elem_for(w) * 8;
+    h.codec.elem_nbytes = elem_for(w);
+    h.dtype = elem_for(w) == 1 ? ebpc::DType::int8 : elem_for(w) == 2 ? ebpc::DType::int16 : ebpc::DType::int32;
+    h.shape = {n};
+    h.nwords = n;
+    h.chunk_nwords = 64;
+    auto file = ebpc::compress_container(wb, h);
+    write(root / "container", i, *file);
+    // npy headers
+    const std::vector<std::uint64_t> shape = {n, 3, 1};
+    write(root / "npy", i, ebpc::make_npy_header(h.dtype, std::span<const std::uint64_t>(shape).first(1 + i % 3), i % 5 == 0));
+  }
+  return 0;
+}
