@@ -221,8 +221,9 @@ Result<void> bpc_decode(std::span<const std::uint8_t> in, std::size_t, const Cod
     std::int64_t block[32];
     const std::size_t n = words->size();
     for (std::size_t i = 0; i < n; i += b) {
-      EBPC_TRY(decode_block(br, shape, block));
+      const auto decoded = decode_block(br, shape, block);
       EBPC_CHECK(!br.overrun(), truncated);
+      EBPC_TRY(decoded);
       for (unsigned k = 0; k < b && i + k < n; ++k) {
         (*words)[i + k] = static_cast<Word>(static_cast<std::uint64_t>(block[k]) & mask);
       }

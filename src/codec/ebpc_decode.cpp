@@ -32,8 +32,9 @@ Result<EbpcConsumed> decode_impl(std::span<const std::uint8_t> znz_in, std::span
   while (i < n) {
     if (znz.get_bit()) {
       if (block_pos == b) {
-        EBPC_TRY(detail::decode_block(bpc, shape, block));
-        EBPC_CHECK(!bpc.overrun(), truncated);
+        const auto decoded = detail::decode_block(bpc, shape, block);
+        EBPC_CHECK(!bpc.overrun(), truncated);  // a stream cut short reads as zeros: say so first
+        EBPC_TRY(decoded);
         block_pos = 0;
       }
       const auto word = static_cast<Word>(static_cast<std::uint64_t>(block[block_pos++]) & word_mask);
