@@ -1,0 +1,250 @@
+// ebpc hw sim: runs the cycle-accurate model of the published EBPC encoder and decoder
+// (src/hw/, docs/hardware.md) on .npy files and prints cycles, words/cycle, stall cycles by
+// cause and latencies, per file and in total.
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "hw/hw_model.hpp"
+#include "hw/hw_synth.hpp"
+
+namespace ebpc::cli {
+
+namespace {
+
+struct SimOptions {
+  std::optional<unsigned> width;
+  unsigned block_nwords = 8;
+  bool json = false;
+  double out_ready = 1.0;
+  double in_bubble = 0.0;
+  std::uint64_t seed = 1;
+  std::optional<double> relu_like;
+  std::uint64_t count = 32768;
+  std::vector<std::string> inputs;
+};
+
+struct SimResult {
+  std::string name;
+  unsigned w = 8;
+  hw::HwEncodeReport enc;
+  hw::HwDecodeReport dec;
+};
+
+std::string opt_cycle(const std::optional<std::uint64_t>& c) { return c ? std::to_string(*c) : std::string("none"); }
+
+nlohmann::json opt_json(const std::optional<std::uint64_t>& c) {
+  return c ? nlohmann::json(*c) : nlohmann::json(nullptr);
+}
+
+SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& words, const hw::HwConfig& config) {
+  if (words.empty()) {
+    fail(name + ": no words to simulate");
+  }
+  if (words.size() > hw::k_max_hw_nwords) {
+    fail(fmt::format("{}: {} words exceed the hardware's transmission of at most 2^24 words", name, words.size()));
+  }
+  auto enc = hw::hw_encode(words, config);
+  if (!enc) {
+    fail(name + ": encoder model", enc.error());
+  }
+  auto dec = hw::hw_decode(enc->znz_words, enc->bpc_words, words.size(), config);
+  if (!dec) {
+    fail(name + ": decoder model", dec.error());
+  }
+  if (dec->words != words) {
+    fail(name + ": the decoder model did not return the input (a model bug; please report it)");
+  }
+  return {name, config.word_nbits, std::move(*enc), std::move(*dec)};
+}
+
+nlohmann::json to_json(const SimResult& r) {
+  const auto& e = r.enc;
+  const auto& d = r.dec;
+  nlohmann::json j;
+  j["name"] = r.name;
+  j["words"] = e.input_nwords;
+  j["nonzero_words"] = e.nonzero_nwords;
+  j["encoder"] = {
+      {"cycles", e.ncycles},
+      {"words_per_cycle", e.words_per_cycle()},
+      {"znz_words", e.znz_words.size()},
+      {"bpc_words", e.bpc_words.size()},
+      {"stall_cycles", e.stall_ncycles()},
+      {"stall_cycles_by_cause",
+       {{"bpc_path", e.stalls.bpc_path_ncycles}, {"znz_path", e.stalls.znz_path_ncycles}, {"flush", e.stalls.flush_ncycles}}},
+      {"input_bubble_cycles", e.input_bubble_ncycles},
+      {"output_blocked_cycles", {{"znz", e.znz_blocked_ncycles}, {"bpc", e.bpc_blocked_ncycles}}},
+      {"coder_cycles",
+       {{"base", e.coder.base_ncycles},
+        {"plane", e.coder.plane_ncycles},
+        {"run_end", e.coder.run_end_ncycles},
+        {"blocked", e.coder.blocked_ncycles},
+        {"idle", e.coder.idle_ncycles}}},
+      {"first_znz_cycle", opt_json(e.first_znz_cycle)},
+      {"first_bpc_cycle", opt_json(e.first_bpc_cycle)},
+      {"last_input_cycle", e.last_input_cycle},
+      {"drain_cycles", e.drain_ncycles()},
+  };
+  j["decoder"] = {
+      {"cycles", d.ncycles},
+      {"words_per_cycle", d.words_per_cycle()},
+      {"output_bubble_cycles", d.bubbles.total()},
+      {"output_bubble_cycles_by_cause",
+       {{"start", d.bubbles.start_ncycles}, {"znz_wait", d.bubbles.znz_wait_ncycles}, {"bpc_wait", d.bubbles.bpc_wait_ncycles}}},
+      {"output_blocked_cycles", d.out_blocked_ncycles},
+      {"input_stall_cycles", {{"znz", d.znz_input_stall_ncycles}, {"bpc", d.bpc_input_stall_ncycles}}},
+      {"symbol_decoder_cycles",
+       {{"base", d.symbol.base_ncycles},
+        {"plane", d.symbol.plane_ncycles},
+        {"starved", d.symbol.starved_ncycles},
+        {"blocked", d.symbol.blocked_ncycles},
+        {"idle", d.symbol.idle_ncycles}}},
+      {"first_output_cycle", opt_json(d.first_output_cycle)},
+  };
+  return j;
+}
+
+void print_text(const SimResult& r) {
+  const auto& e = r.enc;
+  const auto& d = r.dec;
+  const double zero_pct = 100.0 * (1.0 - static_cast<double>(e.nonzero_nwords) / static_cast<double>(e.input_nwords));
+  fmt::print("{}: {} words, {:.1f}% zero\n", r.name, e.input_nwords, zero_pct);
+  fmt::print("  encoder: {} cycles, {:.4f} words/cycle; stalls {} (bpc path {}, znz path {}, flush {})\n", e.ncycles,
+             e.words_per_cycle(), e.stall_ncycles(), e.stalls.bpc_path_ncycles, e.stalls.znz_path_ncycles,
+             e.stalls.flush_ncycles);
+  fmt::print("           latency: first znz word cycle {}, first bpc word cycle {}, drain {} cycles after the last input\n",
+             opt_cycle(e.first_znz_cycle), opt_cycle(e.first_bpc_cycle), e.drain_ncycles());
+  fmt::print("           coder: base {}, planes {}, run ends {}, blocked {}, idle {}; output blocked znz {}, bpc {}\n",
+             e.coder.base_ncycles, e.coder.plane_ncycles, e.coder.run_end_ncycles, e.coder.blocked_ncycles,
+             e.coder.idle_ncycles, e.znz_blocked_ncycles, e.bpc_blocked_ncycles);
+  fmt::print("  decoder: {} cycles, {:.4f} words/cycle; output bubbles {} (start {}, znz wait {}, bpc wait {}); "
+             "output blocked {}\n",
+             d.ncycles, d.words_per_cycle(), d.bubbles.total(), d.bubbles.start_ncycles, d.bubbles.znz_wait_ncycles,
+             d.bubbles.bpc_wait_ncycles, d.out_blocked_ncycles);
+  fmt::print("           latency: first output cycle {}; symbol decoder: base {}, planes {}, starved {}, blocked {}, "
+             "idle {}\n",
+             opt_cycle(d.first_output_cycle), d.symbol.base_ncycles, d.symbol.plane_ncycles, d.symbol.starved_ncycles,
+             d.symbol.blocked_ncycles, d.symbol.idle_ncycles);
+}
+
+void run_sim(const SimOptions& o) {
+  if (o.inputs.empty() && !o.relu_like) {
+    fail("hw sim: give .npy files, or --relu-like ZERO_FRACTION for synthetic data");
+  }
+  std::vector<SimResult> results;
+  auto make_config = [&](unsigned w) {
+    hw::HwConfig c;
+    c.word_nbits = w;
+    c.block_nwords = o.block_nwords;
+    c.out_ready_probability = o.out_ready;
+    c.out_ready_seed = o.seed;
+    c.in_bubble_probability = o.in_bubble;
+    c.in_bubble_seed = o.seed + 1;
+    if (!hw::validate(c)) {
+      fail(fmt::format("hw sim: the published hardware takes --width 8 or 16 and --block 8 or 16 with block <= "
+                       "width, --out-ready in (0, 1], --in-bubble in [0, 1) (got width {}, block {})",
+                       w, o.block_nwords));
+    }
+    return c;
+  };
+  if (o.relu_like) {
+    const unsigned w = o.width.value_or(8);
+    const hw::HwConfig c = make_config(w);
+    if (*o.relu_like < 0.0 || *o.relu_like > 1.0) {
+      fail("hw sim: --relu-like takes a zero fraction in [0, 1]");
+    }
+    const auto words = hw::relu_like_words(static_cast<std::size_t>(o.count), w, *o.relu_like, o.seed);
+    results.push_back(simulate(fmt::format("relu-like(zeros={}, n={}, seed={})", *o.relu_like, o.count, o.seed), words, c));
+    if (!o.json) {
+      print_text(results.back());
+    }
+  }
+  for (const std::string& path : o.inputs) {
+    const NpyArray a = load_npy(path);
+    const unsigned w = o.width.value_or(default_word_nbits(a.header.dtype));
+    const hw::HwConfig c = make_config(w);
+    const auto words = words_of(a, w, path);
+    results.push_back(simulate(path, words, c));
+    if (!o.json) {
+      print_text(results.back());
+    }
+  }
+
+  std::uint64_t nwords = 0;
+  std::uint64_t enc_ncycles = 0;
+  std::uint64_t dec_ncycles = 0;
+  std::uint64_t stall_ncycles = 0;
+  std::uint64_t stall_bpc = 0;
+  std::uint64_t stall_znz = 0;
+  std::uint64_t bubbles = 0;
+  std::uint64_t bubbles_bpc = 0;
+  std::uint64_t bubbles_znz = 0;
+  for (const auto& r : results) {
+    nwords += r.enc.input_nwords;
+    enc_ncycles += r.enc.ncycles;
+    dec_ncycles += r.dec.ncycles;
+    stall_ncycles += r.enc.stall_ncycles();
+    stall_bpc += r.enc.stalls.bpc_path_ncycles;
+    stall_znz += r.enc.stalls.znz_path_ncycles;
+    bubbles += r.dec.bubbles.total();
+    bubbles_bpc += r.dec.bubbles.bpc_wait_ncycles;
+    bubbles_znz += r.dec.bubbles.znz_wait_ncycles;
+  }
+  const double enc_wpc = static_cast<double>(nwords) / static_cast<double>(enc_ncycles);
+  const double dec_wpc = static_cast<double>(nwords) / static_cast<double>(dec_ncycles);
+  if (o.json) {
+    nlohmann::json j;
+    j["block_words"] = o.block_nwords;
+    j["out_ready_probability"] = o.out_ready;
+    j["in_bubble_probability"] = o.in_bubble;
+    j["seed"] = o.seed;
+    j["files"] = nlohmann::json::array();
+    for (const auto& r : results) {
+      j["files"].push_back(to_json(r));
+    }
+    j["total"] = {
+        {"files", results.size()},
+        {"words", nwords},
+        {"encoder", {{"cycles", enc_ncycles}, {"words_per_cycle", enc_wpc}, {"stall_cycles", stall_ncycles},
+                     {"stall_cycles_by_cause", {{"bpc_path", stall_bpc}, {"znz_path", stall_znz}}}}},
+        {"decoder", {{"cycles", dec_ncycles}, {"words_per_cycle", dec_wpc}, {"output_bubble_cycles", bubbles},
+                     {"output_bubble_cycles_by_cause", {{"bpc_wait", bubbles_bpc}, {"znz_wait", bubbles_znz}}}}},
+    };
+    fmt::print("{}\n", j.dump(2));
+  } else if (results.size() > 1) {
+    fmt::print("total: {} files, {} words\n", results.size(), nwords);
+    fmt::print("  encoder: {} cycles, {:.4f} words/cycle; stalls {} (bpc path {}, znz path {})\n", enc_ncycles, enc_wpc,
+               stall_ncycles, stall_bpc, stall_znz);
+    fmt::print("  decoder: {} cycles, {:.4f} words/cycle; output bubbles {} (bpc wait {}, znz wait {})\n", dec_ncycles,
+               dec_wpc, bubbles, bubbles_bpc, bubbles_znz);
+  }
+}
+
+}  // namespace
+
+void register_hw_sim(CLI::App& hw) {
+  auto opts = std::make_shared<SimOptions>();
+  auto* sim = hw.add_subcommand("sim",
+                                "Cycle-accurate model of the published EBPC encoder and decoder: cycles, words/cycle, "
+                                "stalls and latencies per file and in total (docs/hardware.md)");
+  sim->add_option("inputs", opts->inputs, "input .npy files (each one transmission of at most 2^24 words)");
+  sim->add_option("-w,--width", opts->width, "word width W in bits: 8 or 16 (default: the dtype's size)");
+  sim->add_option("-b,--block", opts->block_nwords, "block size B: 8 or 16, B <= W (default 8)");
+  sim->add_flag("--json", opts->json, "print JSON instead of text");
+  sim->add_option("--out-ready", opts->out_ready, "probability that an output is ready in a cycle (default 1)");
+  sim->add_option("--in-bubble", opts->in_bubble, "probability of an input bubble before each word (default 0)");
+  sim->add_option("--seed", opts->seed, "seed of the back-pressure, bubbles and --relu-like data (default 1)");
+  sim->add_option("--relu-like", opts->relu_like,
+                  "also simulate synthetic ReLU-like data with this zero fraction (the issue's table)");
+  sim->add_option("--count", opts->count, "number of words of --relu-like data (default 32768)");
+  sim->callback([opts] { run_sim(*opts); });
+}
+
+}  // namespace ebpc::cli
