@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# End-to-end tests of every ebpc subcommand, as a user runs them.
+# usage: test_cli.sh EBPC MAKE_NPY GOLDEN_JSON SAMPLE_DIR
+set -u
+EBPC=$1
+MAKE_NPY=$2
+GOLDEN=$3
+SAMPLE=$4
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok; else bad "$what"; fi; }
+# expect_error WHAT OUTFILE CMD...: non-zero exit, one-line 'ebpc: ...' message, no output file.
+expect_error() {
+  local what=$1 out=$2; shift 2
+  "$@" >stdout.txt 2>stderr.txt; local rc=$?
+  if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
+  if [ "$(wc -l < stderr.txt)" -ne 1 ] || ! grep -q '^ebpc: ' stderr.txt; then bad "$what: message: $(cat stderr.txt)"; return; fi
+  if [ -n "$out" ] && ls "$out"* >/dev/null 2>&1; then bad "$what: left output $(ls "$out"*)"; return; fi
+  if ls ./*.tmp* >/dev/null 2>&1; then bad "$what: left a temporary file"; return; fi
+  ok
+}
+
+check "--version" "$EBPC" --version
+check "-h" "$EBPC" -h
+"$EBPC" --version | grep -q '^ebpc [0-9]' && ok || bad "version text"
+
+# Round trips: every dtype, every codec, shapes incl. Fortran order, 0-d and empty arrays.
+for dtype in int8 uint8 int16 uint16 float16 int32 uint32 float32; do
+  "$MAKE_NPY" in.npy $dtype 3,17,19 7 40 || bad "make_npy $dtype"
+  for codec in ebpc zvc zrle bpc zstd zstd-19 lz4 deflate; do
+    rm -f in.npy.ebpc back.npy
+    if "$EBPC" compress in.npy --codec $codec --chunk-words 100 && "$EBPC" decompress in.npy.ebpc -o back.npy && cmp -s in.npy back.npy; then
+      ok
+    else
+      bad "round trip $dtype $codec"
+    fi
+  done
+done
+"$MAKE_NPY" f.npy int16 5,7 3 30 fortran
+check "fortran order" bash -c "'$EBPC' compress f.npy -o f.ebpc && '$EBPC' decompress f.ebpc -o f2.npy && cmp f.npy f2.npy"
+"$MAKE_NPY" empty.npy int8 0,4 1 0
+check "empty array" bash -c "'$EBPC' compress empty.npy -o e.ebpc && '$EBPC' decompress e.ebpc -o e2.npy && cmp empty.npy e2.npy"
+"$MAKE_NPY" scalar.npy float32 "" 1 0 2>/dev/null || "$MAKE_NPY" scalar.npy float32 1 1 0
+check "single value" bash -c "'$EBPC' compress scalar.npy -o s.ebpc && '$EBPC' decompress s.ebpc -o s2.npy && cmp scalar.npy s2.npy"
+
+# fixed12 in int16 with --width 12; a value that does not fit is an error, not a wrap.
+"$MAKE_NPY" w12.npy int16 --values 0,2047,-2048,5,0,0,-1
+check "width 12" bash -c "'$EBPC' compress w12.npy --width 12 -o w12.ebpc && '$EBPC' decompress w12.ebpc -o w12b.npy && cmp w12.npy w12b.npy"
+"$EBPC" info w12.ebpc | grep -q "W=12" && ok || bad "info shows W=12"
+"$MAKE_NPY" w12bad.npy int16 --values 0,2048,1
+expect_error "width 12 overflow" w12bad.ebpc "$EBPC" compress w12bad.npy --width 12 -o w12bad.ebpc
+grep -q "index 1 does not fit in 12 bits" stderr.txt && ok || bad "overflow message names index: $(cat stderr.txt)"
+expect_error "measure width overflow" "" "$EBPC" measure w12bad.npy --width 12
+expect_error "float width" x.ebpc "$EBPC" compress in.npy --width 12 -o x.ebpc
+
+# Overwrite protection, -f, stdin/stdout.
+"$MAKE_NPY" a.npy int8 1000 5 50
+"$EBPC" compress a.npy -o a.ebpc
+cp a.ebpc a.keep
+"$EBPC" compress a.npy -o a.ebpc 2>err.txt && bad "overwrote without -f" || { grep -q "already exists" err.txt && ok || bad "overwrite message"; }
+cmp -s a.ebpc a.keep && ok || bad "refused overwrite changed the file"
+check "-f overwrites" "$EBPC" compress a.npy -o a.ebpc -f --codec zvc
+"$EBPC" info a.ebpc | grep -q "codec:       zvc" && ok || bad "-f wrote the new file"
+check "pipe" bash -c "cat a.npy | '$EBPC' compress - -o - | '$EBPC' decompress - -o - > a2.npy && cmp a.npy a2.npy"
+check "default names" bash -c "cp a.npy d.npy && '$EBPC' compress d.npy && mv d.npy d.orig && '$EBPC' decompress d.npy.ebpc && cmp d.npy d.orig"
+
+# Raw input with --dtype and --shape.
+head -c 600 /dev/urandom > raw.bin
+check "raw" bash -c "'$EBPC' compress raw.bin --dtype uint16 --shape 20,15 -o raw.ebpc && '$EBPC' decompress raw.ebpc -o raw.npy"
+[ "$(tail -c 600 raw.npy | cmp - raw.bin && echo same)" = same ] && ok || bad "raw data preserved"
+expect_error "raw size mismatch" raw2.ebpc "$EBPC" compress raw.bin --dtype uint16 --shape 20,16 -o raw2.ebpc
+expect_error "raw trailing data" raw3.ebpc "$EBPC" compress raw.bin --dtype uint16 --shape 20,14 -o raw3.ebpc
+expect_error "raw without shape" raw4.ebpc "$EBPC" compress raw.bin --dtype uint16 -o raw4.ebpc
+
+# Bad input to decompress: truncated, corrupted, not a container, trailing garbage.
+"$EBPC" compress a.npy -o t.ebpc -f
+size=$(stat -c %s t.ebpc)
+for cut in 0 3 20 40 $((size / 2)) $((size - 1)); do
+  head -c $cut t.ebpc > cut.ebpc
+  expect_error "truncated at $cut" cut.npy "$EBPC" decompress cut.ebpc -o cut.npy
+done
+cp t.ebpc flip.ebpc
+printf '\xff' | dd of=flip.ebpc bs=1 seek=$((size - 10)) conv=notrunc 2>/dev/null
+expect_error "corrupted chunk" flip.npy "$EBPC" decompress flip.ebpc -o flip.npy
+cp t.ebpc trail.ebpc; printf 'x' >> trail.ebpc
+expect_error "trailing garbage" trail.npy "$EBPC" decompress trail.ebpc -o trail.npy
+expect_error "not a container" nc.npy "$EBPC" decompress a.npy -o nc.npy
+grep -q "not an .ebpc file" stderr.txt && ok || bad "not-a-container message: $(cat stderr.txt)"
+expect_error "missing input" mi.npy "$EBPC" decompress nothere.ebpc -o mi.npy
+expect_error "not an npy" x.ebpc "$EBPC" compress t.ebpc -o x.ebpc
+expect_error "directory" x.ebpc "$EBPC" compress . -o x.ebpc
+expect_error "unknown codec" x.ebpc "$EBPC" compress a.npy --codec gzip -o x.ebpc
+expect_error "bad block" x.ebpc "$EBPC" compress a.npy --block 6 -o x.ebpc
+expect_error "no such output dir" "" "$EBPC" compress a.npy -o nodir/x.ebpc
+check "info --verify" bash -c "'$EBPC' info --verify t.ebpc | grep -q 'verified'"
+expect_error "info on corrupted" "" "$EBPC" info --verify flip.ebpc
+
+# measure: the golden vectors' exact stream lengths; the JSON interface.
+ngold=$(grep -c '"name"' "$GOLDEN")
+i=0
+while [ $i -lt "$ngold" ]; do
+  # Extract vector i's values, width and stream lengths with the CLI-independent parser below.
+  read -r w values znz bpc hexz hexb < <(awk -v want=$i '
+    /"name"/ { idx++ }
+    idx == want + 1 && /"word_width"/ { gsub(/[^0-9]/, ""); w = $0 }
+    idx == want + 1 && /"values": \[/ { invals = 1; next }
+    invals && /\]/ { invals = 0 }
+    invals { v = $0; gsub(/[ ,]/, "", v); vals = vals (vals == "" ? "" : ",") v }
+    idx == want + 1 && /"znz_num_bits"/ { gsub(/[^0-9]/, ""); z = $0 }
+    idx == want + 1 && /"bpc_num_bits"/ { gsub(/[^0-9]/, ""); b = $0 }
+    idx == want + 1 && /"znz_words_hex": \[\]/ { next }
+    idx == want + 1 && /"znz_words_hex": \[/ { inz = 1; next }
+    inz && /\]/ { inz = 0 }
+    inz { h = $0; gsub(/[ ,"]/, "", h); hz = hz h }
+    idx == want + 1 && /"bpc_words_hex": \[\]/ { next }
+    idx == want + 1 && /"bpc_words_hex": \[/ { inb = 1; next }
+    inb && /\]/ { inb = 0 }
+    inb { h = $0; gsub(/[ ,"]/, "", h); hb = hb h }
+    END { print w, vals, z, b, (hz == "" ? "-" : hz), (hb == "" ? "-" : hb) }' "$GOLDEN")
+  dtype=int8; [ "$w" -eq 16 ] && dtype=int16
+  "$MAKE_NPY" g$i.npy $dtype --values "$values"
+  "$EBPC" measure g$i.npy --codecs ebpc --json > g$i.json
+  grep -q "\"znz_bits\": $znz\b" g$i.json && grep -q "\"bpc_bits\": $bpc\b" g$i.json && ok || bad "measure golden $i: want znz $znz bpc $bpc"
+  "$EBPC" hw encode --width "$w" g$i.npy --znz g$i.znz --bpc g$i.bpc 2>/dev/null
+  [ "$(od -An -tx1 -v g$i.znz | tr -d ' \n')" = "$([ "$hexz" = - ] || echo "$hexz")" ] && ok || bad "hw encode znz golden $i"
+  [ "$(od -An -tx1 -v g$i.bpc | tr -d ' \n')" = "$([ "$hexb" = - ] || echo "$hexb")" ] && ok || bad "hw encode bpc golden $i"
+  n=$(echo "$values" | tr ',' '\n' | wc -l)
+  "$EBPC" hw decode --width "$w" --count "$n" --dtype $dtype --znz g$i.znz --bpc g$i.bpc -o g$i.back.npy && cmp -s g$i.npy g$i.back.npy && ok || bad "hw decode golden $i"
+  i=$((i + 1))
+done
+[ "$ngold" -ge 8 ] && ok || bad "golden vectors found: $ngold"
+expect_error "hw decode truncated" hwbad.npy "$EBPC" hw decode --width 8 --count 256 --dtype int8 --znz g0.znz --bpc /dev/null -o hwbad.npy
+head -c 7 g1.znz > odd.znz
+expect_error "hw decode odd word bytes" hwodd.npy "$EBPC" hw decode --width 16 --count 512 --dtype int16 --znz odd.znz --bpc g1.bpc -o hwodd.npy
+
+# measure on the shipped real sample: JSON totals present and consistent.
+"$EBPC" measure "$SAMPLE"/*.npy --json > sample.json && ok || bad "measure sample"
+grep -q '"schema": "ebpc-measure-1"' sample.json && ok || bad "measure schema"
+"$EBPC" measure "$SAMPLE"/Conv1_relu.fixed8.npy > sample.txt && grep -q "TOTAL" sample.txt && ok || bad "measure text"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
