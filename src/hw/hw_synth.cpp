@@ -12,7 +12,7 @@ std::vector<std::uint32_t> relu_like_words(std::size_t nwords, unsigned word_nbi
                                            std::uint64_t seed) {
   detail::Coin rng(seed, 0x5eed);
   auto uniform = [&rng] { return (static_cast<double>(rng.next() >> 11) + 0.5) * 0x1.0p-53; };  // (0, 1)
-  const double sigma = std::ldexp(1.0, static_cast<int>(word_nbits) - 3);
+  const double sigma = std::ldexp(1.0, static_cast<int>(word_nbits) - 4);
   const double max_value = std::ldexp(1.0, static_cast<int>(word_nbits) - 1) - 1.0;
   std::vector<std::uint32_t> words(nwords, 0);
   for (auto& word : words) {

@@ -156,7 +156,7 @@ TableMeans table_means(double zero_fraction) {
 
 TEST(HwModel, TableDenseReluLike) {
   const TableMeans m = table_means(0.0);
-  EXPECT_NEAR(m.enc, 0.796, 0.001);
+  EXPECT_NEAR(m.enc, 0.796, 0.0005);  // 41166 cycles: the RTL's 0.796 is 41166.8
   EXPECT_NEAR(m.dec, 0.7998, 0.00005);
   // 10 cycles per block whatever the data: 40970 cycles exactly
   const auto words = ebpc::hw::relu_like_words(k_table_nwords, 8, 0.0, 1);
@@ -166,14 +166,15 @@ TEST(HwModel, TableDenseReluLike) {
 
 TEST(HwModel, Table20PercentZeros) {
   const TableMeans m = table_means(0.2);
-  EXPECT_NEAR(m.enc, 0.945, 0.002);
-  EXPECT_NEAR(m.dec, 0.948, 0.002);
+  // seed-to-seed spread of one run is about +-0.0025 here (bursts of non-zero words)
+  EXPECT_NEAR(m.enc, 0.945, 0.0015);
+  EXPECT_NEAR(m.dec, 0.948, 0.0015);
 }
 
 TEST(HwModel, Table40PercentZeros) {
   const TableMeans m = table_means(0.4);
-  EXPECT_NEAR(m.enc, 0.995, 0.001);
-  EXPECT_NEAR(m.dec, 0.995, 0.001);
+  EXPECT_NEAR(m.enc, 0.995, 0.0008);
+  EXPECT_NEAR(m.dec, 0.995, 0.0005);
 }
 
 TEST(HwModel, Table60PercentZeros) {
