@@ -446,6 +446,45 @@ TEST(HwModel, DecoderCyclesPerDenseBlock) {
   }
 }
 
+// Which data patterns stall (docs/hardware.md, "Which data patterns stall").
+std::vector<std::uint32_t> bursts(std::size_t n, std::size_t burst, TestRng& rng) {
+  std::vector<std::uint32_t> out(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((i / burst) % 2 == 0) {
+      out[i] = static_cast<std::uint32_t>(1 + rng.below(127));
+    }
+  }
+  return out;
+}
+
+TEST(HwModel, StallPatterns) {
+  const HwConfig c = config();
+  TestRng rng{2024};
+  // smooth dense data: no run-end cycle, exactly 10 coder cycles per block
+  const std::vector<std::uint32_t> constant(4096, 5);
+  const HwEncodeReport ec = encode_ok(constant, c);
+  EXPECT_EQ(ec.coder.run_end_ncycles, 0u);
+  EXPECT_EQ(ec.coder.base_ncycles + ec.coder.plane_ncycles, 512u * 10u);
+  // 50% zeros in bursts of up to 16 non-zero words: absorbed, no stall at all
+  for (const std::size_t burst : {1u, 4u, 8u, 16u}) {
+    const HwEncodeReport e = encode_ok(bursts(8192, burst, rng), c);
+    EXPECT_EQ(e.stall_ncycles(), 0u) << "burst " << burst;
+  }
+  // bursts of 32 and more: the BPC path runs at 8 words per 10 cycles within a burst
+  double previous = 1.0;
+  for (const std::size_t burst : {32u, 64u, 4096u}) {
+    const auto words = bursts(32768, burst, rng);
+    const HwEncodeReport e = encode_ok(words, c);
+    EXPECT_GT(e.stalls.bpc_path_ncycles, 0u) << "burst " << burst;
+    EXPECT_EQ(e.stalls.znz_path_ncycles, 0u);
+    EXPECT_LT(e.words_per_cycle(), previous) << "burst " << burst;
+    previous = e.words_per_cycle();
+    EXPECT_GT(decode_ok(e, words.size(), c).bubbles.bpc_wait_ncycles, 0u);
+  }
+  // zeros and non-zeros fully apart: 1 / (z + 1.25 (1 - z)) = 0.8889 at z = 0.5
+  EXPECT_NEAR(previous, 0.8889, 0.003);
+}
+
 // ---------------------------------------------------------------------------------------
 TEST(HwModel, RejectsBadParametersAndInputs) {
   const std::vector<std::uint32_t> words = {1, 2, 3};
