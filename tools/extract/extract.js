@@ -17,7 +17,8 @@ const { toStored } = require('./lib/half');
 
 const USAGE = `usage: node tools/extract/extract.js --network mobilenet_v2 --images a.jpg,b.png --out DIR
        [--dtype float16|float32] [--zstd] [--gradients] [--gradient-batch c.jpg,d.jpg,...]
-       [--label N | --label N1,N2,...] [--dropout-seed S] [--check-gradients] [--quiet]
+       [--gradients-for NAME,...] [--label N | --label N1,N2,...] [--dropout-seed S]
+       [--check-gradients] [--quiet]
 
   --images          photos whose maps are written (JPEG or PNG), names = file base names
   --out DIR         dataset directory (created; existing manifest.json is overwritten)
@@ -27,6 +28,7 @@ const USAGE = `usage: node tools/extract/extract.js --network mobilenet_v2 --ima
                     norm in training mode, for the batch = --images + --gradient-batch
                     (at least 8 photos); maps are written for --images only
   --gradient-batch  extra photos that only fill the gradient batch
+  --gradients-for   write the gradient maps of these --images only (names; default: all)
   --label           class label(s) for the loss (default: each photo's own top-1 class)
   --dropout-seed    seed of the fixed Dropout masks in the gradient pass (default 1)
   --check-gradients compare the gradients with central finite differences (slow: two
@@ -34,7 +36,7 @@ const USAGE = `usage: node tools/extract/extract.js --network mobilenet_v2 --ima
 `;
 
 function parseArgs(argv) {
-  const a = { dtype: 'float16', zstd: false, gradients: false, gradientBatch: [], label: null,
+  const a = { dtype: 'float16', zstd: false, gradients: false, gradientBatch: [], gradientsFor: null, label: null,
     dropoutSeed: 1, checkGradients: false, quiet: false, images: [] };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -50,6 +52,7 @@ function parseArgs(argv) {
       case '--zstd': a.zstd = true; break;
       case '--gradients': a.gradients = true; break;
       case '--gradient-batch': a.gradientBatch = val().split(',').filter((s) => s); break;
+      case '--gradients-for': a.gradientsFor = val().split(',').filter((s) => s); break;
       case '--label': a.label = val().split(',').map((s) => parseInt(s, 10)); break;
       case '--dropout-seed': a.dropoutSeed = parseInt(val(), 10); break;
       case '--check-gradients': a.checkGradients = true; break;
@@ -89,14 +92,13 @@ function imageName(file) {
   return path.basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-// Provenance of the photos we know about (tools/extract/images.json); anything else is
-// recorded with its path and "unknown" licence.
+// Provenance of the photos we know about (tools/extract/images.json, matched by content
+// hash); anything else is recorded with its path and an "unknown" licence.
+const KNOWN_IMAGES = JSON.parse(fs.readFileSync(path.join(__dirname, 'images.json'), 'utf8')).images;
 function imageInfo(file) {
-  const known = JSON.parse(fs.readFileSync(path.join(__dirname, 'images.json'), 'utf8'));
-  const abs = path.resolve(file);
-  const k = known.images[abs];
-  if (k) { return { source: `${abs} (${k.package})`, license: k.license }; }
-  return { source: abs, license: 'unknown (not in tools/extract/images.json)' };
+  const k = KNOWN_IMAGES.find((e) => e.sha256 === sha256(file));
+  if (k) { return { source: k.source, license: k.license, sha256: k.sha256 }; }
+  return { source: path.resolve(file), license: 'unknown (not in tools/extract/images.json)', sha256: sha256(file) };
 }
 
 function log(args, msg) {
@@ -197,6 +199,8 @@ async function main() {
       if (labels.length !== batchFiles.length) { die('--label: one label, or one per batch photo'); }
       if (labels.some((l) => l < 0 || l >= net.classes.length)) { die(`--label: 0..${net.classes.length - 1}`); }
     }
+    const gradNames = args.gradientsFor || names;
+    for (const n of gradNames) { if (!names.includes(n)) { die(`--gradients-for: ${n} is not one of --images`); } }
     const batch = tf.concat(batchInputs, 0);
     const t1 = Date.now();
     const g = interp.gradients(batch, labels, { dropoutSeed: args.dropoutSeed });
@@ -207,6 +211,7 @@ async function main() {
       const all = toCHW(g.grads[s.index]);
       const n = all.length / batchFiles.length;
       for (let i = 0; i < names.length; i++) {
+        if (!gradNames.includes(names[i])) { continue; }
         manifest.files.push(writeMap(args, 'gradient', names[i], s, all.subarray(i * n, (i + 1) * n), s.shape));
       }
     }
@@ -221,7 +226,7 @@ async function main() {
       loss: `cross-entropy of softmax(logits) against the labels, mean over the batch (PyTorch's `
         + `default reduction); loss value ${g.loss}`,
       dropout: `training mode with fixed masks from a seeded generator (mulberry32, seed ${args.dropoutSeed})`,
-      written_for: names,
+      written_for: gradNames,
       seconds: Math.round(gradSeconds * 10) / 10,
       note: 'gradient of the loss with respect to the input of each activation (ReLU6 / ReLU), '
         + 'all sites from one backward pass through zero tensors added at each activation input; '

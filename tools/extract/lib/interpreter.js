@@ -145,6 +145,22 @@ class Interpreter {
             else { out = lin; }
             break;
           }
+          // Convolutions are called as plain (unfused) ops: tfjs-layers uses fused ops whose
+          // gradient always computes the filter gradient too, which in the pure-JS backend
+          // costs over 90% of the backward pass and is never needed here.
+          case 'Conv2D':
+          case 'DepthwiseConv2D': {
+            const c = cfg.config;
+            if (c.data_format && c.data_format !== 'channels_last') { throw new Error(`${cfg.name}: ${c.data_format}`); }
+            let lin = cfg.class_name === 'Conv2D'
+              ? tf.conv2d(input, layer.kernel.read(), c.strides, c.padding, 'NHWC', c.dilation_rate)
+              : tf.depthwiseConv2d(input, layer.depthwiseKernel.read(), c.strides, c.padding, 'NHWC', c.dilation_rate);
+            if (layer.useBias) { lin = tf.add(lin, layer.bias.read()); }
+            if (c.activation === 'relu') { out = site(cfg, lin); }
+            else if (c.activation === 'linear') { out = lin; }
+            else { throw new Error(`${cfg.name}: activation ${c.activation}`); }
+            break;
+          }
           default:
             if (this.siteOf.has(cfg.name)) { throw new Error(`${cfg.name}: ${cfg.class_name} with relu`); }
             out = layer.apply(ins.length === 1 ? input : ins);
@@ -218,7 +234,7 @@ class Interpreter {
         tf.dispose([...zeros, bumped[i]]);
         return L;
       };
-      const h = 1e-2;
+      const h = opts.step || 1e-3;
       const e = new Float32Array(gi.length);
       e[k] = 1;
       const fdElem = (at(e, h) - at(e, -h)) / (2 * h);
