@@ -1,0 +1,236 @@
+#include "eval/eval.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "format/npy.hpp"
+
+namespace ebpc::eval {
+
+namespace {
+
+// One unit of work: all images of one layer and kind of one dataset (the fixed-point
+// scale is the max over all of them, so they are quantised together).
+struct Unit {
+  std::size_t dataset = 0;
+  MapKind kind = MapKind::activation;
+  std::size_t layer = 0;
+  std::vector<const DatasetFile*> files;  // image order
+  std::uint64_t values = 0;
+};
+
+std::uint64_t count_zero_words(std::span<const std::uint8_t> words, unsigned elem_nbytes) {
+  std::uint64_t zeros = 0;
+  for (std::size_t i = 0; i < words.size(); i += elem_nbytes) {
+    bool zero = true;
+    for (unsigned b = 0; b < elem_nbytes; ++b) {
+      zero = zero && words[i + b] == 0;
+    }
+    zeros += zero ? 1 : 0;
+  }
+  return zeros;
+}
+
+std::string two_digits(unsigned i) { return fmt::format("{:02d}", i); }
+
+// Quantises and measures one unit; rows are appended to out. The per-format loop is where
+// further per-layer measurements (e.g. a hardware cycle model's throughput for a `--hw`
+// flag) would go: they see the same quantised words as the codecs.
+tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, const EvalConfig& config,
+                                              std::vector<ResultRow>& out) {
+  const Dataset& d = datasets[u.dataset];
+  std::vector<LayerValues> maps;
+  maps.reserve(u.files.size());
+  float layer_max = 0.0f;
+  bool any_nonfinite = false;
+  std::string nonfinite_what;
+  for (const DatasetFile* f : u.files) {
+    auto v = read_map(*f);
+    if (!v) {
+      return tl::unexpected(v.error());
+    }
+    std::size_t bad = 0;
+    layer_max = std::max(layer_max, max_abs(*v, &bad));
+    if (bad != v->size() && !any_nonfinite) {
+      any_nonfinite = true;
+      nonfinite_what = fmt::format("{}: non-finite value at flat index {}", f->path, bad);
+    }
+    maps.push_back(std::move(*v));
+  }
+  std::vector<std::uint8_t> elems;
+  std::vector<std::uint8_t> scratch;
+  for (std::size_t fi = 0; fi < config.formats.size(); ++fi) {
+    const FormatInfo& info = format_info(config.formats[fi]);
+    if (info.is_fixed && any_nonfinite) {
+      return tl::unexpected(nonfinite_what + " (" + std::string(info.name) + " needs finite values)");
+    }
+    for (std::size_t m = 0; m < maps.size(); ++m) {
+      const DatasetFile& f = *u.files[m];
+      quantise(maps[m], info.id, layer_max, elems);
+      if (!config.dump_dir.empty()) {
+        const std::string path = dump_path(config.dump_dir, d, u.kind, f.image, f.layer, info.id);
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+        NpyHeader h;
+        h.dtype = info.storage;
+        h.shape = f.shape;
+        if (ec || !write_npy(path, h, elems)) {
+          return tl::unexpected(path + ": cannot write the quantised map");
+        }
+      }
+      auto sizes = measure_array(elems, info.storage, info.word_nbits, config.codecs, scratch);
+      if (!sizes) {
+        return tl::unexpected(f.path + " (" + std::string(info.name) + "): " + sizes.error());
+      }
+      for (std::size_t c = 0; c < config.codecs.size(); ++c) {
+        ResultRow r;
+        r.dataset = u.dataset;
+        r.kind = u.kind;
+        r.image = f.image;
+        r.layer = f.layer;
+        r.format = fi;
+        r.codec = c;
+        r.values = sizes->values;
+        r.zero_values = sizes->zero_values;
+        r.uncompressed_nbits = sizes->uncompressed_nbits;
+        r.compressed_nbits = sizes->compressed_nbits[c];
+        out.push_back(r);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t> elems, DType dtype,
+                                                    unsigned word_nbits, std::span<const CodecParams> codecs,
+                                                    std::vector<std::uint8_t>& scratch) {
+  const DTypeInfo* info = dtype_info(dtype);
+  std::vector<std::uint8_t> words(elems.begin(), elems.end());
+  if (!elements_to_words(words, dtype, word_nbits)) {
+    return tl::unexpected(fmt::format("a value does not fit in {} bits", word_nbits));
+  }
+  ArraySizes s;
+  s.values = elems.size() / info->nbytes;
+  s.zero_values = count_zero_words(words, info->nbytes);
+  s.uncompressed_nbits = s.values * word_nbits;
+  for (CodecParams p : codecs) {
+    p.word_nbits = word_nbits;
+    p.elem_nbytes = info->nbytes;
+    if (!validate(p)) {
+      return tl::unexpected(fmt::format("invalid parameters for {} at width {}", codec_spec(p), word_nbits));
+    }
+    const Codec* codec = find_codec(p.id);
+    scratch.resize(codec->bound_nbytes(static_cast<std::size_t>(s.values), p));
+    auto r = codec->encode(codec->is_word_codec ? std::span<const std::uint8_t>(words) : elems, p, scratch);
+    if (!r) {
+      return tl::unexpected(codec_spec(p) + " failed: " + std::string(error_message(r.error())));
+    }
+    s.compressed_nbits.push_back(r->exact_nbits);
+  }
+  return s;
+}
+
+std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kind, std::size_t image,
+                      std::size_t layer, NumberFormat format) {
+  const DatasetLayer& l = d.layers[layer];
+  return fmt::format("{}/{}/{}/{}/{}/{}_{}.npy", dump_dir, d.network, kind_name(kind), format_info(format).name,
+                     d.images[image], two_digits(l.index), l.name);
+}
+
+tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config) {
+  std::vector<Unit> units;
+  for (std::size_t di = 0; di < datasets.size(); ++di) {
+    const Dataset& d = datasets[di];
+    for (const MapKind kind : {MapKind::activation, MapKind::gradient}) {
+      for (std::size_t li = 0; li < d.layers.size(); ++li) {
+        Unit u;
+        u.dataset = di;
+        u.kind = kind;
+        u.layer = li;
+        for (std::size_t im = 0; im < d.images.size(); ++im) {
+          for (const DatasetFile& f : d.files) {
+            if (f.kind == kind && f.layer == li && f.image == im) {
+              u.files.push_back(&f);
+              std::uint64_t n = 1;
+              for (const std::uint64_t s : f.shape) {
+                n *= s;
+              }
+              u.values += n;
+            }
+          }
+        }
+        if (!u.files.empty()) {
+          units.push_back(std::move(u));
+        }
+      }
+    }
+  }
+  // Largest units first, so that the last ones to finish are short (load balance).
+  std::vector<std::size_t> order(units.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return units[a].values > units[b].values; });
+
+  std::vector<std::vector<ResultRow>> unit_rows(units.size());
+  std::vector<std::string> unit_errors(units.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex progress_mutex;
+  std::size_t done = 0;
+  auto worker = [&] {
+    for (;;) {
+      const std::size_t k = next.fetch_add(1);
+      if (k >= order.size() || failed.load()) {
+        return;
+      }
+      const Unit& u = units[order[k]];
+      auto r = evaluate_unit(u, datasets, config, unit_rows[order[k]]);
+      if (!r) {
+        unit_errors[order[k]] = r.error();
+        failed.store(true);
+        return;
+      }
+      if (config.progress) {
+        const std::lock_guard lock(progress_mutex);
+        ++done;
+        const Dataset& d = datasets[u.dataset];
+        config.progress(done, units.size(),
+                        fmt::format("{} {} {}", d.network, kind_name(u.kind), d.layers[u.layer].name));
+      }
+    }
+  };
+  const unsigned nthreads = std::max(1u, std::min<unsigned>(config.threads, static_cast<unsigned>(units.size())));
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < nthreads; ++t) {
+    threads.emplace_back(worker);
+  }
+  worker();
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  for (const std::string& e : unit_errors) {
+    if (!e.empty()) {
+      return tl::unexpected(e);
+    }
+  }
+  std::vector<ResultRow> rows;
+  for (std::vector<ResultRow>& ur : unit_rows) {
+    rows.insert(rows.end(), ur.begin(), ur.end());
+  }
+  std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) {
+    return std::tie(a.dataset, a.kind, a.image, a.layer, a.format, a.codec) <
+           std::tie(b.dataset, b.kind, b.image, b.layer, b.format, b.codec);
+  });
+  return rows;
+}
+
+}  // namespace ebpc::eval

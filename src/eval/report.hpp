@@ -1,0 +1,34 @@
+// Outputs of ebpc eval: results.csv (one row per network, kind, image, layer, format,
+// codec), summary.md (the tables), and gnuplot plots (PNG and SVG).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "eval/eval.hpp"
+
+namespace ebpc::eval {
+
+struct ReportInput {
+  std::span<const Dataset> datasets;
+  const EvalConfig* config = nullptr;
+  std::span<const ResultRow> rows;
+};
+
+// results.csv: header line, then one line per row in the rows' order; integers only, so
+// that a fresh run can be diffed byte for byte against a committed file.
+std::string results_csv(const ReportInput& in);
+
+// summary.md. headline_only: just the totals, gains and activation-vs-gradient tables
+// (what the CLI prints on stdout).
+std::string summary_markdown(const ReportInput& in, bool headline_only);
+
+// Writes the data files and one gnuplot script under plots_dir and runs gnuplot on it.
+// Returns the PNG files written (each has an SVG twin), or a message (gnuplot missing or
+// failing).
+tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInput& in, const std::string& plots_dir);
+
+}  // namespace ebpc::eval
