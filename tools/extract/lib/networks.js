@@ -55,8 +55,9 @@ async function loadNetwork(name) {
       package: `nsfwjs@${pkg.version}`,
       path: `node_modules/nsfwjs/dist/models/${spec.dir}/`,
       license: `${pkg.license} (nsfwjs, Copyright (c) 2019 Infinite Red, Inc.; weights ship inside the package)`,
-      trained_on: 'the nsfw_model data set (GantMan/nsfw_model: about 60 GB of web images in 5 classes: '
-        + `${NSFW_CLASSES.join(', ')}), fine-tuned from Keras' ImageNet weights; not ImageNet itself`,
+      trained_on: 'the NSFW detection model of github.com/gantman/nsfw_model (as the nsfwjs README says): '
+        + `5 classes (${NSFW_CLASSES.join(', ')}) of web images, not ImageNet; the package records no more `
+        + 'about its training data (its Keras training_config is SGD, lr 9e-7, momentum 0.9, categorical cross-entropy)',
       architecture: spec.architecture,
       keras_version: topology.keras_version,
     },
