@@ -1,0 +1,267 @@
+// ebpc eval as a user runs it: error messages, and its totals against `ebpc measure` on
+// the quantised maps it dumps (the same codec-table path, the same exact bit counts).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string k_cli = EBPC_CLI_PATH;
+// The shipped dataset (EBPC_EVAL_DATASET overrides it, e.g. for a larger one).
+const std::string k_dataset = std::getenv("EBPC_EVAL_DATASET") != nullptr ? std::getenv("EBPC_EVAL_DATASET")
+                                                                            : std::string(EBPC_SOURCE_DIR) + "/data/mobilenet_v2";
+const std::string k_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4";
+
+struct CmdResult {
+  int rc = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs a shell command line with stdout and stderr captured in files of dir.
+CmdResult run(const std::string& cmd, const fs::path& dir) {
+  const fs::path out = dir / "stdout.txt";
+  const fs::path err = dir / "stderr.txt";
+  const std::string line = cmd + " >'" + out.string() + "' 2>'" + err.string() + "'";
+  const int status = std::system(line.c_str());
+  CmdResult r;
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() /
+            ("ebpc-eval-test-" + std::to_string(getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void expect_one_line_error(const CmdResult& r, const std::string& contains) {
+  EXPECT_NE(r.rc, 0);
+  EXPECT_EQ(r.err.rfind("ebpc: ", 0), 0u) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(contains), std::string::npos) << r.err;
+}
+
+void write_text(const fs::path& p, const std::string& s) {
+  std::ofstream out(p, std::ios::binary);
+  out << s;
+}
+
+TEST(EvalCli, MissingManifest) {
+  TempDir t;
+  expect_one_line_error(run(k_cli + " eval '" + t.path().string() + "' --out '" + (t.path() / "o").string() + "'", t.path()),
+                        "manifest.json");
+  EXPECT_FALSE(fs::exists(t.path() / "o"));
+}
+
+TEST(EvalCli, BadManifests) {
+  TempDir t;
+  const fs::path d = t.path() / "ds";
+  fs::create_directories(d);
+  const std::string cmd = k_cli + " eval '" + d.string() + "' -q --no-plots --out '" + (t.path() / "o").string() + "'";
+  write_text(d / "manifest.json", "{\"format\": \"ebpc-dataset-1\", ");
+  expect_one_line_error(run(cmd, t.path()), "not valid JSON");
+  write_text(d / "manifest.json", "{\"format\": \"something-else\"}");
+  expect_one_line_error(run(cmd, t.path()), "ebpc-dataset-1");
+  const std::string head = R"({"format": "ebpc-dataset-1", "network": "n", "layout": "CHW", "dtype": "float32",
+    "images": [{"name": "a"}], "layers": [{"name": "l", "index": 0, "shape": [2, 3]}], "files": [)";
+  write_text(d / "manifest.json", head + R"({"kind": "activation", "image": "b", "layer": "l", "path": "x.npy"}]})");
+  expect_one_line_error(run(cmd, t.path()), "unknown image 'b'");
+  write_text(d / "manifest.json", head + R"({"kind": "weights", "image": "a", "layer": "l", "path": "x.npy"}]})");
+  expect_one_line_error(run(cmd, t.path()), "unknown file kind");
+  write_text(d / "manifest.json", head + R"({"kind": "activation", "image": "a", "layer": "l", "path": "x.npy"}]})");
+  expect_one_line_error(run(cmd, t.path()), "x.npy: cannot read file");
+  // A real .npy with another shape than the manifest says (2 x 3 float32).
+  const std::string hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }";
+  std::string npy = std::string("\x93NUMPY\x01\x00", 8);
+  std::string dict = hdr + std::string(64 - (10 + hdr.size() + 1) % 64, ' ') + "\n";
+  npy += static_cast<char>(dict.size() & 0xff);
+  npy += static_cast<char>(dict.size() >> 8);
+  npy += dict + std::string(24, '\0');
+  write_text(d / "x.npy", npy);
+  expect_one_line_error(run(cmd, t.path()), "differs from the manifest");
+  // Integer maps are refused (quantisation is part of the study).
+  std::string npy_int = npy;
+  npy_int.replace(npy_int.find("<f4"), 3, "<i4");
+  write_text(d / "x.npy", npy_int);
+  expect_one_line_error(run(cmd, t.path()), "float16 or float32");
+  // A NaN in a map: fixed formats refuse it, float formats code it.
+  npy.replace(npy.find("(3, 2)"), 6, "(2, 3)");
+  npy.replace(npy.size() - 4, 4, std::string("\x00\x00\xc0\x7f", 4));
+  write_text(d / "x.npy", npy);
+  expect_one_line_error(run(cmd, t.path()), "non-finite value at flat index 5");
+  const CmdResult ok = run(k_cli + " eval '" + d.string() + "' -q --no-plots --formats float16,float32 --out '" +
+                         (t.path() / "o").string() + "'",
+                     t.path());
+  EXPECT_EQ(ok.rc, 0) << ok.err;
+}
+
+TEST(EvalCli, BadOptions) {
+  TempDir t;
+  const std::string base = k_cli + " eval '" + t.path().string() + "' --out '" + (t.path() / "o").string() + "'";
+  expect_one_line_error(run(base + " --formats fixed8,fixed9", t.path()), "unknown format 'fixed9'");
+  expect_one_line_error(run(base + " --formats fixed8,fixed8", t.path()), "given twice");
+  expect_one_line_error(run(base + " --codecs ebpc,gzip", t.path()), "unknown codec 'gzip'");
+  expect_one_line_error(run(base + " --block 3", t.path()), "invalid parameters");
+  EXPECT_FALSE(fs::exists(t.path() / "o"));
+}
+
+// A small dataset made of some real maps of the shipped one (all images, both kinds):
+// manifest entries point at the shipped files.
+fs::path subset_dataset(const fs::path& dir, const std::set<std::string>& layers) {
+  std::ifstream in(k_dataset + "/manifest.json");
+  nlohmann::json m = nlohmann::json::parse(in);
+  nlohmann::json files = nlohmann::json::array();
+  for (nlohmann::json f : m["files"]) {
+    if (layers.count(f["layer"].get<std::string>()) != 0) {
+      f["path"] = k_dataset + "/" + f["path"].get<std::string>();
+      files.push_back(f);
+    }
+  }
+  m["files"] = files;
+  fs::create_directories(dir);
+  write_text(dir / "manifest.json", m.dump(1));
+  return dir;
+}
+
+struct Key {
+  std::string kind, image, layer, format, codec;
+  auto operator<=>(const Key&) const = default;
+};
+
+TEST(EvalCli, TotalsEqualMeasureOnDumpedMaps) {
+  if (!fs::exists(k_dataset + "/manifest.json")) {
+    GTEST_SKIP() << k_dataset << " not present";
+  }
+  TempDir t;
+  std::ifstream in(k_dataset + "/manifest.json");
+  const nlohmann::json m = nlohmann::json::parse(in);
+  const auto& layers = m["layers"];
+  ASSERT_GE(layers.size(), 4u);
+  // First, a middle and the last two layers (the dense ones in MobileNetV2).
+  const std::set<std::string> pick = {layers[0]["name"], layers[layers.size() / 2]["name"],
+                                      layers[layers.size() - 2]["name"], layers[layers.size() - 1]["name"]};
+  const fs::path ds = subset_dataset(t.path() / "ds", pick);
+  const fs::path q = t.path() / "q";
+  const CmdResult e = run(k_cli + " eval '" + ds.string() + "' -q --no-plots --threads 2 --codecs " + k_codecs +
+                        " --out '" + (t.path() / "o").string() + "' --dump-quantised '" + q.string() + "'",
+                    t.path());
+  ASSERT_EQ(e.rc, 0) << e.err;
+  // results.csv rows.
+  std::map<Key, std::vector<std::uint64_t>> rows;
+  std::istringstream csv(read_file(t.path() / "o" / "results.csv"));
+  std::string line;
+  std::getline(csv, line);
+  ASSERT_EQ(line, "network,kind,image,layer_index,layer,format,codec,values,zero_values,uncompressed_bits,compressed_bits");
+  const std::string network = m["network"];
+  while (std::getline(csv, line)) {
+    std::vector<std::string> c;
+    std::istringstream ls(line);
+    std::string cell;
+    while (std::getline(ls, cell, ',')) {
+      c.push_back(cell);
+    }
+    ASSERT_EQ(c.size(), 11u) << line;
+    EXPECT_EQ(c[0], network);
+    rows[Key{c[1], c[2], c[4], c[5], c[6]}] = {std::stoull(c[7]), std::stoull(c[8]), std::stoull(c[9]),
+                                               std::stoull(c[10])};
+  }
+  const std::size_t nimages = m["images"].size();
+  std::set<std::string> kinds;
+  for (const auto& f : m["files"]) {
+    kinds.insert(f["kind"].get<std::string>());
+  }
+  const std::vector<std::string> formats = {"fixed8", "fixed12", "fixed16", "float16", "bfloat16", "float32"};
+  const std::size_t ncodecs = 6;
+  EXPECT_EQ(rows.size(), kinds.size() * nimages * pick.size() * formats.size() * ncodecs);
+  std::size_t compared = 0;
+  for (const std::string& kind : kinds) {
+    for (const std::string& format : formats) {
+      // ebpc measure on every dumped map of this kind and format, in one call.
+      std::string files;
+      std::size_t nfiles = 0;
+      for (const auto& entry : fs::recursive_directory_iterator(q / network / kind / format)) {
+        if (entry.is_regular_file()) {
+          files += " '" + entry.path().string() + "'";
+          ++nfiles;
+        }
+      }
+      ASSERT_EQ(nfiles, nimages * pick.size());
+      const CmdResult r = run(k_cli + " measure --json --codecs " + k_codecs + (format == "fixed12" ? " --width 12" : "") + files,
+                        t.path());
+      ASSERT_EQ(r.rc, 0) << r.err;
+      const nlohmann::json j = nlohmann::json::parse(r.out);
+      std::vector<std::uint64_t> eval_total(ncodecs, 0);
+      for (const auto& f : j["files"]) {
+        // .../q/NETWORK/KIND/FORMAT/IMAGE/NN_LAYER.npy
+        const fs::path p = f["file"].get<std::string>();
+        const std::string image = p.parent_path().filename().string();
+        std::string layer = p.stem().string();
+        layer = layer.substr(layer.find('_') + 1);
+        ASSERT_EQ(f["codecs"].size(), ncodecs);
+        for (const auto& c : f["codecs"]) {
+          const auto it = rows.find(Key{kind, image, layer, format, c["codec"].get<std::string>()});
+          ASSERT_NE(it, rows.end()) << p << " " << c["codec"];
+          EXPECT_EQ(it->second[0], c["values"].get<std::uint64_t>()) << p;
+          EXPECT_EQ(it->second[2], c["uncompressed_bits"].get<std::uint64_t>()) << p;
+          EXPECT_EQ(it->second[3], c["compressed_bits"].get<std::uint64_t>()) << p << " " << c["codec"];
+          const double zf = static_cast<double>(it->second[1]) / static_cast<double>(it->second[0]);
+          EXPECT_DOUBLE_EQ(zf, c["zero_fraction"].get<double>()) << p;
+          ++compared;
+        }
+      }
+      // measure's totals = the sums of eval's rows for this kind and format.
+      for (const auto& [k, v] : rows) {
+        if (k.kind == kind && k.format == format) {
+          for (std::size_t c = 0; c < ncodecs; ++c) {
+            if (j["total"][c]["codec"] == k.codec) {
+              eval_total[c] += v[3];
+            }
+          }
+        }
+      }
+      for (std::size_t c = 0; c < ncodecs; ++c) {
+        EXPECT_EQ(eval_total[c], j["total"][c]["compressed_bits"].get<std::uint64_t>())
+            << kind << " " << format << " " << j["total"][c]["codec"];
+      }
+    }
+  }
+  EXPECT_EQ(compared, rows.size());
+}
+
+}  // namespace
