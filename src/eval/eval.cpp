@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "eval/paper_quirks.hpp"
 #include "format/npy.hpp"
 
 namespace ebpc::eval {
@@ -41,8 +42,34 @@ std::string two_digits(unsigned i) { return fmt::format("{:02d}", i); }
 // Quantises and measures one unit; rows are appended to out. The per-format loop is where
 // further per-layer measurements (e.g. a hardware cycle model's throughput for a `--hw`
 // flag) would go: they see the same quantised words as the codecs.
+// The quirk model's sizes of one fixed8 / fixed16 map (int8 / int16 elements).
+QuirkRow quirk_sizes(std::span<const std::uint8_t> elems, const FormatInfo& info, const EvalConfig& config) {
+  const unsigned w = info.word_nbits;
+  const std::size_t n = w == 8 ? elems.size() : elems.size() / 2;
+  std::vector<std::uint32_t> words(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    words[i] = w == 8 ? elems[i] : static_cast<std::uint32_t>(elems[2 * i] | (elems[2 * i + 1] << 8));
+  }
+  unsigned b = 8;
+  unsigned z = 16;
+  for (const CodecParams& c : config.codecs) {
+    if (c.id == CodecId::ebpc) {
+      b = c.block_nwords;
+      z = c.max_zero_run_nwords;
+    }
+  }
+  QuirkRow r;
+  r.uncompressed_nbits = std::uint64_t{n} * w;
+  const PaperQuirks variants[5] = {{false, false, false}, {true, false, false}, {false, true, false},
+                                   {false, false, true}, {true, true, true}};
+  for (std::size_t k = 0; k < 5; ++k) {
+    r.nbits[k] = ebpc_quirk_nbits(words, w, b, z, variants[k]);
+  }
+  return r;
+}
+
 tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, const EvalConfig& config,
-                                              std::vector<ResultRow>& out) {
+                                              std::vector<ResultRow>& out, std::vector<QuirkRow>& quirk_out) {
   const Dataset& d = datasets[u.dataset];
   std::vector<LayerValues> maps;
   maps.reserve(u.files.size());
@@ -82,6 +109,15 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
         if (ec || !write_npy(path, h, elems)) {
           return tl::unexpected(path + ": cannot write the quantised map");
         }
+      }
+      if (config.quirks && (info.id == NumberFormat::fixed8 || info.id == NumberFormat::fixed16)) {
+        QuirkRow q = quirk_sizes(elems, info, config);
+        q.dataset = u.dataset;
+        q.kind = u.kind;
+        q.image = f.image;
+        q.layer = f.layer;
+        q.format = fi;
+        quirk_out.push_back(q);
       }
       auto sizes = measure_array(elems, info.storage, info.word_nbits, config.codecs, scratch);
       if (!sizes) {
@@ -144,7 +180,8 @@ std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kin
                      d.images[image], two_digits(l.index), l.name);
 }
 
-tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config) {
+tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
+                                                           std::vector<QuirkRow>* quirk_rows) {
   std::vector<Unit> units;
   for (std::size_t di = 0; di < datasets.size(); ++di) {
     const Dataset& d = datasets[di];
@@ -181,6 +218,7 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
                    [&](std::size_t a, std::size_t b) { return units[a].values > units[b].values; });
 
   std::vector<std::vector<ResultRow>> unit_rows(units.size());
+  std::vector<std::vector<QuirkRow>> unit_quirks(units.size());
   std::vector<std::string> unit_errors(units.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
@@ -193,7 +231,7 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
         return;
       }
       const Unit& u = units[order[k]];
-      auto r = evaluate_unit(u, datasets, config, unit_rows[order[k]]);
+      auto r = evaluate_unit(u, datasets, config, unit_rows[order[k]], unit_quirks[order[k]]);
       if (!r) {
         unit_errors[order[k]] = r.error();
         failed.store(true);
@@ -230,6 +268,16 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
     return std::tie(a.dataset, a.kind, a.image, a.layer, a.format, a.codec) <
            std::tie(b.dataset, b.kind, b.image, b.layer, b.format, b.codec);
   });
+  if (quirk_rows != nullptr) {
+    quirk_rows->clear();
+    for (std::vector<QuirkRow>& uq : unit_quirks) {
+      quirk_rows->insert(quirk_rows->end(), uq.begin(), uq.end());
+    }
+    std::sort(quirk_rows->begin(), quirk_rows->end(), [](const QuirkRow& a, const QuirkRow& b) {
+      return std::tie(a.dataset, a.kind, a.image, a.layer, a.format) <
+             std::tie(b.dataset, b.kind, b.image, b.layer, b.format);
+    });
+  }
   return rows;
 }
 

@@ -25,6 +25,9 @@ struct EvalConfig {
   std::vector<CodecParams> codecs;
   unsigned threads = 1;
   std::string dump_dir;  // non-empty: write every quantised map as .npy under it
+  // Also size EBPC under the authors' evaluation quirks (paper_quirks.hpp) for fixed8 and
+  // fixed16, the formats their scripts held in int8 / int16 arrays.
+  bool quirks = false;
   // Called after each (dataset, kind, layer) unit from a worker thread, serialised by a
   // mutex: done units, all units, and what was finished.
   std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;
@@ -44,6 +47,22 @@ struct ResultRow {
   std::uint64_t compressed_nbits = 0;    // exact, unpadded (CodedSize::exact_nbits)
 };
 
+// One map x format under the paper's evaluation quirks (EvalConfig::quirks).
+struct QuirkRow {
+  std::size_t dataset = 0;
+  MapKind kind = MapKind::activation;
+  std::size_t image = 0;
+  std::size_t layer = 0;
+  std::size_t format = 0;
+  std::uint64_t uncompressed_nbits = 0;
+  // EBPC bits: the hardware format (no quirk), wrapped deltas, short last block, swapped
+  // run codes, and all three together.
+  std::uint64_t nbits[5] = {};
+};
+
+inline constexpr const char* k_quirk_names[5] = {"none (hardware format)", "wrapped deltas, W planes",
+                                                 "short last block", "swapped zero-run codes", "all three"};
+
 // Sizes of one quantised array under each codec, exactly as `ebpc measure` computes them:
 // word codecs see the W-bit words (elements_to_words), byte codecs the element bytes.
 struct ArraySizes {
@@ -61,7 +80,9 @@ tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t
 
 // Rows ordered by dataset, kind, image, layer, format, codec. Error: the first message of
 // any unit (unreadable map, non-finite value in a fixed format, a dump that cannot be written).
-tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config);
+// With config.quirks, quirk_rows (if given) receives the quirk sizes in the same order.
+tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
+                                                           std::vector<QuirkRow>* quirk_rows = nullptr);
 
 // The path a quantised map is dumped to: DIR/NETWORK/KIND/FORMAT/IMAGE/NN_LAYER.npy.
 std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kind, std::size_t image,

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -333,6 +334,41 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
     }
   }
   return s;
+}
+
+std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> quirk_rows) {
+  // dataset, kind, format -> uncompressed bits, bits per variant
+  std::map<std::tuple<std::size_t, int, std::size_t>, std::array<std::uint64_t, 6>> sums;
+  for (const QuirkRow& q : quirk_rows) {
+    auto& s = sums[{q.dataset, static_cast<int>(q.kind), q.format}];
+    s[0] += q.uncompressed_nbits;
+    for (std::size_t k = 0; k < 5; ++k) {
+      s[k + 1] += q.nbits[k];
+    }
+  }
+  std::string s = "## EBPC under the authors' evaluation quirks\n\n"
+                  "Total EBPC ratio in the hardware format (the codec) and as the authors' scripts would count it "
+                  "with each quirk alone and all together (size model in src/eval/paper_quirks.cpp; fixed8 and "
+                  "fixed16 only, the formats held in int8 / int16 arrays). Float deltas are not modelled.\n\n"
+                  "| network | kind | format |";
+  std::string rule = "| --- | --- | --- |";
+  for (const char* name : k_quirk_names) {
+    s += fmt::format(" {} |", name);
+    rule += " ---: |";
+  }
+  s += "\n" + rule + "\n";
+  for (const auto& [key, v] : sums) {
+    const auto& [d, kind, f] = key;
+    s += fmt::format("| {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
+                     format_info(in.config->formats[f]).name);
+    const double base = static_cast<double>(v[0]) / static_cast<double>(v[1]);
+    for (std::size_t k = 1; k < 6; ++k) {
+      const double r = static_cast<double>(v[0]) / static_cast<double>(v[k]);
+      s += k == 1 ? fmt::format(" {:.3f} |", r) : fmt::format(" {:.3f} ({:+.1f}%) |", r, 100.0 * (r / base - 1.0));
+    }
+    s += "\n";
+  }
+  return s + "\n";
 }
 
 tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInput& in, const std::string& plots_dir) {

@@ -26,6 +26,10 @@ std::string results_csv(const ReportInput& in);
 // (what the CLI prints on stdout).
 std::string summary_markdown(const ReportInput& in, bool headline_only);
 
+// The quirk study (EvalConfig::quirks): total EBPC ratio per network, kind and format in
+// the hardware format and under each of the authors' evaluation quirks.
+std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> quirk_rows);
+
 // Writes the data files and one gnuplot script under plots_dir and runs gnuplot on it.
 // Returns the PNG files written (each has an SVG twin), or a message (gnuplot missing or
 // failing).

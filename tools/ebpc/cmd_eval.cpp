@@ -36,6 +36,7 @@ struct EvalOptions {
   unsigned block_nwords = 8;
   unsigned max_zero_run_nwords = 16;
   bool no_plots = false;
+  bool quirks = false;
   bool quiet = false;
 };
 
@@ -119,6 +120,7 @@ void run_eval_command(const EvalOptions& o) {
   }
   config.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   config.dump_dir = o.dump_dir;
+  config.quirks = o.quirks;
   const bool show_progress = !o.quiet && isatty(fileno(stderr)) != 0;
   if (show_progress) {
     config.progress = [](std::size_t done, std::size_t total, const std::string& what) {
@@ -126,7 +128,8 @@ void run_eval_command(const EvalOptions& o) {
       std::fflush(stderr);
     };
   }
-  auto rows = eval::run_eval(datasets, config);
+  std::vector<eval::QuirkRow> quirk_rows;
+  auto rows = eval::run_eval(datasets, config, &quirk_rows);
   if (show_progress) {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
@@ -141,7 +144,8 @@ void run_eval_command(const EvalOptions& o) {
   }
   const eval::ReportInput report{datasets, &config, *rows};
   write_text(o.out_dir + "/results.csv", eval::results_csv(report));
-  write_text(o.out_dir + "/summary.md", eval::summary_markdown(report, false));
+  const std::string quirks = o.quirks ? eval::quirks_markdown(report, quirk_rows) : std::string();
+  write_text(o.out_dir + "/summary.md", eval::summary_markdown(report, false) + quirks);
   std::vector<std::string> pngs;
   if (!o.no_plots) {
     auto p = eval::write_plots(report, o.out_dir + "/plots");
@@ -152,7 +156,7 @@ void run_eval_command(const EvalOptions& o) {
     }
   }
   if (!o.quiet) {
-    fmt::print("{}", eval::summary_markdown(report, true));
+    fmt::print("{}{}", eval::summary_markdown(report, true), quirks);
     fmt::print("Wrote {0}/results.csv ({1} rows), {0}/summary.md", o.out_dir, rows->size());
     if (!pngs.empty()) {
       fmt::print(", {} plots in {}/plots (PNG and SVG)", pngs.size(), o.out_dir);
@@ -177,6 +181,8 @@ void register_eval(CLI::App& app) {
   e->add_option("--block", opts->block_nwords, "EBPC/BPC block size B")->capture_default_str();
   e->add_option("--max-zero-run", opts->max_zero_run_nwords, "EBPC zero-run limit Z")->capture_default_str();
   e->add_flag("--no-plots", opts->no_plots, "skip the gnuplot plots");
+  e->add_flag("--quirks", opts->quirks,
+              "also size EBPC as the authors' evaluation scripts did (fixed8/fixed16; table in summary.md)");
   e->add_flag("-q,--quiet", opts->quiet, "no summary on stdout, no progress");
   e->callback([opts] { run_eval_command(*opts); });
 }
