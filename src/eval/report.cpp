@@ -82,6 +82,14 @@ class Tables {
     }
     return k_all;
   }
+  // Images that have maps of this kind.
+  std::size_t nimages(std::size_t d, MapKind kind) const {
+    std::size_t n = 0;
+    for (std::size_t im = 0; im < in_.datasets[d].images.size(); ++im) {
+      n += get(d, kind, 0, 0, im) != nullptr ? 1u : 0u;
+    }
+    return n;
+  }
   // Per-image ratios of one (dataset, kind, format, codec), sorted.
   std::vector<double> image_ratios(std::size_t d, MapKind kind, std::size_t f, std::size_t c) const {
     std::vector<double> v;
@@ -419,9 +427,9 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
             "set title '{} {}s, {}: compression ratio per layer (summed over {} images)'\n"
             "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 border -1\n"
             "set boxwidth 0.9\nset ylabel 'compression ratio'\nset yrange [0:*]\nset grid ytics\n"
-            "set xtics rotate by -55 left font ',8' nomirror\nset key top left horizontal\nset bmargin 11\n"
+            "set xtics rotate by -55 left font ',8' nomirror\nset key outside top center horizontal reverse Left\nset bmargin 11\n"
             "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#555555'\nplot ",
-            ds.network, kn, t.format_name(f), ds.images.size());
+            ds.network, kn, t.format_name(f), t.nimages(d, kind));
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
           body += fmt::format("{}'{}.tsv' using {}{} title '{}' lc rgb '{}'", c == 0 ? "" : ", ", stem, c + 2,
                               c == 0 ? ":xtic(1)" : "", t.codec_name(c), codec_colour(t.codec_name(c)));
@@ -450,10 +458,10 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
         }
         std::string body = fmt::format(
             "set title '{} {}s: total ratio per image ({} images; box = quartiles, whiskers = min/max, bar = median)'\n"
-            "set ylabel 'compression ratio (per image, all layers)'\nset yrange [0:*]\nset grid ytics\n"
-            "set xrange [-0.6:{}]\nset xtics ({})\nset key top right horizontal\nset boxwidth {:.4f} absolute\n"
+            "set ylabel 'compression ratio (per image, all layers)'\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
+            "set xrange [-0.6:{}]\nset xtics ({})\nset key top left horizontal reverse Left\nset boxwidth {:.4f} absolute\n"
             "set style fill solid 0.6 border -1\nplot ",
-            ds.network, kn, ds.images.size(), static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
+            ds.network, kn, t.nimages(d, kind), static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
           body += fmt::format("{}'{}.tsv' index {} using 1:3:2:6:5 with candlesticks whiskerbars lc rgb '{}' title '{}', "
                               "'' index {} using 1:4:4:4:4 with candlesticks lc rgb '#000000' lw 2 notitle",
@@ -482,9 +490,10 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
         files[stem + ".tsv"] = data;
         const std::string body = fmt::format(
             "set title '{} {}s: zero words per layer (all images)'\nset ylabel 'zero values (%)'\nset yrange [0:100]\n"
-            "set grid ytics\nset xtics rotate by -55 left font ',8' nomirror\nset bmargin 11\nset key bottom right\n"
-            "set key autotitle columnhead\nplot for [i=2:{}] '{}.tsv' using 0:i:xtic(1) with linespoints pt 7 ps 0.6 lw 1.5\n",
-            ds.network, kn, t.nformats() + 1, stem);
+            "set grid ytics\nset xtics rotate by -55 left font ',8' nomirror\nset bmargin 11\nset key outside right top vertical reverse Left\n"
+            "set xrange [-0.5:{}]\nset key autotitle columnhead\n"
+            "plot for [i=2:{}] '{}.tsv' using 0:i:xtic(1) with linespoints pt 7 ps 0.6 lw 1.5\n",
+            ds.network, kn, static_cast<double>(ds.layers.size()) - 0.5, t.nformats() + 1, stem);
         emit(stem, "1500,600", body);
       }
     }

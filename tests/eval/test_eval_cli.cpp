@@ -173,8 +173,9 @@ TEST(EvalCli, TotalsEqualMeasureOnDumpedMaps) {
   const nlohmann::json m = nlohmann::json::parse(in);
   const auto& layers = m["layers"];
   ASSERT_GE(layers.size(), 4u);
-  // First, a middle and the last two layers (the dense ones in MobileNetV2).
-  const std::set<std::string> pick = {layers[0]["name"], layers[layers.size() / 2]["name"],
+  // A middle layer and the last three (MobileNetV2: out_relu and the two dense ones):
+  // small maps, so that the test stays quick under the sanitizers.
+  const std::set<std::string> pick = {layers[layers.size() / 2]["name"], layers[layers.size() - 3]["name"],
                                       layers[layers.size() - 2]["name"], layers[layers.size() - 1]["name"]};
   const fs::path ds = subset_dataset(t.path() / "ds", pick);
   const fs::path q = t.path() / "q";
