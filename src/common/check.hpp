@@ -13,7 +13,7 @@
 
 #define EBPC_TRY(expr)                         \
   do {                                         \
-    auto ebpc_try_r_ = (expr);                 \
+    auto&& ebpc_try_r_ = (expr);               \
     if (!ebpc_try_r_) [[unlikely]] {           \
       return ::tl::unexpected(ebpc_try_r_.error()); \
     }                                          \
