@@ -32,6 +32,7 @@ std::vector<std::uint32_t> words_of(const NpyArray& a, unsigned word_nbits, cons
 void register_compress(CLI::App& app);    // compress, decompress, info
 void register_measure(CLI::App& app);     // measure
 void register_hw(CLI::App& app);          // hw encode, hw decode (and hw sim when built)
+void register_bench(CLI::App& app);       // bench
 #ifdef EBPC_HAVE_HW
 void register_hw_sim(CLI::App& hw);
 #endif

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   ebpc::cli::register_compress(app);
   ebpc::cli::register_measure(app);
   ebpc::cli::register_hw(app);
+  ebpc::cli::register_bench(app);
 #ifdef EBPC_HAVE_EVAL
   ebpc::cli::register_eval(app);
 #endif
