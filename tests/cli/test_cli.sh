@@ -69,6 +69,13 @@ check "-f overwrites" "$EBPC" compress a.npy -o a.ebpc -f --codec zvc
 check "pipe" bash -c "cat a.npy | '$EBPC' compress - -o - | '$EBPC' decompress - -o - > a2.npy && cmp a.npy a2.npy"
 check "default names" bash -c "cp a.npy d.npy && '$EBPC' compress d.npy && mv d.npy d.orig && '$EBPC' decompress d.npy.ebpc && cmp d.npy d.orig"
 
+# Threads: the same bytes for any thread count; decoding with any count round-trips.
+"$MAKE_NPY" big.npy int16 64,100,31 11 45
+check "threads 1" "$EBPC" compress big.npy -o t1.ebpc --threads 1 --chunk-words 1000
+check "threads 3" "$EBPC" compress big.npy -o t3.ebpc --threads 3 --chunk-words 1000
+cmp -s t1.ebpc t3.ebpc && ok || bad "output differs between 1 and 3 threads"
+check "decompress threads" bash -c "'$EBPC' decompress t3.ebpc -o t3.npy --threads 2 && cmp big.npy t3.npy"
+
 # Raw input with --dtype and --shape.
 head -c 600 /dev/urandom > raw.bin
 check "raw" bash -c "'$EBPC' compress raw.bin --dtype uint16 --shape 20,15 -o raw.ebpc && '$EBPC' decompress raw.ebpc -o raw.npy"

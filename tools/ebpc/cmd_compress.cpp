@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "common/endian.hpp"
+#include "common/parallel.hpp"
 #include "format/atomic_file.hpp"
 #include "io.hpp"
 
@@ -25,12 +26,28 @@ struct CompressOptions {
   std::string dtype;
   std::string shape;
   std::uint32_t chunk_nwords = k_default_chunk_nwords;
+  unsigned threads = 0;  // 0 = all cores
 };
 
 struct DecompressOptions {
   std::string input;
   std::string output;
   bool force = false;
+  unsigned threads = 0;
+};
+
+unsigned thread_count(unsigned requested) { return requested == 0 ? default_thread_count() : requested; }
+
+// One chunk in flight: chunks are read in order, coded in parallel, written in order, so
+// memory is bounded by (threads x chunk size) whatever the file size, and the output is
+// identical for any thread count.
+struct ChunkSlot {
+  std::vector<std::uint8_t> in;
+  std::vector<std::uint8_t> scratch;
+  std::vector<std::uint8_t> out;
+  ChunkHeader header;
+  Result<CodedSize> coded = CodedSize{};
+  Result<void> decoded = {};
 };
 
 std::vector<std::uint64_t> parse_shape(const std::string& text) {
@@ -158,25 +175,32 @@ void run_compress(const CompressOptions& o) {
   open_output(out, out_path, o.force);
   write_or_fail(out, serialize_header(h), out_path);
 
-  std::vector<std::uint8_t> chunk;
-  std::vector<std::uint8_t> scratch;
-  std::vector<std::uint8_t> coded;
-  for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
-    chunk.resize(static_cast<std::size_t>(h.chunk_nwords_at(i) * info->nbytes));
-    read_exact(in, chunk, "the array data");
-    coded.clear();
-    auto r = encode_chunk(chunk, h, scratch, coded);
-    if (!r) {
-      if (r.error() == Error::bad_parameter) {
-        std::uint64_t bad = 0;
-        std::vector<std::uint8_t> copy = chunk;
-        (void)elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
-        fail(fmt::format("{}: value at flat index {} does not fit in {} bits", in.name(), i * h.chunk_nwords + bad,
-                         h.codec.word_nbits));
-      }
-      fail(in.name() + ": cannot compress", r.error());
+  const unsigned threads = thread_count(o.threads);
+  std::vector<ChunkSlot> slots(threads);
+  for (std::uint64_t first = 0; first < h.nchunks(); first += threads) {
+    const std::size_t batch = static_cast<std::size_t>(std::min<std::uint64_t>(threads, h.nchunks() - first));
+    for (std::size_t b = 0; b < batch; ++b) {
+      slots[b].in.resize(static_cast<std::size_t>(h.chunk_nwords_at(first + b) * info->nbytes));
+      read_exact(in, slots[b].in, "the array data");
     }
-    write_or_fail(out, coded, out_path);
+    parallel_for(batch, threads, [&](std::size_t b) {
+      slots[b].out.clear();
+      slots[b].coded = encode_chunk(slots[b].in, h, slots[b].scratch, slots[b].out);
+    });
+    for (std::size_t b = 0; b < batch; ++b) {
+      const std::uint64_t i = first + b;
+      if (!slots[b].coded) {
+        if (slots[b].coded.error() == Error::bad_parameter) {
+          std::uint64_t bad = 0;
+          std::vector<std::uint8_t> copy = slots[b].in;
+          (void)elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
+          fail(fmt::format("{}: value at flat index {} does not fit in {} bits", in.name(), i * h.chunk_nwords + bad,
+                           h.codec.word_nbits));
+        }
+        fail(in.name() + ": cannot compress", slots[b].coded.error());
+      }
+      write_or_fail(out, slots[b].out, out_path);
+    }
   }
   if (!in.at_end()) {
     fail(in.name() + ": trailing data after the array");
@@ -210,26 +234,35 @@ ContainerHeader read_container_header(Input& in) {
   return *h;
 }
 
-// Streams every chunk of in to sink(elements of the chunk).
+// Streams every chunk of in to sink(elements of the chunk), in order, decoding up to
+// `threads` chunks in parallel.
 template <class Sink>
-void for_each_decoded_chunk(Input& in, const ContainerHeader& h, Sink&& sink) {
-  std::vector<std::uint8_t> payload;
-  std::vector<std::uint8_t> elems;
+void for_each_decoded_chunk(Input& in, const ContainerHeader& h, unsigned threads, Sink&& sink) {
+  std::vector<ChunkSlot> slots(threads);
   std::uint8_t ch_bytes[k_chunk_header_nbytes];
-  for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
-    const std::uint64_t cn = h.chunk_nwords_at(i);
-    read_exact(in, ch_bytes, "a chunk header");
-    auto ch = parse_chunk_header(ch_bytes, h, cn);
-    if (!ch) {
-      fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
+  for (std::uint64_t first = 0; first < h.nchunks(); first += threads) {
+    const std::size_t batch = static_cast<std::size_t>(std::min<std::uint64_t>(threads, h.nchunks() - first));
+    for (std::size_t b = 0; b < batch; ++b) {
+      const std::uint64_t i = first + b;
+      read_exact(in, ch_bytes, "a chunk header");
+      auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
+      if (!ch) {
+        fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
+      }
+      slots[b].header = *ch;
+      slots[b].in.resize(ch->payload_nbytes);
+      read_exact(in, slots[b].in, "a chunk");
     }
-    payload.resize(ch->payload_nbytes);
-    read_exact(in, payload, "a chunk");
-    elems.resize(static_cast<std::size_t>(cn * h.codec.elem_nbytes));
-    if (auto r = decode_chunk(payload, *ch, h, elems); !r) {
-      fail(fmt::format("{}: chunk {}", in.name(), i), r.error());
+    parallel_for(batch, threads, [&](std::size_t b) {
+      slots[b].out.resize(static_cast<std::size_t>(h.chunk_nwords_at(first + b) * h.codec.elem_nbytes));
+      slots[b].decoded = decode_chunk(slots[b].in, slots[b].header, h, slots[b].out);
+    });
+    for (std::size_t b = 0; b < batch; ++b) {
+      if (!slots[b].decoded) {
+        fail(fmt::format("{}: chunk {}", in.name(), first + b), slots[b].decoded.error());
+      }
+      sink(std::span<const std::uint8_t>(slots[b].out));
     }
-    sink(std::span<const std::uint8_t>(elems));
   }
   if (!in.at_end()) {
     fail(in.name() + ": trailing data after the last chunk");
@@ -255,7 +288,8 @@ void run_decompress(const DecompressOptions& o) {
   AtomicFile out;
   open_output(out, out_path, o.force);
   write_or_fail(out, make_npy_header(h.dtype, h.shape, h.fortran_order), out_path);
-  for_each_decoded_chunk(in, h, [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
+  for_each_decoded_chunk(in, h, thread_count(o.threads),
+                         [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
   if (auto r = out.commit(); !r) {
     fail(out_path + ": cannot write output file");
   }
@@ -271,7 +305,7 @@ void run_info(const std::string& path, bool verify) {
   std::uint64_t compressed = serialize_header(h).size();
   std::uint64_t payload_total = 0;
   if (verify) {
-    for_each_decoded_chunk(in, h, [](std::span<const std::uint8_t>) {});
+    for_each_decoded_chunk(in, h, default_thread_count(), [](std::span<const std::uint8_t>) {});
   }
   // Sum the chunk sizes (reopen: the stream may have been consumed by verify).
   Input again(path);
@@ -332,6 +366,7 @@ void register_compress(CLI::App& app) {
                                         "int32, uint32, float32)");
   c->add_option("--shape", opts->shape, "raw input shape, e.g. 32,112,112");
   c->add_option("--chunk-words", opts->chunk_nwords, "words per independent chunk")->capture_default_str();
+  c->add_option("--threads", opts->threads, "threads (default: all cores); the output is the same for any count");
   c->callback([opts] { run_compress(*opts); });
 
   auto dopts = std::make_shared<DecompressOptions>();
@@ -339,6 +374,7 @@ void register_compress(CLI::App& app) {
   d->add_option("input", dopts->input, "input .ebpc file ('-' = stdin)")->required();
   d->add_option("-o,--output", dopts->output, "output .npy file ('-' = stdout; default: INPUT without .ebpc)");
   d->add_flag("-f,--force", dopts->force, "overwrite an existing output file");
+  d->add_option("--threads", dopts->threads, "threads (default: all cores)");
   d->callback([dopts] { run_decompress(*dopts); });
 
   auto info_path = std::make_shared<std::string>();
