@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the build into a temporary prefix and builds a find_package(ebpc) consumer.
+set -eu
+build_dir=$1
+src_dir=$(cd "$(dirname "$0")" && pwd)
+prefix=$(mktemp -d)
+work=$(mktemp -d)
+trap 'rm -rf "$prefix" "$work"' EXIT
+cmake --install "$build_dir" --prefix "$prefix" > /dev/null
+test -x "$prefix/bin/ebpc"
+test -f "$prefix/include/ebpc/ebpc.hpp"
+cmake -S "$src_dir" -B "$work" -DCMAKE_PREFIX_PATH="$prefix" > /dev/null
+cmake --build "$work" > /dev/null
+"$work/consumer"
