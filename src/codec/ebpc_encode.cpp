@@ -3,7 +3,9 @@
 #include <ebpc/ebpc.hpp>
 
 #include <algorithm>
+#include <bit>
 
+#include "arch/bitplane.hpp"
 #include "codec/bpc_block.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/bitio.hpp"
@@ -28,15 +30,12 @@ std::size_t ebpc_bpc_bound_nbytes(std::size_t nwords, const EbpcParams& params) 
 
 namespace {
 
+// ---- Generic path: any W and B, one word at a time (checked against the reference coder
+// for every W, B and Z in tests/test_ebpc_roundtrip.cpp).
 template <class Word>
-Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& params, std::span<std::uint8_t> znz_out,
-                              std::span<std::uint8_t> bpc_out) noexcept {
-  EBPC_TRY(detail::check_params(params));
+Result<EbpcSizes> encode_generic(std::span<const Word> words, const EbpcParams& params,
+                                 std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept {
   const unsigned w = params.word_nbits;
-  EBPC_CHECK(w <= sizeof(Word) * 8, bad_parameter);
-  EBPC_CHECK(znz_out.size() >= ebpc_znz_bound_nbytes(words.size(), params), output_too_small);
-  EBPC_CHECK(bpc_out.size() >= ebpc_bpc_bound_nbytes(words.size(), params), output_too_small);
-
   const auto shape = detail::ebpc_block_shape(params);
   const unsigned b = params.block_nwords;
   const unsigned z = params.max_zero_run_nwords;
@@ -79,6 +78,209 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
     detail::encode_block(bpc, shape, block);
   }
 
+  EbpcSizes sizes;
+  sizes.znz_nbits = znz.nbits();
+  sizes.bpc_nbits = bpc.nbits();
+  sizes.znz_padded_nbits = round_up(sizes.znz_nbits, w);
+  sizes.bpc_padded_nbits = round_up(sizes.bpc_nbits, w);
+  znz.finish(w);
+  bpc.finish(w);
+  return sizes;
+}
+
+
+// ---- Fast path: B = 8, W <= 16 (the hardware's parameters and most real uses).
+//
+// The input is taken in segments of k_seg words: a SIMD zero/non-zero mask per 64 words
+// drives the ZNZ stream (runs of non-zero words are emitted up to 48 '1' bits at once, zero
+// runs found with ctz), the non-zero words are compacted branch-free into a buffer (shifted
+// to the top of 16 bits), a SIMD kernel cuts every full block into its W+1 delta bit-planes,
+// and a table classifies each DBX plane (spec "Stream 2", step 5).
+
+constexpr std::size_t k_seg = 256;
+
+struct SymbolCode {
+  std::uint16_t code;
+  std::uint8_t nbits;
+};
+
+// B = 8 symbol of a non-zero DBX, indexed by dbx | (DBP == 0) << 7 (spec table, in order).
+struct SymbolTableB8 {
+  SymbolCode t[256];
+  constexpr SymbolTableB8() : t() {
+    for (unsigned x = 0; x < 256; ++x) {
+      const unsigned dbx = x & 0x7f;
+      const bool plane_zero = (x & 0x80) != 0;
+      if (dbx == 0) {
+        t[x] = {0, 0};
+      } else if (dbx == 0x7f) {
+        t[x] = {0b00000, 5};
+      } else if (plane_zero) {
+        t[x] = {0b00001, 5};
+      } else {
+        const auto low = static_cast<unsigned>(std::countr_zero(dbx));
+        const int ones = std::popcount(dbx);
+        if (ones == 2 && (dbx >> low) == 0b11) {
+          t[x] = {static_cast<std::uint16_t>(0b00010u << 3 | (5 - low)), 8};
+        } else if (ones == 1) {
+          t[x] = {static_cast<std::uint16_t>(0b00011u << 3 | (6 - low)), 8};
+        } else {
+          t[x] = {static_cast<std::uint16_t>(0x80u | dbx), 8};
+        }
+      }
+    }
+  }
+};
+constexpr SymbolTableB8 k_symbols_b8{};
+
+// Codes of a run of r all-zero DBX planes (EBPC codes), r = 0..W+1 (r = 0: nothing).
+struct RunCodes {
+  SymbolCode t[18];
+  explicit RunCodes(unsigned w) noexcept : t() {
+    const unsigned len_nbits = ceil_log2(w);
+    for (unsigned r = 0; r <= w + 1 && r < 18; ++r) {
+      if (r == 0) {
+        t[r] = {0, 0};
+      } else if (r == 1) {
+        t[r] = {0b01, 2};
+      } else {
+        t[r] = {static_cast<std::uint16_t>((1u << len_nbits) | (r - 2)), static_cast<std::uint8_t>(3 + len_nbits)};
+      }
+    }
+  }
+};
+
+// ZNZ symbols of count words (1..64) whose non-zero mask is m (bits at and above count 0).
+inline void emit_znz(WideBitWriter& znz, std::uint64_t m, unsigned count, unsigned& zero_run, unsigned z,
+                     unsigned z_nbits) noexcept {
+  unsigned pos = 0;
+  while (pos < count) {
+    const std::uint64_t rest = m >> pos;
+    if (rest & 1) {
+      if (zero_run != 0) {
+        znz.add(zero_run - 1, 1 + z_nbits);
+        znz.flush();
+        zero_run = 0;
+      }
+      unsigned ones = static_cast<unsigned>(std::countr_one(rest));  // stops at count: bit count is 0
+      pos += ones;
+      if (ones > 48) {
+        znz.add(low_mask64(32), 32);
+        znz.flush();
+        ones -= 32;
+      }
+      znz.add(low_mask64(ones), ones);
+      znz.flush();
+    } else {
+      const unsigned zeros = std::min(static_cast<unsigned>(std::countr_zero(rest)), count - pos);
+      pos += zeros;
+      zero_run += zeros;
+      while (zero_run >= z) {
+        znz.add(z - 1, 1 + z_nbits);
+        znz.flush();
+        zero_run -= z;
+      }
+    }
+  }
+}
+
+inline void emit_blocks_b8(WideBitWriter& bpc, const std::uint16_t* top, const std::uint8_t* planes,
+                           std::size_t nblocks, unsigned w, const RunCodes& runs) noexcept {
+  const unsigned down = 16 - w;
+  for (std::size_t blk = 0; blk < nblocks; ++blk) {
+    const std::uint8_t* plane = planes + blk * (w + 1);
+    bpc.add(top[8 * blk] >> down, w);
+    bpc.flush();
+    unsigned prev = 0;
+    unsigned run = 0;
+    for (unsigned p = 0; p <= w; ++p) {
+      const unsigned cur = plane[p];
+      const unsigned dbx = cur ^ prev;
+      prev = cur;
+      if (dbx == 0) {
+        ++run;
+        continue;
+      }
+      const SymbolCode sym = k_symbols_b8.t[dbx | unsigned{cur == 0} << 7];
+      const SymbolCode rc = runs.t[run];
+      bpc.add(std::uint64_t{rc.code} << sym.nbits | sym.code, unsigned{rc.nbits} + sym.nbits);
+      bpc.flush();
+      run = 0;
+    }
+    const SymbolCode rc = runs.t[run];
+    bpc.add(rc.code, rc.nbits);
+    bpc.flush();
+  }
+}
+
+template <class Word>
+std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
+                             WideBitWriter& bpc) noexcept {
+  const unsigned z_nbits = ceil_log2(z);
+  const unsigned up = 16 - w;
+  const RunCodes runs(w);
+  alignas(16) std::uint16_t nz[k_seg + 16];
+  std::uint8_t planes[(k_seg / 8 + 2) * 17];
+  std::uint64_t masks[k_seg / 64];
+  std::size_t nz_fill = 0;
+  unsigned zero_run = 0;
+  std::uint64_t all = 0;
+  const std::size_t n = words.size();
+  const Word* in = words.data();
+  for (std::size_t i = 0; i < n; i += k_seg) {
+    const std::size_t len = std::min(k_seg, n - i);
+    const std::size_t full = len / 64;
+    all |= arch::nonzero_masks(in + i, full, masks);
+    if (len % 64 != 0) {
+      std::uint64_t m = 0;
+      for (std::size_t j = full * 64; j < len; ++j) {
+        all |= in[i + j];
+        m |= std::uint64_t{in[i + j] != 0} << (j - full * 64);
+      }
+      masks[full] = m;
+    }
+    for (std::size_t g = 0; g * 64 < len; ++g) {
+      emit_znz(znz, masks[g], static_cast<unsigned>(std::min<std::size_t>(64, len - g * 64)), zero_run, z, z_nbits);
+    }
+    // Branch-free compaction of the non-zero words.
+    for (std::size_t j = 0; j < len; ++j) {
+      const Word word = in[i + j];
+      nz[nz_fill] = static_cast<std::uint16_t>(word << up);
+      nz_fill += word != 0 ? 1 : 0;
+    }
+    const std::size_t nblocks = nz_fill / 8;
+    arch::planes_b8(nz, nblocks, w, planes);
+    emit_blocks_b8(bpc, nz, planes, nblocks, w, runs);
+    std::copy(nz + nblocks * 8, nz + nz_fill, nz);
+    nz_fill -= nblocks * 8;
+  }
+  if (zero_run != 0) {
+    znz.add(zero_run - 1, 1 + z_nbits);
+    znz.flush();
+  }
+  if (nz_fill != 0) {
+    std::fill(nz + nz_fill, nz + 8, std::uint16_t{0});  // pad the last block with zero words
+    arch::planes_b8(nz, 1, w, planes);
+    emit_blocks_b8(bpc, nz, planes, 1, w, runs);
+  }
+  return all;
+}
+
+template <class Word>
+Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& params, std::span<std::uint8_t> znz_out,
+                              std::span<std::uint8_t> bpc_out) noexcept {
+  EBPC_TRY(detail::check_params(params));
+  const unsigned w = params.word_nbits;
+  EBPC_CHECK(w <= sizeof(Word) * 8, bad_parameter);
+  EBPC_CHECK(znz_out.size() >= ebpc_znz_bound_nbytes(words.size(), params), output_too_small);
+  EBPC_CHECK(bpc_out.size() >= ebpc_bpc_bound_nbytes(words.size(), params), output_too_small);
+  if (params.block_nwords != 8 || w > 16) {
+    return encode_generic(words, params, znz_out, bpc_out);
+  }
+  WideBitWriter znz(znz_out);
+  WideBitWriter bpc(bpc_out);
+  const std::uint64_t all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
+  EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
   EbpcSizes sizes;
   sizes.znz_nbits = znz.nbits();
   sizes.bpc_nbits = bpc.nbits();

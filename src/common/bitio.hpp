@@ -77,6 +77,56 @@ class BitWriter {
   unsigned acc_nbits_ = 0;
 };
 
+// Writes bits MSB-first for the hot loops: add() appends without any check or branch,
+// flush() stores the pending bits with one unaligned 8-byte store and keeps fewer than 8.
+// Between two flushes at most 56 bits may be added. Every store writes the pending bits
+// followed by zero bits, so the stream is always clean up to 8 bytes past nbits().
+// The caller guarantees capacity: the bits written, rounded up to bytes, plus 8 bytes
+// (the *_bound_nbytes functions include 16 bytes of slack).
+class WideBitWriter {
+ public:
+  explicit WideBitWriter(std::span<std::uint8_t> out) noexcept : out_(out.data()), cap_nbytes_(out.size()) {}
+
+  // Appends the low nbits (0..56) of value; bits above nbits must be zero.
+  void add(std::uint64_t value, unsigned nbits) noexcept {
+    assert(nbits <= 56 && acc_nbits_ + nbits <= 63);
+    assert(nbits == 0 ? value == 0 : (value >> nbits) == 0);
+    acc_ = (acc_ << nbits) | value;
+    acc_nbits_ += nbits;
+  }
+
+  void flush() noexcept {
+    assert(pos_ + 8 <= cap_nbytes_);
+    std::uint64_t v = __builtin_bswap64((acc_ << (63 - acc_nbits_)) << 1);  // pending bits at the top
+    std::memcpy(out_ + pos_, &v, 8);
+    pos_ += acc_nbits_ >> 3;
+    acc_nbits_ &= 7;
+  }
+
+  std::uint64_t nbits() const noexcept { return std::uint64_t{pos_} * 8 + acc_nbits_; }
+
+  // Pads with 0 bits to a multiple of pad_nbits (1..64), returns the bytes written.
+  std::size_t finish(unsigned pad_nbits) noexcept {
+    flush();
+    const std::uint64_t n = nbits();
+    std::uint64_t extra = (n + pad_nbits - 1) / pad_nbits * pad_nbits - n;
+    while (extra > 0) {
+      const unsigned k = extra > 32 ? 32u : static_cast<unsigned>(extra);
+      add(0, k);
+      flush();
+      extra -= k;
+    }
+    return pos_ + (acc_nbits_ != 0 ? 1 : 0);  // the last flush stored the partial byte
+  }
+
+ private:
+  std::uint8_t* out_;
+  [[maybe_unused]] std::size_t cap_nbytes_;
+  std::size_t pos_ = 0;
+  std::uint64_t acc_ = 0;
+  unsigned acc_nbits_ = 0;
+};
+
 // Reads bits MSB-first. Past the end of the input it shifts in zeros and counts them:
 // overrun() tells whether the stream claimed more bits than exist. Callers check
 // overrun() at least once per bounded amount of work.
@@ -109,6 +159,15 @@ class BitReader {
       refill();
     }
     return static_cast<std::uint32_t>(buf_ >> (64 - nbits));
+  }
+
+  // At least 56 buffered bits, top-aligned (zeros past the end of the input); consume
+  // them with skip().
+  std::uint64_t window() noexcept {
+    if (buf_nbits_ < 56) {
+      refill();
+    }
+    return buf_;
   }
 
   void skip(unsigned nbits) noexcept {
