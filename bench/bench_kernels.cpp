@@ -41,7 +41,7 @@ void BM_NonzeroMasks(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
     benchmark::DoNotOptimize(masks.data());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * k_n * sizeof(Word)));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(k_n * sizeof(Word)));
 }
 BENCHMARK(BM_NonzeroMasks<std::uint8_t, false>);
 BENCHMARK(BM_NonzeroMasks<std::uint8_t, true>);
@@ -74,7 +74,7 @@ void BM_PlanesB8(benchmark::State& state) {
 #endif
     benchmark::DoNotOptimize(planes.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * k_n));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
 }
 BENCHMARK(BM_PlanesB8<false>)->Arg(8)->Arg(16);
 BENCHMARK(BM_PlanesB8<true>)->Arg(8)->Arg(16);
@@ -105,7 +105,7 @@ void BM_UnplanesB8(benchmark::State& state) {
     benchmark::DoNotOptimize(ok);
     benchmark::DoNotOptimize(out.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * k_n));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
 }
 BENCHMARK(BM_UnplanesB8<false>)->Arg(8)->Arg(16);
 BENCHMARK(BM_UnplanesB8<true>)->Arg(8)->Arg(16);
@@ -121,7 +121,7 @@ void BM_EbpcEncode(benchmark::State& state) {
     auto r = ebpc::ebpc_encode(std::span<const Word>(words), params, znz, bpc);
     benchmark::DoNotOptimize(r);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * k_n * sizeof(Word)));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(k_n * sizeof(Word)));
 }
 BENCHMARK(BM_EbpcEncode<std::uint8_t>);
 BENCHMARK(BM_EbpcEncode<std::uint16_t>);
@@ -144,7 +144,7 @@ void BM_EbpcDecode(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
     benchmark::DoNotOptimize(out.data());
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * k_n * sizeof(Word)));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(k_n * sizeof(Word)));
 }
 BENCHMARK(BM_EbpcDecode<std::uint8_t>);
 BENCHMARK(BM_EbpcDecode<std::uint16_t>);
