@@ -53,6 +53,26 @@ inline void planes_b8(const std::uint16_t* top, std::size_t nblocks, unsigned w,
 #endif
 }
 
+// ---- Symbol classification input (spec "Stream 2", steps 4-5), B = 8, W = 2..16.
+// planes: as planes_b8 writes them (W + 1 bytes per block), readable 16 bytes past the
+// last block's. recs: k_dbx_stride bytes per block: byte p (p = 0..W) = DBX[p] | 0x80 when
+// DBP[p] == 0; the uint32 at byte k_dbx_mask_at = the set of p with DBX[p] != 0. Other
+// bytes are unspecified.
+inline constexpr std::size_t k_dbx_stride = 32;
+inline constexpr std::size_t k_dbx_mask_at = 24;
+void dbx_b8_scalar(const std::uint8_t* planes, std::size_t nblocks, unsigned w, std::uint8_t* recs) noexcept;
+#if EBPC_ARCH_HAVE_SSE2
+void dbx_b8_sse2(const std::uint8_t* planes, std::size_t nblocks, unsigned w, std::uint8_t* recs) noexcept;
+#endif
+
+inline void dbx_b8(const std::uint8_t* planes, std::size_t nblocks, unsigned w, std::uint8_t* recs) noexcept {
+#if EBPC_ARCH_HAVE_SSE2
+  dbx_b8_sse2(planes, nblocks, w, recs);
+#else
+  dbx_b8_scalar(planes, nblocks, w, recs);
+#endif
+}
+
 // ---- The inverse (spec "What the decoder needs"), B = 8, W = 2..16.
 // recs: k_unplanes_stride bytes per block, byte p = DBP[p] for p = 0..W (7-bit planes; the
 // bytes after W are ignored). bases: v[0] of each block (W-bit pattern). out: 8 words per

@@ -157,6 +157,28 @@ void planes_b8_sse2(const std::uint16_t* top, std::size_t nblocks, unsigned w, s
   }
 }
 
+void dbx_b8_sse2(const std::uint8_t* planes, std::size_t nblocks, unsigned w, std::uint8_t* recs) noexcept {
+  const std::size_t stride = w + 1;
+  const std::uint32_t keep = w >= 15 ? 0xffffu : (1u << (w + 1)) - 1;
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i top_bit = _mm_set1_epi8(static_cast<char>(0x80));
+  for (std::size_t blk = 0; blk < nblocks; ++blk) {
+    const std::uint8_t* plane = planes + blk * stride;
+    std::uint8_t* rec = recs + blk * k_dbx_stride;
+    const __m128i cur = load128(plane);  // planes 0..15 (bytes past W unspecified)
+    const __m128i dbx = _mm_xor_si128(cur, _mm_slli_si128(cur, 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rec),
+                     _mm_or_si128(dbx, _mm_and_si128(_mm_cmpeq_epi8(cur, zero), top_bit)));
+    std::uint32_t nonzero = ~static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(dbx, zero))) & keep;
+    if (w == 16) {
+      const unsigned d16 = plane[16] ^ plane[15];
+      rec[16] = static_cast<std::uint8_t>(d16 | (plane[16] == 0 ? 0x80u : 0u));
+      nonzero |= std::uint32_t{d16 != 0} << 16;
+    }
+    std::memcpy(rec + k_dbx_mask_at, &nonzero, 4);
+  }
+}
+
 namespace {
 
 // 8x8 bit-matrix transpose: bit 8r + c -> bit 8c + r (Hacker's Delight, transpose8).

@@ -118,7 +118,7 @@ inline bool parse_block_b8(BitReader& br, unsigned w, const PlaneCode* tab, std:
   unsigned p = 0;
   unsigned prev = 0;
   while (p <= w) {
-    const PlaneCode c = tab[br.window() >> 56];
+    const PlaneCode c = tab[br.peek(8)];  // refills once per 7 or more symbols
     br.skip(c.nbits);
     const unsigned plane = (prev & c.keep) ^ c.xor_bits;
     if (p + c.nplanes > w + 1) [[unlikely]] {
@@ -160,10 +160,10 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
     std::size_t j = std::min(carry, len);
     carry -= j;
     while (j < len) {
-      const std::uint64_t win = znz.window();
+      const std::uint64_t win = znz.window(1 + z_nbits);  // a zero-run code, or some '1' bits
       const auto ones = static_cast<unsigned>(std::countl_one(win));
       if (ones != 0) {
-        const auto take = static_cast<unsigned>(std::min<std::size_t>(std::min(ones, 56u), len - j));
+        const auto take = static_cast<unsigned>(std::min<std::size_t>(ones, len - j));  // ones <= buffered bits
         const std::uint64_t bits = low_mask64(take);
         const unsigned at = static_cast<unsigned>(j & 63);
         masks[j >> 6] |= bits << at;
@@ -205,14 +205,21 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
       }
       nz_end += nblocks * 8;
     }
+    // Scatter: zeros everywhere, then the non-zero words at the mask's set bits.
     Word* o = out.data() + s;
+    std::fill(o, o + len, Word{0});
+    const std::size_t first = nz_pos;
+    for (unsigned g = 0; g * 64 < len; ++g) {
+      std::uint64_t m = masks[g];
+      Word* og = o + 64 * g;
+      while (m != 0) {
+        og[std::countr_zero(m)] = static_cast<Word>(nzv[nz_pos++]);
+        m &= m - 1;
+      }
+    }
     unsigned zero_hit = 0;
-    for (std::size_t k = 0; k < len; ++k) {
-      const auto bit = static_cast<unsigned>((masks[k >> 6] >> (k & 63)) & 1u);
-      const unsigned v = nzv[nz_pos];
-      o[k] = static_cast<Word>(v & (0u - bit));
-      zero_hit |= bit & unsigned{v == 0};
-      nz_pos += bit;
+    for (std::size_t k = first; k < nz_pos; ++k) {
+      zero_hit |= unsigned{nzv[k] == 0};
     }
     if (zero_hit != 0) [[unlikely]] {
       return fail();  // ZNZ says non-zero

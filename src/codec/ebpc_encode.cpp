@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "arch/bitplane.hpp"
 #include "codec/bpc_block.hpp"
@@ -184,30 +185,33 @@ inline void emit_znz(WideBitWriter& znz, std::uint64_t m, unsigned count, unsign
   }
 }
 
-inline void emit_blocks_b8(WideBitWriter& bpc, const std::uint16_t* top, const std::uint8_t* planes,
+// One symbol per plane with DBX != 0 (found with ctz in the block's mask), each preceded
+// by the code of the all-zero DBX run before it; then the run at the end of the block.
+// Bits between flushes: <= 7 pending + 3 * (7 + 8) + 7.
+inline void emit_blocks_b8(WideBitWriter& bpc, const std::uint16_t* top, const std::uint8_t* recs,
                            std::size_t nblocks, unsigned w, const RunCodes& runs) noexcept {
   const unsigned down = 16 - w;
   for (std::size_t blk = 0; blk < nblocks; ++blk) {
-    const std::uint8_t* plane = planes + blk * (w + 1);
+    const std::uint8_t* rec = recs + blk * arch::k_dbx_stride;
     bpc.add(top[8 * blk] >> down, w);
     bpc.flush();
-    unsigned prev = 0;
-    unsigned run = 0;
-    for (unsigned p = 0; p <= w; ++p) {
-      const unsigned cur = plane[p];
-      const unsigned dbx = cur ^ prev;
-      prev = cur;
-      if (dbx == 0) {
-        ++run;
-        continue;
-      }
-      const SymbolCode sym = k_symbols_b8.t[dbx | unsigned{cur == 0} << 7];
-      const SymbolCode rc = runs.t[run];
+    std::uint32_t nonzero;
+    std::memcpy(&nonzero, rec + arch::k_dbx_mask_at, 4);
+    unsigned next = 0;  // first plane not yet coded
+    unsigned k = 0;
+    while (nonzero != 0) {
+      const auto p = static_cast<unsigned>(std::countr_zero(nonzero));
+      nonzero &= nonzero - 1;
+      const SymbolCode sym = k_symbols_b8.t[rec[p]];
+      const SymbolCode rc = runs.t[p - next];
+      next = p + 1;
       bpc.add(std::uint64_t{rc.code} << sym.nbits | sym.code, unsigned{rc.nbits} + sym.nbits);
-      bpc.flush();
-      run = 0;
+      if (++k == 3) {
+        bpc.flush();
+        k = 0;
+      }
     }
-    const SymbolCode rc = runs.t[run];
+    const SymbolCode rc = runs.t[w + 1 - next];
     bpc.add(rc.code, rc.nbits);
     bpc.flush();
   }
@@ -220,7 +224,8 @@ std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z
   const unsigned up = 16 - w;
   const RunCodes runs(w);
   alignas(16) std::uint16_t nz[k_seg + 16];
-  std::uint8_t planes[(k_seg / 8 + 2) * 17];
+  std::uint8_t planes[(k_seg / 8 + 2) * 17 + 16] = {};  // dbx_b8 reads 16 bytes per block
+  std::uint8_t recs[(k_seg / 8 + 2) * arch::k_dbx_stride];
   std::uint64_t masks[k_seg / 64];
   std::size_t nz_fill = 0;
   unsigned zero_run = 0;
@@ -250,7 +255,8 @@ std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z
     }
     const std::size_t nblocks = nz_fill / 8;
     arch::planes_b8(nz, nblocks, w, planes);
-    emit_blocks_b8(bpc, nz, planes, nblocks, w, runs);
+    arch::dbx_b8(planes, nblocks, w, recs);
+    emit_blocks_b8(bpc, nz, recs, nblocks, w, runs);
     std::copy(nz + nblocks * 8, nz + nz_fill, nz);
     nz_fill -= nblocks * 8;
   }
@@ -261,7 +267,8 @@ std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z
   if (nz_fill != 0) {
     std::fill(nz + nz_fill, nz + 8, std::uint16_t{0});  // pad the last block with zero words
     arch::planes_b8(nz, 1, w, planes);
-    emit_blocks_b8(bpc, nz, planes, 1, w, runs);
+    arch::dbx_b8(planes, 1, w, recs);
+    emit_blocks_b8(bpc, nz, recs, 1, w, runs);
   }
   return all;
 }

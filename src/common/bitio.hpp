@@ -161,10 +161,11 @@ class BitReader {
     return static_cast<std::uint32_t>(buf_ >> (64 - nbits));
   }
 
-  // At least 56 buffered bits, top-aligned (zeros past the end of the input); consume
+  // The buffered bits, top-aligned, at least min_nbits (1..56) of them; the bits after
+  // the buffered ones are 0 (and so are the bits past the end of the input). Consume
   // them with skip().
-  std::uint64_t window() noexcept {
-    if (buf_nbits_ < 56) {
+  std::uint64_t window(unsigned min_nbits) noexcept {
+    if (buf_nbits_ < min_nbits) {
       refill();
     }
     return buf_;
