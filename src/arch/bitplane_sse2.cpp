@@ -117,7 +117,8 @@ inline BlockDeltas block_deltas(const std::uint16_t* top) noexcept {
   r = _mm_shuffle_epi32(r, 0x4E);
   r = _mm_shufflelo_epi16(r, 0x1B);
   r = _mm_shufflehi_epi16(r, 0x1B);
-  const __m128i prev = _mm_srli_si128(r, 2);  // lane j = v'[6-j], lane 7 = 0 (masked later)
+  // lane j = v'[6-j]; lane 7 = v'[0] itself, so that its delta and sign are 0.
+  const __m128i prev = _mm_or_si128(_mm_srli_si128(r, 2), _mm_and_si128(r, _mm_set_epi16(-1, 0, 0, 0, 0, 0, 0, 0)));
   return {_mm_sub_epi16(r, prev), _mm_cmpgt_epi16(prev, r)};
 }
 
@@ -132,15 +133,15 @@ void planes_b8_sse2(const std::uint16_t* top, std::size_t nblocks, unsigned w, s
     std::uint8_t* pa = planes + blk * stride;
     std::uint8_t* pb = pa + stride;
     const unsigned s = static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(a.sign, b.sign)));
-    pa[w] = static_cast<std::uint8_t>(s & 0x7f);
-    pb[w] = static_cast<std::uint8_t>((s >> 8) & 0x7f);
+    pa[w] = static_cast<std::uint8_t>(s);
+    pb[w] = static_cast<std::uint8_t>(s >> 8);
     __m128i xa = a.d;
     __m128i xb = b.d;
     // Bit W-1 of the deltas sits in the sign bit of the lanes; shift the lower ones up.
     for (unsigned p = w; p-- > 0;) {
       const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(xa, xb)));
-      pa[p] = static_cast<std::uint8_t>(m & 0x7f);
-      pb[p] = static_cast<std::uint8_t>((m >> 8) & 0x7f);
+      pa[p] = static_cast<std::uint8_t>(m);
+      pb[p] = static_cast<std::uint8_t>(m >> 8);
       xa = _mm_add_epi16(xa, xa);
       xb = _mm_add_epi16(xb, xb);
     }
@@ -148,10 +149,10 @@ void planes_b8_sse2(const std::uint16_t* top, std::size_t nblocks, unsigned w, s
   if (blk < nblocks) {
     const BlockDeltas a = block_deltas(top + 8 * blk);
     std::uint8_t* pa = planes + blk * stride;
-    pa[w] = static_cast<std::uint8_t>(_mm_movemask_epi8(_mm_packs_epi16(a.sign, a.sign)) & 0x7f);
+    pa[w] = static_cast<std::uint8_t>(_mm_movemask_epi8(_mm_packs_epi16(a.sign, a.sign)));
     __m128i xa = a.d;
     for (unsigned p = w; p-- > 0;) {
-      pa[p] = static_cast<std::uint8_t>(_mm_movemask_epi8(_mm_packs_epi16(xa, xa)) & 0x7f);
+      pa[p] = static_cast<std::uint8_t>(_mm_movemask_epi8(_mm_packs_epi16(xa, xa)));
       xa = _mm_add_epi16(xa, xa);
     }
   }

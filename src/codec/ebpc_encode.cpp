@@ -93,10 +93,10 @@ Result<EbpcSizes> encode_generic(std::span<const Word> words, const EbpcParams& 
 // ---- Fast path: B = 8, W <= 16 (the hardware's parameters and most real uses).
 //
 // The input is taken in segments of k_seg words: a SIMD zero/non-zero mask per 64 words
-// drives the ZNZ stream (runs of non-zero words are emitted up to 48 '1' bits at once, zero
-// runs found with ctz), the non-zero words are compacted branch-free into a buffer (shifted
-// to the top of 16 bits), a SIMD kernel cuts every full block into its W+1 delta bit-planes,
-// and a table classifies each DBX plane (spec "Stream 2", step 5).
+// drives the ZNZ stream (a zero run and the run of '1' bits after it in one write, runs
+// found with ctz), the non-zero words are compacted with one ctz each into a buffer (shifted
+// to the top of 16 bits), SIMD kernels cut every full block into its W+1 delta bit-planes
+// and their DBX planes, and a table classifies each non-zero DBX (spec "Stream 2", step 5).
 
 constexpr std::size_t k_seg = 256;
 
@@ -151,37 +151,41 @@ struct RunCodes {
   }
 };
 
-// ZNZ symbols of count words (1..64) whose non-zero mask is m (bits at and above count 0).
+// ZNZ symbols of count words (1..64) whose non-zero mask is m (bits at and above count 0):
+// each zero run (cut into pieces of Z) with the run of '1' bits after it in one add.
 inline void emit_znz(WideBitWriter& znz, std::uint64_t m, unsigned count, unsigned& zero_run, unsigned z,
                      unsigned z_nbits) noexcept {
   unsigned pos = 0;
   while (pos < count) {
-    const std::uint64_t rest = m >> pos;
-    if (rest & 1) {
-      if (zero_run != 0) {
-        znz.add(zero_run - 1, 1 + z_nbits);
-        znz.flush();
-        zero_run = 0;
-      }
-      unsigned ones = static_cast<unsigned>(std::countr_one(rest));  // stops at count: bit count is 0
-      pos += ones;
-      if (ones > 48) {
-        znz.add(low_mask64(32), 32);
-        znz.flush();
-        ones -= 32;
-      }
-      znz.add(low_mask64(ones), ones);
+    const unsigned zeros = std::min(static_cast<unsigned>(std::countr_zero(m >> pos)), count - pos);
+    pos += zeros;
+    zero_run += zeros;
+    while (zero_run >= z) {
+      znz.add(z - 1, 1 + z_nbits);
       znz.flush();
-    } else {
-      const unsigned zeros = std::min(static_cast<unsigned>(std::countr_zero(rest)), count - pos);
-      pos += zeros;
-      zero_run += zeros;
-      while (zero_run >= z) {
-        znz.add(z - 1, 1 + z_nbits);
-        znz.flush();
-        zero_run -= z;
-      }
+      zero_run -= z;
     }
+    if (pos == count) {
+      break;
+    }
+    unsigned ones = static_cast<unsigned>(std::countr_one(m >> pos));  // stops at count: bit count is 0
+    pos += ones;
+    std::uint64_t code = 0;
+    unsigned code_nbits = 0;
+    if (zero_run != 0) {
+      code = zero_run - 1;
+      code_nbits = 1 + z_nbits;
+      zero_run = 0;
+    }
+    if (ones > 32) {
+      znz.add(code << 32 | low_mask64(32), code_nbits + 32);
+      znz.flush();
+      ones -= 32;
+      code = 0;
+      code_nbits = 0;
+    }
+    znz.add(code << ones | low_mask64(ones), code_nbits + ones);  // <= 9 + 32 bits
+    znz.flush();
   }
 }
 
@@ -247,11 +251,14 @@ std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z
     for (std::size_t g = 0; g * 64 < len; ++g) {
       emit_znz(znz, masks[g], static_cast<unsigned>(std::min<std::size_t>(64, len - g * 64)), zero_run, z, z_nbits);
     }
-    // Branch-free compaction of the non-zero words.
-    for (std::size_t j = 0; j < len; ++j) {
-      const Word word = in[i + j];
-      nz[nz_fill] = static_cast<std::uint16_t>(word << up);
-      nz_fill += word != 0 ? 1 : 0;
+    // Compaction of the non-zero words (one ctz each).
+    for (std::size_t g = 0; g * 64 < len; ++g) {
+      std::uint64_t m = masks[g];
+      const Word* group = in + i + 64 * g;
+      while (m != 0) {
+        nz[nz_fill++] = static_cast<std::uint16_t>(group[std::countr_zero(m)] << up);
+        m &= m - 1;
+      }
     }
     const std::size_t nblocks = nz_fill / 8;
     arch::planes_b8(nz, nblocks, w, planes);
