@@ -57,7 +57,9 @@ Result<void> AtomicFile::commit() {
     f_ = nullptr;
     return {};
   }
-  const bool ok = std::fflush(f_) == 0 && ::fsync(::fileno(f_)) == 0;
+  // No fsync: like zstd, durability is left to the file system; the rename makes the
+  // output appear only once it is complete.
+  const bool ok = std::fflush(f_) == 0;
   const bool closed = std::fclose(f_) == 0;
   f_ = nullptr;
   if (!ok || !closed) {
