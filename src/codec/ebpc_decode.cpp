@@ -112,8 +112,9 @@ constexpr PlaneTablesB8 k_plane_tables{};
 
 // Parses one block: its base and its W+1 planes into rec (k_unplanes_stride bytes). False
 // when a code is invalid or the planes overshoot W+1; the caller checks overrun.
-inline bool parse_block_b8(BitReader& br, unsigned w, const PlaneCode* tab, std::uint8_t* rec,
+inline bool parse_block_b8(BitReader& br_io, unsigned w, const PlaneCode* tab, std::uint8_t* rec,
                            std::uint16_t& base) noexcept {
+  BitReader br = br_io;  // a local: the byte stores into rec cannot alias it
   base = static_cast<std::uint16_t>(br.get(w));
   unsigned p = 0;
   unsigned prev = 0;
@@ -122,6 +123,7 @@ inline bool parse_block_b8(BitReader& br, unsigned w, const PlaneCode* tab, std:
     br.skip(c.nbits);
     const unsigned plane = (prev & c.keep) ^ c.xor_bits;
     if (p + c.nplanes > w + 1) [[unlikely]] {
+      br_io = br;
       return false;
     }
     // Fill up to 24 planes at once (rec has room: p <= 16, stride 48).
@@ -134,6 +136,7 @@ inline bool parse_block_b8(BitReader& br, unsigned w, const PlaneCode* tab, std:
     p += c.nplanes;
     prev = plane;
   }
+  br_io = br;
   return true;
 }
 
@@ -153,7 +156,8 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
   std::size_t nz_end = 0;
   std::size_t carry = 0;  // zero words of a run that spills into the next segment
   const std::size_t n = out.size();
-  const auto fail = [&]() { return tl::unexpected(znz.overrun() || bpc.overrun() ? Error::truncated : Error::corrupt); };
+  // Past the end a stream reads as zeros: an error then is reported as truncated.
+  const auto fail = [](bool overrun) { return tl::unexpected(overrun ? Error::truncated : Error::corrupt); };
   for (std::size_t s = 0; s < n; s += k_seg) {
     const std::size_t len = std::min(k_seg, n - s);
     std::fill(masks, masks + k_seg / 64 + 1, std::uint64_t{0});
@@ -175,7 +179,7 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
       const std::size_t run = static_cast<std::size_t>(win >> (63 - z_nbits)) + 1;  // the bits after the leading 0
       znz.skip(1 + z_nbits);
       if (run > n - s - j) [[unlikely]] {
-        return fail();
+        return fail(znz.overrun() || bpc.overrun());
       }
       j += run;
       if (j > len) {
@@ -196,12 +200,12 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
       const std::size_t nblocks = (count - avail + 7) / 8;
       for (std::size_t b = 0; b < nblocks; ++b) {
         if (!parse_block_b8(bpc, w, tab, recs + b * arch::k_unplanes_stride, bases[b])) [[unlikely]] {
-          return fail();
+          return fail(znz.overrun() || bpc.overrun());
         }
       }
       EBPC_CHECK(!bpc.overrun(), truncated);
       if (!arch::unplanes_b8(recs, bases, nblocks, w, nzv + nz_end)) [[unlikely]] {
-        return fail();
+        return fail(znz.overrun() || bpc.overrun());
       }
       nz_end += nblocks * 8;
     }
@@ -222,7 +226,7 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
       zero_hit |= unsigned{nzv[k] == 0};
     }
     if (zero_hit != 0) [[unlikely]] {
-      return fail();  // ZNZ says non-zero
+      return fail(znz.overrun() || bpc.overrun());  // ZNZ says non-zero
     }
   }
   return EbpcConsumed{znz.consumed_nbits(), bpc.consumed_nbits()};

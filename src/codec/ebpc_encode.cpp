@@ -222,8 +222,12 @@ inline void emit_blocks_b8(WideBitWriter& bpc, const std::uint16_t* top, const s
 }
 
 template <class Word>
-std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
-                             WideBitWriter& bpc) noexcept {
+std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz_out,
+                             WideBitWriter& bpc_out) noexcept {
+  // The writers live in locals: the byte stores of the loops cannot alias them, so their
+  // state stays in registers.
+  WideBitWriter znz = znz_out;
+  WideBitWriter bpc = bpc_out;
   const unsigned z_nbits = ceil_log2(z);
   const unsigned up = 16 - w;
   const RunCodes runs(w);
@@ -277,6 +281,8 @@ std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z
     arch::dbx_b8(planes, 1, w, recs);
     emit_blocks_b8(bpc, nz, recs, 1, w, runs);
   }
+  znz_out = znz;
+  bpc_out = bpc;
   return all;
 }
 

@@ -133,7 +133,7 @@ class WideBitWriter {
 class BitReader {
  public:
   explicit BitReader(std::span<const std::uint8_t> in) noexcept
-      : p_(in.data()), end_(in.data() + in.size()), total_nbits_(std::uint64_t{in.size()} * 8) {}
+      : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()), total_nbits_(std::uint64_t{in.size()} * 8) {}
 
   // Returns the next nbits (0..32) bits.
   std::uint32_t get(unsigned nbits) noexcept {
@@ -147,7 +147,6 @@ class BitReader {
     const auto v = static_cast<std::uint32_t>(buf_ >> (64 - nbits));
     buf_ <<= nbits;
     buf_nbits_ -= nbits;
-    consumed_nbits_ += nbits;
     return v;
   }
 
@@ -174,40 +173,68 @@ class BitReader {
   void skip(unsigned nbits) noexcept {
     buf_ <<= nbits;
     buf_nbits_ -= nbits;
-    consumed_nbits_ += nbits;
   }
 
-  std::uint64_t consumed_nbits() const noexcept { return consumed_nbits_; }
-  bool overrun() const noexcept { return consumed_nbits_ > total_nbits_; }
+  // Bits taken from the buffer so far (the bytes loaded, zeros past the end included, less
+  // the bits still buffered): no counter in the hot path.
+  std::uint64_t consumed_nbits() const noexcept {
+    return (static_cast<std::uint64_t>(p_ - begin_) + phantom_nbytes_) * 8 - buf_nbits_;
+  }
+  bool overrun() const noexcept { return consumed_nbits() > total_nbits_; }
 
  private:
-  // Tops the buffer up to at least 57 bits (zeros past the end of the input).
-  void refill() noexcept {
-    if (end_ - p_ >= 8) {
+  // Tops the buffer up to at least 56 bits (zeros past the end of the input). The common
+  // case is inline and the tail is a function of values, so that a reader in a local of a
+  // hot loop never has its address taken and stays in registers.
+  [[gnu::always_inline]] void refill() noexcept {
+    if (end_ - p_ >= 8) [[likely]] {
       const std::uint64_t v = load_be64(p_);
       buf_ |= v >> buf_nbits_;
       const unsigned take = (63 - buf_nbits_) >> 3;  // whole bytes that fit
       p_ += take;
       buf_nbits_ += take * 8;
-      // Bits of v below the taken bytes were ORed in too; clear them.
-      buf_ &= ~low_mask(64 - buf_nbits_);
+      // Bits of v below the taken bytes were ORed in too; clear them (64 - buf_nbits_ is 1..8).
+      buf_ &= ~std::uint64_t{0} << (64 - buf_nbits_);
       return;
     }
-    while (buf_nbits_ <= 56) {
-      const std::uint64_t byte = p_ < end_ ? *p_++ : 0;
-      buf_ |= byte << (56 - buf_nbits_);
-      buf_nbits_ += 8;
+    const Tail t = refill_tail(buf_, buf_nbits_, p_, end_);
+    buf_ = t.buf;
+    buf_nbits_ = t.buf_nbits;
+    phantom_nbytes_ += t.phantom_nbytes;
+    p_ = t.p;
+  }
+
+  struct Tail {
+    std::uint64_t buf;
+    unsigned buf_nbits;
+    const std::uint8_t* p;
+    unsigned phantom_nbytes;  // zero bytes taken past the end
+  };
+  [[gnu::noinline]] static Tail refill_tail(std::uint64_t buf, unsigned buf_nbits, const std::uint8_t* p,
+                                            const std::uint8_t* end) noexcept {
+    unsigned phantom = 0;
+    while (buf_nbits <= 56) {
+      std::uint64_t byte = 0;
+      if (p < end) {
+        byte = *p++;
+      } else {
+        ++phantom;
+      }
+      buf |= byte << (56 - buf_nbits);
+      buf_nbits += 8;
     }
+    return {buf, buf_nbits, p, phantom};
   }
 
   static std::uint64_t low_mask(unsigned n) noexcept { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
 
+  const std::uint8_t* begin_;
   const std::uint8_t* p_;
   const std::uint8_t* end_;
   std::uint64_t total_nbits_;
   std::uint64_t buf_ = 0;
   unsigned buf_nbits_ = 0;
-  std::uint64_t consumed_nbits_ = 0;
+  std::uint64_t phantom_nbytes_ = 0;  // zero bytes taken past the end
 };
 
 }  // namespace ebpc
