@@ -2,7 +2,9 @@
 #include "codec/baselines.hpp"
 
 #include <algorithm>
+#include <bit>
 
+#include "arch/bitplane.hpp"
 #include "codec/bpc_block.hpp"
 #include "codec/ebpc_params.hpp"
 #include "codec/words.hpp"
@@ -32,6 +34,33 @@ Result<void> check_single_stream_end(const BitReader& br, std::size_t in_nbytes,
 constexpr unsigned k_zrle_run_nbits = 4;  // runs of 1..16 zero words
 constexpr unsigned k_zrle_max_run = 16;
 
+// Bit j of x moves to bit 63 - j (flag masks are LSB-first, streams MSB-first).
+inline std::uint64_t reverse_bits64(std::uint64_t x) noexcept {
+  x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+  x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+  x = ((x >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((x & 0x0F0F0F0F0F0F0F0Full) << 4);
+  return __builtin_bswap64(x);
+}
+
+// Non-zero masks of words[64 g ...] for g < ngroups, the last group possibly short (its
+// missing words count as zero); returns the OR of the words.
+template <class Word>
+std::uint64_t masks_of(const Word* words, std::size_t nwords, std::uint64_t* masks) noexcept {
+  const std::size_t full = nwords / 64;
+  std::uint64_t all = arch::nonzero_masks(words, full, masks);
+  if (nwords % 64 != 0) {
+    std::uint64_t m = 0;
+    for (std::size_t j = full * 64; j < nwords; ++j) {
+      all |= words[j];
+      m |= std::uint64_t{words[j] != 0} << (j - full * 64);
+    }
+    masks[full] = m;
+  }
+  return all;
+}
+
+constexpr std::size_t k_chunk_nwords = 4096;  // words per batch of masks
+
 }  // namespace
 
 // ---- ZVC: N flag bits (1 = non-zero), then the non-zero words in W bits each.
@@ -47,19 +76,42 @@ Result<CodedSize> zvc_encode(std::span<const std::uint8_t> bytes, const CodecPar
     EBPC_TRY(words);
     EBPC_CHECK(out.size() >= zvc_bound_nbytes(words->size(), p), output_too_small);
     const unsigned w = p.word_nbits;
-    const std::uint64_t over_mask = ~low_mask64(w);
-    BitWriter bw(out);
-    std::uint64_t bad_bits = 0;
-    for (const Word word : *words) {
-      bw.put_bit(word != 0);
-    }
-    for (const Word word : *words) {
-      bad_bits |= word & over_mask;
-      if (word != 0) {
-        bw.put(word, w);
+    WideBitWriter bw(out);
+    std::uint64_t masks[k_chunk_nwords / 64];
+    std::uint64_t all = 0;
+    const std::size_t n = words->size();
+    const Word* in = words->data();
+    // The flags, 64 at a time; then the non-zero words, found by ctz.
+    for (std::size_t c = 0; c < n; c += k_chunk_nwords) {
+      const std::size_t len = std::min(k_chunk_nwords, n - c);
+      all |= masks_of(in + c, len, masks);
+      for (std::size_t g = 0; g * 64 < len; ++g) {
+        const auto count = static_cast<unsigned>(std::min<std::size_t>(64, len - g * 64));
+        const std::uint64_t flags = reverse_bits64(masks[g]) >> (64 - count);  // first word's flag first
+        if (count > 32) {
+          bw.add(flags >> 32, count - 32);
+          bw.flush();
+          bw.add(flags & 0xffffffffu, 32);
+        } else {
+          bw.add(flags, count);
+        }
+        bw.flush();
       }
     }
-    EBPC_CHECK(bad_bits == 0, bad_parameter);
+    for (std::size_t c = 0; c < n; c += k_chunk_nwords) {
+      const std::size_t len = std::min(k_chunk_nwords, n - c);
+      masks_of(in + c, len, masks);
+      for (std::size_t g = 0; g * 64 < len; ++g) {
+        std::uint64_t m = masks[g];
+        const Word* group = in + c + 64 * g;
+        while (m != 0) {
+          bw.add(group[std::countr_zero(m)] & low_mask64(w), w);  // bits above W: refused below
+          bw.flush();
+          m &= m - 1;
+        }
+      }
+    }
+    EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
     const std::uint64_t nbits = bw.nbits();
     const std::size_t nbytes = bw.finish(w);
     return single_stream_size(nbits, nbytes, w);
@@ -74,28 +126,39 @@ Result<void> zvc_decode(std::span<const std::uint8_t> in, std::size_t, const Cod
     EBPC_TRY(words);
     const std::size_t n = words->size();
     EBPC_CHECK(n <= in.size() * std::uint64_t{8}, truncated);  // one flag bit per word
-    BitReader flags(in);
-    for (std::size_t i = 0; i < n; ++i) {
-      (*words)[i] = flags.get_bit() ? Word{1} : Word{0};
-    }
-    EBPC_CHECK(!flags.overrun(), truncated);
-    // The values start right after the flags (same stream).
-    BitReader br(in);
-    for (std::size_t i = 0; i < n; i += 32) {
-      br.get(static_cast<unsigned>(std::min<std::size_t>(32, n - i)));
-    }
     const unsigned w = p.word_nbits;
-    for (std::size_t i = 0; i < n; ++i) {
-      if ((*words)[i] != 0) {
-        const std::uint32_t v = br.get(w);
-        EBPC_CHECK(v != 0, corrupt);
-        (*words)[i] = static_cast<Word>(v);
-        if ((i & 1023) == 0) {
-          EBPC_CHECK(!br.overrun(), truncated);
-        }
+    // The values start right after the flags (same stream).
+    BitReader flags(in);
+    BitReader values(in.subspan(n / 8));
+    values.get(static_cast<unsigned>(n % 8));
+    Word* out = words->data();
+    std::fill(out, out + n, Word{0});
+    unsigned zero_hit = 0;
+    for (std::size_t g = 0; g * 64 < n; ++g) {
+      const auto count = static_cast<unsigned>(std::min<std::size_t>(64, n - g * 64));
+      std::uint64_t f = 0;  // the flags, first word's at bit 63
+      if (count > 32) {
+        f = std::uint64_t{flags.get(32)} << 32;
+        f |= std::uint64_t{flags.get(count - 32)} << (64 - count);
+      } else {
+        f = std::uint64_t{flags.get(count)} << (64 - count);
+      }
+      std::uint64_t m = reverse_bits64(f);
+      Word* group = out + 64 * g;
+      while (m != 0) {
+        const std::uint32_t v = values.get(w);
+        zero_hit |= unsigned{v == 0};
+        group[std::countr_zero(m)] = static_cast<Word>(v);
+        m &= m - 1;
+      }
+      if (zero_hit != 0 || ((g & 15) == 0 && values.overrun())) [[unlikely]] {
+        EBPC_CHECK(!values.overrun(), truncated);
+        return tl::unexpected(Error::corrupt);  // a word flagged non-zero is zero
       }
     }
-    return check_single_stream_end(br, in.size(), w);
+    EBPC_CHECK(!values.overrun(), truncated);
+    EBPC_CHECK(padded_nbytes((n / 8) * 8 + values.consumed_nbits(), w) == in.size(), corrupt);
+    return {};
   });
 }
 
@@ -113,30 +176,51 @@ Result<CodedSize> zrle_encode(std::span<const std::uint8_t> bytes, const CodecPa
     EBPC_TRY(words);
     EBPC_CHECK(out.size() >= zrle_bound_nbytes(words->size(), p), output_too_small);
     const unsigned w = p.word_nbits;
-    const std::uint64_t over_mask = ~low_mask64(w);
-    BitWriter bw(out);
-    std::uint64_t bad_bits = 0;
+    const std::uint64_t word_mask = low_mask64(w);
+    WideBitWriter bw(out);
+    std::uint64_t masks[k_chunk_nwords / 64];
+    std::uint64_t all = 0;
     unsigned run = 0;
-    for (const Word word : *words) {
-      bad_bits |= word & over_mask;
-      if (word == 0) {
-        if (++run == k_zrle_max_run) {
-          bw.put(run - 1, 1 + k_zrle_run_nbits);
-          run = 0;
+    const std::size_t n = words->size();
+    const Word* in = words->data();
+    for (std::size_t c = 0; c < n; c += k_chunk_nwords) {
+      const std::size_t len = std::min(k_chunk_nwords, n - c);
+      all |= masks_of(in + c, len, masks);
+      for (std::size_t g = 0; g * 64 < len; ++g) {
+        const std::uint64_t m = masks[g];
+        const auto count = static_cast<unsigned>(std::min<std::size_t>(64, len - g * 64));
+        const Word* group = in + c + 64 * g;
+        unsigned pos = 0;
+        while (pos < count) {
+          const unsigned zeros = std::min(static_cast<unsigned>(std::countr_zero(m >> pos)), count - pos);
+          pos += zeros;
+          run += zeros;
+          while (run >= k_zrle_max_run) {
+            bw.add(k_zrle_max_run - 1, 1 + k_zrle_run_nbits);
+            bw.flush();
+            run -= k_zrle_max_run;
+          }
+          if (pos == count) {
+            break;
+          }
+          if (run != 0) {
+            bw.add(run - 1, 1 + k_zrle_run_nbits);
+            run = 0;
+          }
+          const unsigned ones = static_cast<unsigned>(std::countr_one(m >> pos));  // stops at count
+          for (unsigned k = 0; k < ones; ++k) {
+            bw.add((std::uint64_t{1} << w) | (group[pos + k] & word_mask), 1 + w);  // bits above W: refused below
+            bw.flush();
+          }
+          bw.flush();
+          pos += ones;
         }
-        continue;
       }
-      if (run != 0) {
-        bw.put(run - 1, 1 + k_zrle_run_nbits);
-        run = 0;
-      }
-      bw.put(1, 1);
-      bw.put(word, w);
     }
     if (run != 0) {
-      bw.put(run - 1, 1 + k_zrle_run_nbits);
+      bw.add(run - 1, 1 + k_zrle_run_nbits);
     }
-    EBPC_CHECK(bad_bits == 0, bad_parameter);
+    EBPC_CHECK((all & ~word_mask) == 0, bad_parameter);
     const std::uint64_t nbits = bw.nbits();
     const std::size_t nbytes = bw.finish(w);
     return single_stream_size(nbits, nbytes, w);
