@@ -119,6 +119,8 @@ double quantile(const std::vector<double>& sorted, double q) {
   return sorted[lo] * (1.0 - t) + sorted[hi] * t;
 }
 
+std::string images_text(std::size_t n) { return n == 1 ? "1 image" : fmt::format("{} images", n); }
+
 std::string pct(double x) { return fmt::format("{:.1f}%", 100.0 * x); }
 
 bool is_paper_baseline(CodecId id) { return id == CodecId::zvc || id == CodecId::zrle || id == CodecId::bpc; }
@@ -424,12 +426,12 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
         }
         files[stem + ".tsv"] = data;
         std::string body = fmt::format(
-            "set title '{} {}s, {}: compression ratio per layer (summed over {} images)'\n"
+            "set title '{} {}s, {}: compression ratio per layer (summed over {})'\n"
             "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 border -1\n"
             "set boxwidth 0.9\nset ylabel 'compression ratio'\nset yrange [0:*]\nset grid ytics\n"
             "set xtics rotate by -55 left font ',8' nomirror\nset key outside top center horizontal reverse Left\nset bmargin 11\n"
             "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#555555'\nplot ",
-            ds.network, kn, t.format_name(f), t.nimages(d, kind));
+            ds.network, kn, t.format_name(f), images_text(t.nimages(d, kind)));
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
           body += fmt::format("{}'{}.tsv' using {}{} title '{}' lc rgb '{}'", c == 0 ? "" : ", ", stem, c + 2,
                               c == 0 ? ":xtic(1)" : "", t.codec_name(c), codec_colour(t.codec_name(c)));
@@ -457,15 +459,16 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
           xtics += fmt::format("{}'{}' {}", f == 0 ? "" : ", ", t.format_name(f), f);
         }
         std::string body = fmt::format(
-            "set title '{} {}s: total ratio per image ({} images; box = quartiles, whiskers = min/max, bar = median)'\n"
+            "set title '{} {}s: total ratio per image ({}; box = quartiles, whiskers = min/max, bar = median)'\n"
             "set ylabel 'compression ratio (per image, all layers)'\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
             "set xrange [-0.6:{}]\nset xtics ({})\nset key top left horizontal reverse Left\nset boxwidth {:.4f} absolute\n"
-            "set style fill solid 0.6 border -1\nplot ",
-            ds.network, kn, t.nimages(d, kind), static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
+            "set style fill solid 0.35 border\nplot ",
+            ds.network, kn, images_text(t.nimages(d, kind)), static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
           body += fmt::format("{}'{}.tsv' index {} using 1:3:2:6:5 with candlesticks whiskerbars lc rgb '{}' title '{}', "
-                              "'' index {} using 1:4:4:4:4 with candlesticks lc rgb '#000000' lw 2 notitle",
-                              c == 0 ? "" : ", ", stem, c, codec_colour(t.codec_name(c)), t.codec_name(c), c);
+                              "'' index {} using 1:4:4:4:4 with candlesticks lc rgb '{}' lw 3 notitle",
+                              c == 0 ? "" : ", ", stem, c, codec_colour(t.codec_name(c)), t.codec_name(c), c,
+                              codec_colour(t.codec_name(c)));
         }
         emit(stem, "1200,600", body + "\n");
       }
