@@ -163,20 +163,26 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
     std::fill(masks, masks + k_seg / 64 + 1, std::uint64_t{0});
     std::size_t j = std::min(carry, len);
     carry -= j;
+    // Each pass takes a run of '1' bits (maybe empty) and the zero-run code after it, so
+    // that no branch depends on which symbol comes next.
     while (j < len) {
-      const std::uint64_t win = znz.window(1 + z_nbits);  // a zero-run code, or some '1' bits
-      const auto ones = static_cast<unsigned>(std::countl_one(win));
-      if (ones != 0) {
-        const auto take = static_cast<unsigned>(std::min<std::size_t>(ones, len - j));  // ones <= buffered bits
-        const std::uint64_t bits = low_mask64(take);
-        const unsigned at = static_cast<unsigned>(j & 63);
-        masks[j >> 6] |= bits << at;
-        masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
-        znz.skip(take);
-        j += take;
-        continue;
+      const std::uint64_t win = znz.window(1 + z_nbits);
+      // ones <= buffered bits (the bits after them read as 0); 0 is fine too.
+      const auto take = static_cast<unsigned>(std::min<std::size_t>(static_cast<unsigned>(std::countl_one(win)), len - j));
+      const std::uint64_t bits = low_mask64(take);
+      const unsigned at = static_cast<unsigned>(j & 63);
+      masks[j >> 6] |= bits << at;
+      masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
+      znz.skip(take);
+      j += take;
+      if (j == len) {
+        break;
       }
-      const std::size_t run = static_cast<std::size_t>(win >> (63 - z_nbits)) + 1;  // the bits after the leading 0
+      const std::uint64_t code = znz.window(1 + z_nbits);
+      if (code >> 63) [[unlikely]] {
+        continue;  // the '1' bits went on past the buffered ones
+      }
+      const std::size_t run = static_cast<std::size_t>(code >> (63 - z_nbits)) + 1;  // the bits after the 0
       znz.skip(1 + z_nbits);
       if (run > n - s - j) [[unlikely]] {
         return fail(znz.overrun() || bpc.overrun());
