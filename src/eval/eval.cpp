@@ -39,6 +39,18 @@ std::uint64_t count_zero_words(std::span<const std::uint8_t> words, unsigned ele
 
 std::string two_digits(unsigned i) { return fmt::format("{:02d}", i); }
 
+// A name from a manifest as one path component: '/' and a leading '.' become '_'.
+std::string path_part(const std::string& name) {
+  std::string s = name;
+  for (char& ch : s) {
+    ch = ch == '/' || ch == '\\' ? '_' : ch;
+  }
+  if (!s.empty() && s[0] == '.') {
+    s[0] = '_';
+  }
+  return s;
+}
+
 // Quantises and measures one unit; rows are appended to out. The per-format loop is where
 // further per-layer measurements (e.g. a hardware cycle model's throughput for a `--hw`
 // flag) would go: they see the same quantised words as the codecs.
@@ -101,12 +113,14 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
       quantise(maps[m], info.id, layer_max, elems);
       if (!config.dump_dir.empty()) {
         const std::string path = dump_path(config.dump_dir, d, u.kind, f.image, f.layer, info.id);
+        // Several workers may create the same directory at once: only its absence is an error.
         std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+        const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+        std::filesystem::create_directories(parent, ec);
         NpyHeader h;
         h.dtype = info.storage;
         h.shape = f.shape;
-        if (ec || !write_npy(path, h, elems)) {
+        if (!std::filesystem::is_directory(parent, ec) || !write_npy(path, h, elems)) {
           return tl::unexpected(path + ": cannot write the quantised map");
         }
       }
@@ -176,8 +190,8 @@ tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t
 std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kind, std::size_t image,
                       std::size_t layer, NumberFormat format) {
   const DatasetLayer& l = d.layers[layer];
-  return fmt::format("{}/{}/{}/{}/{}/{}_{}.npy", dump_dir, d.network, kind_name(kind), format_info(format).name,
-                     d.images[image], two_digits(l.index), l.name);
+  return fmt::format("{}/{}/{}/{}/{}/{}_{}.npy", dump_dir, path_part(d.network), kind_name(kind),
+                     format_info(format).name, path_part(d.images[image]), two_digits(l.index), path_part(l.name));
 }
 
 tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
