@@ -11,8 +11,8 @@ const path = require('path');
 const crypto = require('crypto');
 const { execFileSync } = require('child_process');
 
-const { Image, decodeImage } = require('./lib/image');
-const { writeNpy, readNpy } = require('./lib/npy');
+const { decodeImage } = require('./lib/image');
+const { writeNpy } = require('./lib/npy');
 const { toStored } = require('./lib/half');
 
 const USAGE = `usage: node tools/extract/extract.js --network mobilenet_v2 --images a.jpg,b.png --out DIR
@@ -96,9 +96,10 @@ function imageName(file) {
 // hash); anything else is recorded with its path and an "unknown" licence.
 const KNOWN_IMAGES = JSON.parse(fs.readFileSync(path.join(__dirname, 'images.json'), 'utf8')).images;
 function imageInfo(file) {
-  const k = KNOWN_IMAGES.find((e) => e.sha256 === sha256(file));
-  if (k) { return { source: k.source, license: k.license, sha256: k.sha256 }; }
-  return { source: path.resolve(file), license: 'unknown (not in tools/extract/images.json)', sha256: sha256(file) };
+  const hash = sha256(file);
+  const k = KNOWN_IMAGES.find((e) => e.sha256 === hash);
+  if (k) { return { source: k.source, license: k.license, sha256: hash }; }
+  return { source: path.resolve(file), license: 'unknown (not in tools/extract/images.json)', sha256: hash };
 }
 
 function log(args, msg) {
@@ -128,14 +129,18 @@ function writeMap(args, kind, image, layer, data, shape) {
 
 function round6(x) { return Math.round(x * 1e6) / 1e6; }
 
-// [B, H, W, C] or [B, N] tensor -> per-batch-element Float32Arrays in C,H,W (or N) order.
+// [B, H, W, C] or [B, N] tensor -> one Float32Array, each batch element in C,H,W (or N)
+// order, one after the other.
 function toCHW(t) {
-  return tf.tidy(() => (t.rank === 4 ? tf.transpose(t, [0, 3, 1, 2]) : t)).dataSync();
+  if (t.rank !== 4) { return t.dataSync(); }
+  const chw = tf.transpose(t, [0, 3, 1, 2]);
+  const data = chw.dataSync();
+  chw.dispose();
+  return data;
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  tf.env().set('IS_NODE', true);
   await tf.setBackend('cpu');
   await tf.ready();
 
@@ -184,6 +189,7 @@ async function main() {
 
   if (args.gradients) {
     const batchFiles = [...args.images, ...args.gradientBatch];
+    const batchInfo = batchFiles.map(imageInfo);
     const batchNames = batchFiles.map(imageName);
     if (new Set(batchNames).size !== batchNames.length) { die('duplicate names in the gradient batch'); }
     if (batchFiles.length < 8) { log(args, `warning: gradient batch has ${batchFiles.length} < 8 photos`); }
@@ -217,8 +223,8 @@ async function main() {
     }
     manifest.gradients = {
       batch_images: batchNames,
-      batch_sources: batchFiles.map((f) => imageInfo(f).source),
-      batch_licenses: batchFiles.map((f) => imageInfo(f).license),
+      batch_sources: batchInfo.map((i) => i.source),
+      batch_licenses: batchInfo.map((i) => i.license),
       labels,
       label_names: labels.map((l) => net.classes[l]),
       label_source: args.label ? 'given with --label' : "the network's own top-1 class (inference mode)",
@@ -268,4 +274,3 @@ if (require.main === module) {
   main().catch((e) => { process.stderr.write(`extract: ${e.stack || e}\n`); process.exit(1); });
 }
 
-module.exports = { readNpy };
