@@ -2,7 +2,8 @@
 // machine): encodes, or encodes then decodes, every .npy given, with only the codec calls
 // collected. Usage:
 //   valgrind --tool=callgrind --collect-atstart=no ebpc_count encode|decode W FILE...
-// and divide "Collected" by the word count it prints.
+// and divide "Collected" by the word count it prints. Any codec of the table (zvc, zrle,
+// bpc, ...) the same way: ebpc_count encode|decode W FILE... --codec NAME.
 #include <valgrind/callgrind.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <ebpc/codecs.hpp>
 #include <ebpc/ebpc.hpp>
 
 #include "format/npy.hpp"
@@ -53,6 +55,51 @@ int run(bool decode, const std::vector<std::vector<std::uint32_t>>& inputs, cons
   return 0;
 }
 
+int run_codec(bool decode, const std::vector<std::vector<std::uint32_t>>& inputs, const char* name, unsigned w) {
+  const ebpc::Codec* c = ebpc::find_codec(name);
+  if (c == nullptr) {
+    std::fprintf(stderr, "unknown codec %s\n", name);
+    return 2;
+  }
+  ebpc::CodecParams p;
+  p.id = c->id;
+  p.word_nbits = w;
+  p.elem_nbytes = w <= 8 ? 1 : w <= 16 ? 2 : 4;
+  std::size_t total = 0;
+  for (const auto& in32 : inputs) {
+    std::vector<std::uint8_t> bytes(in32.size() * p.elem_nbytes);
+    for (std::size_t i = 0; i < in32.size(); ++i) {
+      std::memcpy(bytes.data() + i * p.elem_nbytes, &in32[i], p.elem_nbytes);  // little-endian host
+    }
+    std::vector<std::uint8_t> coded(c->bound_nbytes(in32.size(), p));
+    if (!decode) {
+      CALLGRIND_TOGGLE_COLLECT;
+    }
+    auto r = c->encode(bytes, p, coded);
+    if (!decode) {
+      CALLGRIND_TOGGLE_COLLECT;
+    }
+    if (!r) {
+      std::fprintf(stderr, "encode failed\n");
+      return 1;
+    }
+    if (decode) {
+      std::vector<std::uint8_t> out(bytes.size());
+      const std::span<const std::uint8_t> in(coded.data(), r->nbytes);
+      CALLGRIND_TOGGLE_COLLECT;
+      auto d = c->decode(in, r->stream0_nbytes, p, out);
+      CALLGRIND_TOGGLE_COLLECT;
+      if (!d || out != bytes) {
+        std::fprintf(stderr, "decode failed\n");
+        return 1;
+      }
+    }
+    total += in32.size();
+  }
+  std::printf("words %zu\n", total);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,7 +110,12 @@ int main(int argc, char** argv) {
   const bool decode = std::strcmp(argv[1], "decode") == 0;
   const auto w = static_cast<unsigned>(std::atoi(argv[2]));
   std::vector<std::vector<std::uint32_t>> inputs;
+  const char* codec = nullptr;
   for (int i = 3; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--codec") == 0 && i + 1 < argc) {
+      codec = argv[++i];
+      continue;
+    }
     auto a = ebpc::read_npy(argv[i]);
     if (!a) {
       std::fprintf(stderr, "%s: cannot read\n", argv[i]);
@@ -75,6 +127,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     inputs.push_back(std::move(*words));
+  }
+  if (codec != nullptr) {
+    return run_codec(decode, inputs, codec, w);
   }
   const ebpc::EbpcParams params{w, 8, 16};
   if (w <= 8) {

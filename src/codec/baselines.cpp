@@ -236,19 +236,31 @@ Result<void> zrle_decode(std::span<const std::uint8_t> in, std::size_t, const Co
     const unsigned w = p.word_nbits;
     BitReader br(in);
     const std::size_t n = words->size();
+    Word* out = words->data();
     std::size_t i = 0;
+    unsigned zero_hit = 0;
+    // One look at the buffer per symbol ('1' + W bits, or '0' + a run); errors and the
+    // overrun are checked once per 256 words (reads past the end give zeros).
+    const unsigned symbol_nbits = std::max(1 + w, 1 + k_zrle_run_nbits);  // enough for either symbol
     while (i < n) {
-      if (br.get_bit()) {
-        const std::uint32_t v = br.get(w);
-        EBPC_CHECK(v != 0, corrupt);
-        (*words)[i++] = static_cast<Word>(v);
-      } else {
-        const std::size_t run = std::size_t{br.get(k_zrle_run_nbits)} + 1;
-        EBPC_CHECK(run <= n - i, corrupt);
-        std::fill_n(words->begin() + static_cast<std::ptrdiff_t>(i), run, Word{0});
-        i += run;
+      const std::size_t stop = std::min(n, i + 256);
+      while (i < stop) {
+        const std::uint64_t win = br.window(symbol_nbits);
+        if (win >> 63) {
+          const auto v = static_cast<std::uint32_t>((win << 1) >> (64 - w));
+          br.skip(1 + w);
+          zero_hit |= unsigned{v == 0};
+          out[i++] = static_cast<Word>(v);
+        } else {
+          const std::size_t run = static_cast<std::size_t>((win << 1) >> (64 - k_zrle_run_nbits)) + 1;
+          br.skip(1 + k_zrle_run_nbits);
+          EBPC_CHECK(run <= n - i, corrupt);
+          std::fill_n(out + i, run, Word{0});
+          i += run;
+        }
       }
       EBPC_CHECK(!br.overrun(), truncated);
+      EBPC_CHECK(zero_hit == 0, corrupt);
     }
     return check_single_stream_end(br, in.size(), w);
   });
