@@ -72,7 +72,7 @@ function die(msg) {
   process.exit(2);
 }
 
-// The pure-JS tfjs prints a hint about tfjs-node on first use; keep stdout for our progress.
+// The pure-JS tfjs prints a hint to install tfjs-node on first use; hide it.
 for (const level of ['log', 'warn']) {
   const orig = console[level];
   console[level] = (...args) => {
