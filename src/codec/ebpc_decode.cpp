@@ -111,7 +111,8 @@ struct PlaneTablesB8 {
 constexpr PlaneTablesB8 k_plane_tables{};
 
 // Parses one block: its base and its W+1 planes into rec (k_unplanes_stride bytes). False
-// when a code is invalid or the planes overshoot W+1; the caller checks overrun.
+// when a code is invalid or the planes overshoot W+1; the caller checks overrun. At most
+// W+1 symbols are read (each covers at least one plane).
 inline bool parse_block_b8(BitReader& br_io, unsigned w, const PlaneCode* tab, std::uint8_t* rec,
                            std::uint16_t& base) noexcept {
   BitReader br = br_io;  // a local: the byte stores into rec cannot alias it
@@ -122,11 +123,8 @@ inline bool parse_block_b8(BitReader& br_io, unsigned w, const PlaneCode* tab, s
     const PlaneCode c = tab[br.peek(8)];  // refills once per 7 or more symbols
     br.skip(c.nbits);
     const unsigned plane = (prev & c.keep) ^ c.xor_bits;
-    if (p + c.nplanes > w + 1) [[unlikely]] {
-      br_io = br;
-      return false;
-    }
-    // Fill up to 24 planes at once (rec has room: p <= 16, stride 48).
+    // Fill up to 24 planes at once (rec has room: p <= W <= 16, stride 48). An overshoot
+    // of W+1 (a run too long, or nplanes = 32 for an invalid index) is caught after the loop.
     const std::uint64_t fill = plane * 0x0101010101010101ull;
     std::memcpy(rec + p, &fill, 8);
     if (c.nplanes > 8) {
@@ -137,7 +135,7 @@ inline bool parse_block_b8(BitReader& br_io, unsigned w, const PlaneCode* tab, s
     prev = plane;
   }
   br_io = br;
-  return true;
+  return p == w + 1;
 }
 
 template <class Word>

@@ -202,18 +202,25 @@ inline void emit_blocks_b8(WideBitWriter& bpc, const std::uint16_t* top, const s
     std::uint32_t nonzero;
     std::memcpy(&nonzero, rec + arch::k_dbx_mask_at, 4);
     unsigned next = 0;  // first plane not yet coded
-    unsigned k = 0;
-    while (nonzero != 0) {
+    const auto emit_one = [&]() {
       const auto p = static_cast<unsigned>(std::countr_zero(nonzero));
       nonzero &= nonzero - 1;
       const SymbolCode sym = k_symbols_b8.t[rec[p]];
       const SymbolCode rc = runs.t[p - next];
       next = p + 1;
       bpc.add(std::uint64_t{rc.code} << sym.nbits | sym.code, unsigned{rc.nbits} + sym.nbits);
-      if (++k == 3) {
-        bpc.flush();
-        k = 0;
+    };
+    while (nonzero != 0) {  // three symbols per flush
+      emit_one();
+      if (nonzero == 0) {
+        break;
       }
+      emit_one();
+      if (nonzero == 0) {
+        break;
+      }
+      emit_one();
+      bpc.flush();
     }
     const SymbolCode rc = runs.t[w + 1 - next];
     bpc.add(rc.code, rc.nbits);
