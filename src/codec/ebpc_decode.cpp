@@ -64,8 +64,9 @@ Result<EbpcConsumed> decode_generic(std::span<const std::uint8_t> znz_in, std::s
 // read into a non-zero mask (a run of '1' bits is taken whole with one count of leading
 // ones); a zero run may spill into the next segment. (2) Exactly the BPC blocks that the
 // segment's non-zero words need are parsed with one table look-up per symbol into their
-// planes, and a SIMD kernel undoes the transpose, the XOR-free deltas and the prefix sum and
-// checks the value range. (3) The words are scattered branch-free. So a decode reads
+// planes (the XOR chain undone as they are read), and a SIMD kernel undoes the transpose,
+// sums the deltas and checks the value range. (3) The segment is zeroed and the non-zero
+// words are put at the mask's set bits (one ctz each). So a decode reads
 // exactly what the one-symbol-at-a-time decoder reads, and reports the same errors:
 // truncated whenever a stream was read past its end, corrupt otherwise.
 
@@ -165,8 +166,10 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
     // that no branch depends on which symbol comes next.
     while (j < len) {
       const std::uint64_t win = znz.window(1 + z_nbits);
-      // ones <= buffered bits (the bits after them read as 0); 0 is fine too.
-      const auto take = static_cast<unsigned>(std::min<std::size_t>(static_cast<unsigned>(std::countl_one(win)), len - j));
+      // ones <= buffered bits (the bits after them read as 0); 0 is fine too; at most 63
+      // at once (a shift by 64 would be undefined).
+      const auto ones = std::min(static_cast<unsigned>(std::countl_one(win)), 63u);
+      const auto take = static_cast<unsigned>(std::min<std::size_t>(ones, len - j));
       const std::uint64_t bits = low_mask64(take);
       const unsigned at = static_cast<unsigned>(j & 63);
       masks[j >> 6] |= bits << at;
