@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -80,8 +81,23 @@ QuirkRow quirk_sizes(std::span<const std::uint8_t> elems, const FormatInfo& info
   return r;
 }
 
+// The W-bit words of a quantised array, one per uint32 (the hardware model's input).
+std::vector<std::uint32_t> hw_words(std::span<const std::uint8_t> elems, const FormatInfo& info) {
+  std::vector<std::uint8_t> patterns(elems.begin(), elems.end());
+  (void)elements_to_words(patterns, info.storage, info.word_nbits);  // quantised values always fit
+  const unsigned elem = dtype_info(info.storage)->nbytes;
+  std::vector<std::uint32_t> words(patterns.size() / elem);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, patterns.data() + i * elem, elem);
+    words[i] = v;
+  }
+  return words;
+}
+
 tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, const EvalConfig& config,
-                                              std::vector<ResultRow>& out, std::vector<QuirkRow>& quirk_out) {
+                                              std::vector<ResultRow>& out, std::vector<QuirkRow>& quirk_out,
+                                              std::vector<HwRow>& hw_out) {
   const Dataset& d = datasets[u.dataset];
   std::vector<LayerValues> maps;
   maps.reserve(u.files.size());
@@ -132,6 +148,23 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
         q.layer = f.layer;
         q.format = fi;
         quirk_out.push_back(q);
+      }
+      if (config.hw_sim && (info.word_nbits == 8 || info.word_nbits == 16)) {
+        auto words = hw_words(elems, info);
+        auto cycles = config.hw_sim(words, info.word_nbits);
+        if (!cycles) {
+          return tl::unexpected(f.path + " (" + std::string(info.name) + ", hardware model): " + cycles.error());
+        }
+        HwRow h;
+        h.dataset = u.dataset;
+        h.kind = u.kind;
+        h.image = f.image;
+        h.layer = f.layer;
+        h.format = fi;
+        h.values = words.size();
+        h.zero_values = static_cast<std::uint64_t>(std::count(words.begin(), words.end(), 0u));
+        h.cycles = *cycles;
+        hw_out.push_back(h);
       }
       auto sizes = measure_array(elems, info.storage, info.word_nbits, config.codecs, scratch);
       if (!sizes) {
@@ -195,7 +228,8 @@ std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kin
 }
 
 tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
-                                                           std::vector<QuirkRow>* quirk_rows) {
+                                                           std::vector<QuirkRow>* quirk_rows,
+                                                           std::vector<HwRow>* hw_rows) {
   std::vector<Unit> units;
   for (std::size_t di = 0; di < datasets.size(); ++di) {
     const Dataset& d = datasets[di];
@@ -233,6 +267,7 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
 
   std::vector<std::vector<ResultRow>> unit_rows(units.size());
   std::vector<std::vector<QuirkRow>> unit_quirks(units.size());
+  std::vector<std::vector<HwRow>> unit_hw(units.size());
   std::vector<std::string> unit_errors(units.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
@@ -245,7 +280,7 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
         return;
       }
       const Unit& u = units[order[k]];
-      auto r = evaluate_unit(u, datasets, config, unit_rows[order[k]], unit_quirks[order[k]]);
+      auto r = evaluate_unit(u, datasets, config, unit_rows[order[k]], unit_quirks[order[k]], unit_hw[order[k]]);
       if (!r) {
         unit_errors[order[k]] = r.error();
         failed.store(true);
@@ -288,6 +323,16 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
       quirk_rows->insert(quirk_rows->end(), uq.begin(), uq.end());
     }
     std::sort(quirk_rows->begin(), quirk_rows->end(), [](const QuirkRow& a, const QuirkRow& b) {
+      return std::tie(a.dataset, a.kind, a.image, a.layer, a.format) <
+             std::tie(b.dataset, b.kind, b.image, b.layer, b.format);
+    });
+  }
+  if (hw_rows != nullptr) {
+    hw_rows->clear();
+    for (std::vector<HwRow>& uh : unit_hw) {
+      hw_rows->insert(hw_rows->end(), uh.begin(), uh.end());
+    }
+    std::sort(hw_rows->begin(), hw_rows->end(), [](const HwRow& a, const HwRow& b) {
       return std::tie(a.dataset, a.kind, a.image, a.layer, a.format) <
              std::tie(b.dataset, b.kind, b.image, b.layer, b.format);
     });

@@ -19,6 +19,15 @@
 
 namespace ebpc::eval {
 
+// Cycles of a hardware model on one array of W-bit words (ebpc eval --hw). The CLI, which
+// links the cycle model (src/hw), provides it, so that src/eval does not depend on src/hw.
+struct HwCycles {
+  std::uint64_t encoder_ncycles = 0;
+  std::uint64_t decoder_ncycles = 0;
+};
+using HwSimFn = std::function<tl::expected<HwCycles, std::string>(std::span<const std::uint32_t> words,
+                                                                  unsigned word_nbits)>;
+
 struct EvalConfig {
   std::vector<NumberFormat> formats;
   // id, level, block_nwords, max_zero_run_nwords; word_nbits / elem_nbytes are set per format.
@@ -28,6 +37,8 @@ struct EvalConfig {
   // Also size EBPC under the authors' evaluation quirks (paper_quirks.hpp) for fixed8 and
   // fixed16, the formats their scripts held in int8 / int16 arrays.
   bool quirks = false;
+  // Set: also run the hardware model on every map of a format whose W it supports (8, 16).
+  HwSimFn hw_sim;
   // Called after each (dataset, kind, layer) unit from a worker thread, serialised by a
   // mutex: done units, all units, and what was finished.
   std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;
@@ -60,6 +71,18 @@ struct QuirkRow {
   std::uint64_t nbits[5] = {};
 };
 
+// One map x format through the hardware model (EvalConfig::hw_sim).
+struct HwRow {
+  std::size_t dataset = 0;
+  MapKind kind = MapKind::activation;
+  std::size_t image = 0;
+  std::size_t layer = 0;
+  std::size_t format = 0;
+  std::uint64_t values = 0;
+  std::uint64_t zero_values = 0;
+  HwCycles cycles;
+};
+
 inline constexpr const char* k_quirk_names[5] = {"none (hardware format)", "wrapped deltas, W planes",
                                                  "short last block", "swapped zero-run codes", "all three"};
 
@@ -80,9 +103,11 @@ tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t
 
 // Rows ordered by dataset, kind, image, layer, format, codec. Error: the first message of
 // any unit (unreadable map, non-finite value in a fixed format, a dump that cannot be written).
-// With config.quirks, quirk_rows (if given) receives the quirk sizes in the same order.
+// With config.quirks, quirk_rows (if given) receives the quirk sizes in the same order;
+// with config.hw_sim, hw_rows (if given) the hardware model's cycles.
 tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
-                                                           std::vector<QuirkRow>* quirk_rows = nullptr);
+                                                           std::vector<QuirkRow>* quirk_rows = nullptr,
+                                                           std::vector<HwRow>* hw_rows = nullptr);
 
 // The path a quantised map is dumped to: DIR/NETWORK/KIND/FORMAT/IMAGE/NN_LAYER.npy.
 std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kind, std::size_t image,

@@ -381,6 +381,57 @@ std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> qui
   return s + "\n";
 }
 
+std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows) {
+  struct Sum {
+    std::uint64_t values = 0;
+    std::uint64_t zero_values = 0;
+    std::uint64_t encoder_ncycles = 0;
+    std::uint64_t decoder_ncycles = 0;
+    void add(const HwRow& h) {
+      values += h.values;
+      zero_values += h.zero_values;
+      encoder_ncycles += h.cycles.encoder_ncycles;
+      decoder_ncycles += h.cycles.decoder_ncycles;
+    }
+    std::string cells() const {
+      const auto ratio = [](std::uint64_t a, std::uint64_t b) {
+        return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+      };
+      return fmt::format(" {} | {:.1f}% | {:.4f} | {:.4f} |", values, 100.0 * ratio(zero_values, values),
+                         ratio(values, encoder_ncycles), ratio(values, decoder_ncycles));
+    }
+  };
+  using Key = std::tuple<std::size_t, int, std::size_t>;  // dataset, kind, format
+  std::map<Key, Sum> totals;
+  std::map<std::tuple<std::size_t, int, std::size_t, std::size_t>, Sum> layers;  // + layer
+  for (const HwRow& h : hw_rows) {
+    totals[{h.dataset, static_cast<int>(h.kind), h.format}].add(h);
+    layers[{h.dataset, static_cast<int>(h.kind), h.format, h.layer}].add(h);
+  }
+  std::string s =
+      "## Hardware throughput (cycle model of the authors' RTL)\n\n"
+      "Words per cycle of the modelled EBPC encoder (input words / cycles) and decoder (output words / cycles), "
+      "W = 8 (fixed8) and 16 (fixed16, float16, bfloat16), B = 8, outputs always ready, each map one transmission "
+      "(src/hw, docs/hardware.md). 1.0 is the paper's one word per cycle.\n\n"
+      "| network | kind | format | words | zeros | encoder w/c | decoder w/c |\n"
+      "| --- | --- | --- | ---: | ---: | ---: | ---: |\n";
+  for (const auto& [key, sum] : totals) {
+    const auto& [d, kind, f] = key;
+    s += fmt::format("| {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
+                     format_info(in.config->formats[f]).name) +
+         sum.cells() + "\n";
+  }
+  s += "\n### Per layer\n\n| network | kind | format | layer | words | zeros | encoder w/c | decoder w/c |\n"
+       "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |\n";
+  for (const auto& [key, sum] : layers) {
+    const auto& [d, kind, f, layer] = key;
+    s += fmt::format("| {} | {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
+                     format_info(in.config->formats[f]).name, in.datasets[d].layers[layer].name) +
+         sum.cells() + "\n";
+  }
+  return s + "\n";
+}
+
 tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInput& in, const std::string& plots_dir) {
   const Tables t(in);
   std::error_code ec;

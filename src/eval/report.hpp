@@ -30,6 +30,10 @@ std::string summary_markdown(const ReportInput& in, bool headline_only);
 // the hardware format and under each of the authors' evaluation quirks.
 std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> quirk_rows);
 
+// The hardware study (EvalConfig::hw_sim): words per cycle of the modelled encoder and
+// decoder per network, kind and format, and per layer (summed over images).
+std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows);
+
 // Writes the data files and one gnuplot script under plots_dir and runs gnuplot on it.
 // Returns the PNG files written (each has an SVG twin), or a message (gnuplot missing or
 // failing).

@@ -160,6 +160,11 @@ fs::path subset_dataset(const fs::path& dir, const std::set<std::string>& layers
   return dir;
 }
 
+std::string fmt_row(const std::string& network, const std::string& kind, const std::string& format,
+                    const std::string& layer) {
+  return "| " + network + " | " + kind + " | " + format + " | " + layer + " |";
+}
+
 struct Key {
   std::string kind, image, layer, format, codec;
   auto operator<=>(const Key&) const = default;
@@ -271,3 +276,61 @@ TEST(EvalCli, TotalsEqualMeasureOnDumpedMaps) {
 }
 
 }  // namespace
+
+// ebpc eval --hw: the per-layer words/cycle of the hardware model equal `ebpc hw sim` on the
+// same quantised map.
+TEST(EvalCli, HardwareThroughputMatchesHwSim) {
+  if (!fs::exists(k_dataset + "/manifest.json")) {
+    GTEST_SKIP() << k_dataset << " not present";
+  }
+  TempDir t;
+  std::ifstream in(k_dataset + "/manifest.json");
+  const nlohmann::json m = nlohmann::json::parse(in);
+  const auto& layers = m["layers"];
+  const std::string layer = layers[layers.size() - 3]["name"];  // out_relu in MobileNetV2: small
+  const fs::path ds = subset_dataset(t.path() / "ds", {layer});
+  const fs::path q = t.path() / "q";
+  const CmdResult e = run(k_cli + " eval '" + ds.string() + "' -q --no-plots --hw --formats fixed8,fixed16 --codecs ebpc"
+                              " --out '" + (t.path() / "o").string() + "' --dump-quantised '" + q.string() + "'",
+                          t.path());
+  if (e.rc != 0 && e.err.find("no hardware model") != std::string::npos) {
+    GTEST_SKIP() << "built without src/hw";
+  }
+  ASSERT_EQ(e.rc, 0) << e.err;
+  const std::string summary = read_file(t.path() / "o" / "summary.md");
+  ASSERT_NE(summary.find("## Hardware throughput"), std::string::npos);
+  const std::string network = m["network"];
+  for (const std::string format : {"fixed8", "fixed16"}) {
+    // The gradient maps: one photo, so the per-layer row is one map.
+    fs::path map;
+    for (const auto& entry : fs::recursive_directory_iterator(q / network / "gradient" / format)) {
+      map = entry.path();
+    }
+    ASSERT_FALSE(map.empty());
+    const CmdResult sim = run(k_cli + " hw sim --width " + std::string(format == "fixed8" ? "8" : "16") + " '" +
+                                  map.string() + "'",
+                              t.path());
+    ASSERT_EQ(sim.rc, 0) << sim.err;
+    // "encoder: N cycles" and "decoder: N cycles" of the file, and its word count.
+    const auto number_after = [](const std::string& s, const std::string& key) {
+      const auto p = s.find(key);
+      return p == std::string::npos ? 0ull : std::stoull(s.substr(p + key.size()));
+    };
+    const auto words = number_after(sim.out, ".npy: ");
+    const auto enc = number_after(sim.out, "encoder: ");
+    const auto dec = number_after(sim.out, "decoder: ");
+    ASSERT_GT(words, 0u);
+    ASSERT_GT(enc, 0u);
+    ASSERT_GT(dec, 0u);
+    const std::string row = fmt_row(network, "gradient", format, layer);
+    const auto p = summary.find(row);
+    ASSERT_NE(p, std::string::npos) << row;
+    const std::string line = summary.substr(p, summary.find('\n', p) - p);
+    char enc_text[32];
+    char dec_text[32];
+    std::snprintf(enc_text, sizeof enc_text, "%.4f", static_cast<double>(words) / static_cast<double>(enc));
+    std::snprintf(dec_text, sizeof dec_text, "%.4f", static_cast<double>(words) / static_cast<double>(dec));
+    EXPECT_NE(line.find(std::string("| ") + enc_text + " | " + dec_text + " |"), std::string::npos)
+        << line << " vs hw sim " << enc_text << " " << dec_text;
+  }
+}

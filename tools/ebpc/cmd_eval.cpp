@@ -18,6 +18,9 @@
 #include "commands.hpp"
 #include "eval/eval.hpp"
 #include "eval/report.hpp"
+#ifdef EBPC_HAVE_HW
+#include "hw/hw_model.hpp"
+#endif
 
 namespace ebpc::cli {
 
@@ -37,6 +40,7 @@ struct EvalOptions {
   unsigned max_zero_run_nwords = 16;
   bool no_plots = false;
   bool quirks = false;
+  bool hw = false;
   bool quiet = false;
 };
 
@@ -121,6 +125,33 @@ void run_eval_command(const EvalOptions& o) {
   config.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   config.dump_dir = o.dump_dir;
   config.quirks = o.quirks;
+  if (o.hw) {
+#ifdef EBPC_HAVE_HW
+    config.hw_sim = [](std::span<const std::uint32_t> words,
+                       unsigned word_nbits) -> tl::expected<eval::HwCycles, std::string> {
+      if (words.empty() || words.size() > hw::k_max_hw_nwords) {
+        return tl::unexpected(std::string("the hardware carries 1..2^24 words per transmission"));
+      }
+      hw::HwConfig hc;
+      hc.word_nbits = word_nbits;
+      hc.block_nwords = 8;
+      auto e = hw::hw_encode(words, hc);
+      if (!e) {
+        return tl::unexpected(std::string(error_message(e.error())));
+      }
+      auto d = hw::hw_decode(e->znz_words, e->bpc_words, words.size(), hc);
+      if (!d) {
+        return tl::unexpected(std::string(error_message(d.error())));
+      }
+      if (!std::equal(d->words.begin(), d->words.end(), words.begin(), words.end())) {
+        return tl::unexpected(std::string("the decoder model did not return the input"));
+      }
+      return eval::HwCycles{e->ncycles, d->ncycles};
+    };
+#else
+    fail("--hw: this build has no hardware model (configure with -DEBPC_WITH_HW=ON)");
+#endif
+  }
   const bool show_progress = !o.quiet && isatty(fileno(stderr)) != 0;
   if (show_progress) {
     config.progress = [](std::size_t done, std::size_t total, const std::string& what) {
@@ -129,7 +160,8 @@ void run_eval_command(const EvalOptions& o) {
     };
   }
   std::vector<eval::QuirkRow> quirk_rows;
-  auto rows = eval::run_eval(datasets, config, &quirk_rows);
+  std::vector<eval::HwRow> hw_rows;
+  auto rows = eval::run_eval(datasets, config, &quirk_rows, &hw_rows);
   if (show_progress) {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
@@ -144,7 +176,8 @@ void run_eval_command(const EvalOptions& o) {
   }
   const eval::ReportInput report{datasets, &config, *rows};
   write_text(o.out_dir + "/results.csv", eval::results_csv(report));
-  const std::string quirks = o.quirks ? eval::quirks_markdown(report, quirk_rows) : std::string();
+  const std::string quirks = (o.quirks ? eval::quirks_markdown(report, quirk_rows) : std::string()) +
+                             (o.hw ? eval::hw_markdown(report, hw_rows) : std::string());
   write_text(o.out_dir + "/summary.md", eval::summary_markdown(report, false) + quirks);
   std::vector<std::string> pngs;
   if (!o.no_plots) {
@@ -183,6 +216,8 @@ void register_eval(CLI::App& app) {
   e->add_flag("--no-plots", opts->no_plots, "skip the gnuplot plots");
   e->add_flag("--quirks", opts->quirks,
               "also size EBPC as the authors' evaluation scripts did (fixed8/fixed16; table in summary.md)");
+  e->add_flag("--hw", opts->hw,
+              "also run the cycle model of the authors' hardware (W = 8, 16) and report words/cycle per layer");
   e->add_flag("-q,--quiet", opts->quiet, "no summary on stdout, no progress");
   e->callback([opts] { run_eval_command(*opts); });
 }
