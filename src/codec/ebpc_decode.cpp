@@ -70,7 +70,7 @@ Result<EbpcConsumed> decode_generic(std::span<const std::uint8_t> znz_in, std::s
 // exactly what the one-symbol-at-a-time decoder reads, and reports the same errors:
 // truncated whenever a stream was read past its end, corrupt otherwise.
 
-constexpr std::size_t k_seg = 256;
+constexpr std::size_t k_seg = 1024;
 
 // One BPC symbol (B = 8), decoded from the next 8 bits: plane = (prev & keep) ^ xor_bits,
 // repeated nplanes times (nplanes = 32: an invalid index, corrupt).

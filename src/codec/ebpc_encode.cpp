@@ -98,7 +98,7 @@ Result<EbpcSizes> encode_generic(std::span<const Word> words, const EbpcParams& 
 // to the top of 16 bits), SIMD kernels cut every full block into its W+1 delta bit-planes
 // and their DBX planes, and a table classifies each non-zero DBX (spec "Stream 2", step 5).
 
-constexpr std::size_t k_seg = 256;
+constexpr std::size_t k_seg = 1024;
 
 struct SymbolCode {
   std::uint16_t code;
