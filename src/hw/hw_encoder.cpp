@@ -111,6 +111,7 @@ struct InputStage {
   };
   Regs q, d;
   StallCause cause = StallCause::none;  // why ready is low this cycle
+  bool fix_last_bpc_hang = false;       // HwConfig::fix_last_bpc_hang
 
   void comb(const Geometry& g, EncWires& w) {
     d = q;
@@ -221,6 +222,13 @@ struct InputStage {
         } else if (!bpc_idle) {
           w.to_bpc_flush = true;
         } else {
+          // The RTL goes idle here without telling the output buffer anything. When the BPC
+          // path became idle without a flush reaching the streamer (the last input word was
+          // zero and came in the cycle in which the streamer handed over its final, exactly
+          // full word), the buffer keeps that word forever: the RTL's hang, detected in
+          // hw_encode. The fix flags the held word as last (the buffer's full_o gates it; the
+          // buffer ignores it in its `last` state).
+          w.bpc_was_last = fix_last_bpc_hang && w.buf_full;
           d.state = InputState::idle;
         }
         break;
@@ -811,6 +819,15 @@ struct Encoder {
     assert(false && "encoder wires did not settle: combinational loop in the model");
   }
 
+  // The RTL's hang (after commit): every input word is in, the input stage and the whole
+  // BPC path are idle, and the output buffer holds a word that it only releases when another
+  // word or a "was last" comes, neither of which can happen any more.
+  bool hung(bool input_done) const {
+    return input_done && input.q.state == InputState::idle && delta.q.state == DeltaState::idle &&
+           !coder.q.slice_full && coder.q.state == CoderState::idle && streamer.q.state == StreamerState::empty &&
+           buffer.q.state == BufferState::full;
+  }
+
   void commit() {
     coder.commit(delta.block(g));  // the slice loads the delta stage's registers as they are
     input.commit();
@@ -855,6 +872,7 @@ Result<HwEncodeReport> hw_encode(std::span<const std::uint32_t> words, const HwC
   report.bpc_words.reserve(static_cast<std::size_t>(report.nonzero_nwords + 8));
 
   Encoder enc(g);
+  enc.input.fix_last_bpc_hang = config.fix_last_bpc_hang;
   detail::InputDriver driver(n, config.in_bubble_probability, config.in_bubble_seed, 1);
   detail::Coin znz_coin(config.out_ready_seed, 2);
   detail::Coin bpc_coin(config.out_ready_seed, 3);
@@ -937,6 +955,9 @@ Result<HwEncodeReport> hw_encode(std::span<const std::uint32_t> words, const HwC
     if (driver.done() && znz_done && bpc_done) {
       report.ncycles = cycle + 1;
       break;
+    }
+    if (!bpc_done && enc.hung(driver.done())) {
+      return tl::unexpected(Error::unsupported);
     }
   }
   return report;

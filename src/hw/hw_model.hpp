@@ -49,6 +49,13 @@ struct HwConfig {
   // Give up after this many cycles (limit_exceeded); 0 picks a bound from N and the
   // probabilities that no correct run reaches.
   std::uint64_t max_ncycles = 0;
+  // The published encoder RTL never releases its last BPC word when the last input word is
+  // zero and arrives in the very cycle in which the bit streamer hands its final, exactly
+  // full word to the output buffer (docs/hardware.md, "A hang in the RTL"); hw_encode then
+  // fails with Error::unsupported. true models the one-line RTL fix instead (the top FSM
+  // also flags the buffered word as last when its flush state finds the BPC path idle),
+  // which changes no other cycle.
+  bool fix_last_bpc_hang = false;
 };
 
 // bad_parameter unless W, B are 8/16 with B <= W, 0 < out_ready_probability <= 1 and
@@ -98,7 +105,9 @@ struct HwEncodeReport {
 };
 
 // Simulates the encoder on words (W-bit patterns in the low bits, 1 <= N <= 2^24).
-// Errors: bad_parameter (config, N, a word with bits above W), limit_exceeded (max_ncycles).
+// Errors: bad_parameter (config, N, a word with bits above W), limit_exceeded (max_ncycles),
+// unsupported (the RTL hangs on this input: its BPC stream never gets its last word; see
+// HwConfig::fix_last_bpc_hang), reported in the cycle the hang becomes certain.
 Result<HwEncodeReport> hw_encode(std::span<const std::uint32_t> words, const HwConfig& config);
 
 // Why the decoder's output was not valid (cycles before the last output handshake).
