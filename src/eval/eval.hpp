@@ -24,6 +24,9 @@ namespace ebpc::eval {
 struct HwCycles {
   std::uint64_t encoder_ncycles = 0;
   std::uint64_t decoder_ncycles = 0;
+  // The published RTL hangs on this map (docs/hardware.md, "A hang in the RTL"); the
+  // cycles are those of the model with the one-line fix.
+  bool rtl_hang = false;
 };
 using HwSimFn = std::function<tl::expected<HwCycles, std::string>(std::span<const std::uint32_t> words,
                                                                   unsigned word_nbits)>;

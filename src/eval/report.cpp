@@ -387,7 +387,11 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows) {
     std::uint64_t zero_values = 0;
     std::uint64_t encoder_ncycles = 0;
     std::uint64_t decoder_ncycles = 0;
+    std::uint64_t maps = 0;
+    std::uint64_t hangs = 0;
     void add(const HwRow& h) {
+      ++maps;
+      hangs += h.cycles.rtl_hang ? 1 : 0;
       values += h.values;
       zero_values += h.zero_values;
       encoder_ncycles += h.cycles.encoder_ncycles;
@@ -397,8 +401,8 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows) {
       const auto ratio = [](std::uint64_t a, std::uint64_t b) {
         return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
       };
-      return fmt::format(" {} | {:.1f}% | {:.4f} | {:.4f} |", values, 100.0 * ratio(zero_values, values),
-                         ratio(values, encoder_ncycles), ratio(values, decoder_ncycles));
+      return fmt::format(" {} | {:.1f}% | {:.4f} | {:.4f} | {} of {} |", values, 100.0 * ratio(zero_values, values),
+                         ratio(values, encoder_ncycles), ratio(values, decoder_ncycles), hangs, maps);
     }
   };
   using Key = std::tuple<std::size_t, int, std::size_t>;  // dataset, kind, format
@@ -412,17 +416,19 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows) {
       "## Hardware throughput (cycle model of the authors' RTL)\n\n"
       "Words per cycle of the modelled EBPC encoder (input words / cycles) and decoder (output words / cycles), "
       "W = 8 (fixed8) and 16 (fixed16, float16, bfloat16), B = 8, outputs always ready, each map one transmission "
-      "(src/hw, docs/hardware.md). 1.0 is the paper's one word per cycle.\n\n"
-      "| network | kind | format | words | zeros | encoder w/c | decoder w/c |\n"
-      "| --- | --- | --- | ---: | ---: | ---: | ---: |\n";
+      "(src/hw, docs/hardware.md). 1.0 is the paper's one word per cycle. RTL hangs: maps on which the published "
+      "encoder never emits its last BPC word (docs/hardware.md, \"A hang in the RTL\"); their cycles are those of the "
+      "design with the one-line fix.\n\n"
+      "| network | kind | format | words | zeros | encoder w/c | decoder w/c | RTL hangs |\n"
+      "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
   for (const auto& [key, sum] : totals) {
     const auto& [d, kind, f] = key;
     s += fmt::format("| {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
                      format_info(in.config->formats[f]).name) +
          sum.cells() + "\n";
   }
-  s += "\n### Per layer\n\n| network | kind | format | layer | words | zeros | encoder w/c | decoder w/c |\n"
-       "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |\n";
+  s += "\n### Per layer\n\n| network | kind | format | layer | words | zeros | encoder w/c | decoder w/c | RTL hangs |\n"
+       "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
   for (const auto& [key, sum] : layers) {
     const auto& [d, kind, f, layer] = key;
     s += fmt::format("| {} | {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),

@@ -27,6 +27,7 @@ struct SimOptions {
   std::uint64_t seed = 1;
   std::optional<double> relu_like;
   std::uint64_t count = 32768;
+  bool fix_last_bpc_hang = false;
   std::vector<std::string> inputs;
 };
 
@@ -52,6 +53,10 @@ SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& wo
   }
   auto enc = hw::hw_encode(words, config);
   if (!enc) {
+    if (enc.error() == Error::unsupported) {
+      fail(name + ": the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, "
+                  "\"A hang in the RTL\"); --fix-last-bpc-hang models the one-line fix");
+    }
     fail(name + ": encoder model", enc.error());
   }
   auto dec = hw::hw_decode(enc->znz_words, enc->bpc_words, words.size(), config);
@@ -147,6 +152,7 @@ void run_sim(const SimOptions& o) {
     c.out_ready_seed = o.seed;
     c.in_bubble_probability = o.in_bubble;
     c.in_bubble_seed = o.seed + 1;
+    c.fix_last_bpc_hang = o.fix_last_bpc_hang;
     if (!hw::validate(c)) {
       fail(fmt::format("hw sim: the published hardware takes --width 8 or 16 and --block 8 or 16 with block <= "
                        "width, --out-ready in (0, 1], --in-bubble in [0, 1) (got width {}, block {})",
@@ -243,6 +249,8 @@ void register_hw_sim(CLI::App& hw) {
   sim->add_option("--seed", opts->seed, "seed of the back-pressure, bubbles and --relu-like data (default 1)");
   sim->add_option("--relu-like", opts->relu_like,
                   "also simulate synthetic ReLU-like data with this zero fraction (the issue's table)");
+  sim->add_flag("--fix-last-bpc-hang", opts->fix_last_bpc_hang,
+                "model the one-line RTL fix for the hang of the last BPC word (docs/hardware.md)");
   sim->add_option("--count", opts->count, "number of words of --relu-like data (default 32768)");
   sim->callback([opts] { run_sim(*opts); });
 }
