@@ -405,8 +405,8 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows) {
                          ratio(values, encoder_ncycles), ratio(values, decoder_ncycles), hangs, maps);
     }
   };
-  using Key = std::tuple<std::size_t, int, std::size_t>;  // dataset, kind, format
-  std::map<Key, Sum> totals;
+  using HwKey = std::tuple<std::size_t, int, std::size_t>;  // dataset, kind, format
+  std::map<HwKey, Sum> totals;
   std::map<std::tuple<std::size_t, int, std::size_t, std::size_t>, Sum> layers;  // + layer
   for (const HwRow& h : hw_rows) {
     totals[{h.dataset, static_cast<int>(h.kind), h.format}].add(h);
