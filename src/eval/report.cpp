@@ -381,7 +381,7 @@ std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> qui
   return s + "\n";
 }
 
-std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows) {
+std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows, bool per_layer) {
   struct Sum {
     std::uint64_t values = 0;
     std::uint64_t zero_values = 0;
@@ -426,6 +426,9 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows) {
     s += fmt::format("| {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
                      format_info(in.config->formats[f]).name) +
          sum.cells() + "\n";
+  }
+  if (!per_layer) {
+    return s + "\n";
   }
   s += "\n### Per layer\n\n| network | kind | format | layer | words | zeros | encoder w/c | decoder w/c | RTL hangs |\n"
        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";

@@ -32,7 +32,8 @@ std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> qui
 
 // The hardware study (EvalConfig::hw_sim): words per cycle of the modelled encoder and
 // decoder per network, kind and format, and per layer (summed over images).
-std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows);
+// per_layer = false: the totals only (what the CLI prints on stdout).
+std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows, bool per_layer);
 
 // Writes the data files and one gnuplot script under plots_dir and runs gnuplot on it.
 // Returns the PNG files written (each has an SVG twin), or a message (gnuplot missing or

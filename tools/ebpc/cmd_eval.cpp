@@ -183,9 +183,9 @@ void run_eval_command(const EvalOptions& o) {
   }
   const eval::ReportInput report{datasets, &config, *rows};
   write_text(o.out_dir + "/results.csv", eval::results_csv(report));
-  const std::string quirks = (o.quirks ? eval::quirks_markdown(report, quirk_rows) : std::string()) +
-                             (o.hw ? eval::hw_markdown(report, hw_rows) : std::string());
-  write_text(o.out_dir + "/summary.md", eval::summary_markdown(report, false) + quirks);
+  const std::string quirks = o.quirks ? eval::quirks_markdown(report, quirk_rows) : std::string();
+  write_text(o.out_dir + "/summary.md", eval::summary_markdown(report, false) + quirks +
+                                            (o.hw ? eval::hw_markdown(report, hw_rows, true) : std::string()));
   std::vector<std::string> pngs;
   if (!o.no_plots) {
     auto p = eval::write_plots(report, o.out_dir + "/plots");
@@ -196,7 +196,8 @@ void run_eval_command(const EvalOptions& o) {
     }
   }
   if (!o.quiet) {
-    fmt::print("{}{}", eval::summary_markdown(report, true), quirks);
+    fmt::print("{}{}{}", eval::summary_markdown(report, true), quirks,
+               o.hw ? eval::hw_markdown(report, hw_rows, false) : std::string());
     fmt::print("Wrote {0}/results.csv ({1} rows), {0}/summary.md", o.out_dir, rows->size());
     if (!pngs.empty()) {
       fmt::print(", {} plots in {}/plots (PNG and SVG)", pngs.size(), o.out_dir);
