@@ -81,20 +81,6 @@ QuirkRow quirk_sizes(std::span<const std::uint8_t> elems, const FormatInfo& info
   return r;
 }
 
-// The W-bit words of a quantised array, one per uint32 (the hardware model's input).
-std::vector<std::uint32_t> hw_words(std::span<const std::uint8_t> elems, const FormatInfo& info) {
-  std::vector<std::uint8_t> patterns(elems.begin(), elems.end());
-  (void)elements_to_words(patterns, info.storage, info.word_nbits);  // quantised values always fit
-  const unsigned elem = dtype_info(info.storage)->nbytes;
-  std::vector<std::uint32_t> words(patterns.size() / elem);
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    std::uint32_t v = 0;
-    std::memcpy(&v, patterns.data() + i * elem, elem);
-    words[i] = v;
-  }
-  return words;
-}
-
 tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, const EvalConfig& config,
                                               std::vector<ResultRow>& out, std::vector<QuirkRow>& quirk_out,
                                               std::vector<HwRow>& hw_out) {
@@ -150,7 +136,9 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
         quirk_out.push_back(q);
       }
       if (config.hw_sim && (info.word_nbits == 8 || info.word_nbits == 16)) {
-        auto words = hw_words(elems, info);
+        // Quantised values always fit their format's W bits.
+        const auto words = elements_to_word_vector(elems, info.storage, info.word_nbits).value_or(
+            std::vector<std::uint32_t>{});
         auto cycles = config.hw_sim(words, info.word_nbits);
         if (!cycles) {
           return tl::unexpected(f.path + " (" + std::string(info.name) + ", hardware model): " + cycles.error());

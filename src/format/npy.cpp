@@ -249,10 +249,11 @@ Result<void> write_npy(const std::string& path, const NpyHeader& header, std::sp
   return out.commit();
 }
 
-Result<std::vector<std::uint32_t>> npy_to_words(const NpyArray& array, unsigned word_nbits, std::uint64_t* bad_index) {
-  std::vector<std::uint8_t> copy = array.data;
-  EBPC_TRY(elements_to_words(copy, array.header.dtype, word_nbits, bad_index));
-  const unsigned elem = dtype_info(array.header.dtype)->nbytes;
+Result<std::vector<std::uint32_t>> elements_to_word_vector(std::span<const std::uint8_t> elems, DType dtype,
+                                                           unsigned word_nbits, std::uint64_t* bad_index) {
+  std::vector<std::uint8_t> copy(elems.begin(), elems.end());
+  EBPC_TRY(elements_to_words(copy, dtype, word_nbits, bad_index));
+  const unsigned elem = dtype_info(dtype)->nbytes;
   std::vector<std::uint32_t> words(copy.size() / elem);
   for (std::size_t i = 0; i < words.size(); ++i) {
     std::uint32_t v = 0;
@@ -260,6 +261,10 @@ Result<std::vector<std::uint32_t>> npy_to_words(const NpyArray& array, unsigned 
     words[i] = v;
   }
   return words;
+}
+
+Result<std::vector<std::uint32_t>> npy_to_words(const NpyArray& array, unsigned word_nbits, std::uint64_t* bad_index) {
+  return elements_to_word_vector(array.data, array.header.dtype, word_nbits, bad_index);
 }
 
 }  // namespace ebpc

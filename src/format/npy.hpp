@@ -45,6 +45,10 @@ Result<void> write_npy(const std::string& path, const NpyHeader& header, std::sp
 Result<std::vector<std::uint32_t>> npy_to_words(const NpyArray& array, unsigned word_nbits,
                                                 std::uint64_t* bad_index = nullptr);
 
+// The same for element bytes of a dtype.
+Result<std::vector<std::uint32_t>> elements_to_word_vector(std::span<const std::uint8_t> elems, DType dtype,
+                                                           unsigned word_nbits, std::uint64_t* bad_index = nullptr);
+
 // Default word width of a dtype: its size in bits.
 inline unsigned default_word_nbits(DType dtype) {
   const DTypeInfo* info = dtype_info(dtype);
