@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "arch/bitplane.hpp"
+#include "arch/cpu.hpp"
+#include "codec/ebpc_encode_avx2.hpp"
 #include "codec/bpc_block.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/bitio.hpp"
@@ -306,7 +308,20 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
   }
   WideBitWriter znz(znz_out);
   WideBitWriter bpc(bpc_out);
-  const std::uint64_t all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
+  std::uint64_t all;
+#if EBPC_ARCH_HAVE_AVX2
+  if constexpr (sizeof(Word) <= 2) {
+    if (arch::use_avx2()) {
+      all = detail::encode_b8_avx2(words, w, params.max_zero_run_nwords, znz, bpc);
+    } else {
+      all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
+    }
+  } else {
+    all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
+  }
+#else
+  all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
+#endif
   EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
   EbpcSizes sizes;
   sizes.znz_nbits = znz.nbits();
