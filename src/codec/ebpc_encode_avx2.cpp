@@ -32,7 +32,7 @@ namespace {
 constexpr std::size_t k_seg = 4096;   // words per segment
 constexpr unsigned k_group = 32;      // blocks coded together (one byte lane each)
 constexpr unsigned k_max_planes = 17; // W + 1 for W = 16
-constexpr unsigned k_max_pieces = 5;
+constexpr unsigned k_max_pieces = 3;   // pieces of <= 56 bits: W + (W + 1) * 8 <= 152 bits
 
 // Plane-major scratch of one group of up to 32 blocks.
 struct Group {
@@ -40,12 +40,13 @@ struct Group {
   alignas(32) std::uint8_t code[k_max_planes][k_group];    // the code put at plane p (<= 8 bits) ...
   alignas(32) std::uint8_t len[k_max_planes][k_group];     // ... and its length (0 inside a zero run)
   alignas(32) std::uint16_t base[k_group];                 // v[0]
-  alignas(32) std::uint32_t piece[k_max_pieces][k_group];
-  alignas(32) std::uint32_t piece_len[k_max_pieces][k_group];
+  alignas(32) std::uint64_t piece[k_max_pieces][k_group];
+  alignas(32) std::uint64_t piece_len[k_max_pieces][k_group];
 };
 
 // How the W + 1 plane codes (<= 8 bits each) and the base (W bits) are cut into pieces of
-// at most 32 bits: piece 0 is the base and the first planes, then 4 planes per piece.
+// at most 56 bits (one WideBitWriter::add each): piece 0 is the base and the first
+// planes, then 7 planes per piece.
 struct PiecePlan {
   unsigned npieces;
   unsigned first[k_max_pieces + 1];  // planes [first[k], first[k+1]) form piece k
@@ -53,12 +54,11 @@ struct PiecePlan {
 
 PiecePlan make_piece_plan(unsigned w) noexcept {
   PiecePlan plan{};
-  unsigned p = (32 - w) / 8;
   plan.first[0] = 0;
-  plan.first[1] = std::min(p, w + 1);
+  plan.first[1] = std::min((56 - w) / 8, w + 1);
   plan.npieces = 1;
   while (plan.first[plan.npieces] < w + 1) {
-    p = std::min(plan.first[plan.npieces] + 4, w + 1);
+    const unsigned p = std::min(plan.first[plan.npieces] + 7, w + 1);
     plan.first[++plan.npieces] = p;
   }
   return plan;
@@ -167,6 +167,30 @@ EBPC_TARGET_AVX2 inline void emit_znz(WideBitWriter& znz, std::uint64_t m, unsig
 
 // ---- (2) Compaction of the non-zero words of 64 words with mask m to out; returns the count.
 
+// pshufb controls that gather the words selected by an 8-bit mask to the front: bytes
+// (Bytes = 1) or 16-bit words (Bytes = 2); 0x80 (zero) after them.
+template <unsigned Bytes>
+struct CompactTable {
+  alignas(16) std::uint8_t t[256][16];
+  constexpr CompactTable() : t() {
+    for (unsigned m = 0; m < 256; ++m) {
+      unsigned n = 0;
+      for (unsigned k = 0; k < 8; ++k) {
+        if ((m >> k) & 1) {
+          for (unsigned b = 0; b < Bytes; ++b) {
+            t[m][n++] = static_cast<std::uint8_t>(k * Bytes + b);
+          }
+        }
+      }
+      while (n < 16) {
+        t[m][n++] = 0x80;
+      }
+    }
+  }
+};
+constexpr CompactTable<1> k_compact_u8{};
+constexpr CompactTable<2> k_compact_u16{};
+
 EBPC_TARGET_AVX2 inline unsigned compact64(const std::uint8_t* in, std::uint64_t m, std::uint8_t* out) noexcept {
   if (m == ~std::uint64_t{0}) {
     std::memcpy(out, in, 64);
@@ -174,10 +198,11 @@ EBPC_TARGET_AVX2 inline unsigned compact64(const std::uint8_t* in, std::uint64_t
   }
   unsigned n = 0;
   for (unsigned k = 0; k < 8; ++k) {
-    const std::uint64_t mb = (m >> (8 * k)) & 0xff;
-    const std::uint64_t sel = _pdep_u64(mb, 0x0101010101010101ull) * 0xff;
-    store_u64(out + n, _pext_u64(load_u64(in + 8 * k), sel));  // 8 bytes of slack at out
-    n += static_cast<unsigned>(_mm_popcnt_u64(mb));
+    const auto mb = static_cast<unsigned>((m >> (8 * k)) & 0xff);
+    const __m128i x = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + 8 * k));
+    const __m128i c = _mm_shuffle_epi8(x, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(k_compact_u8.t[mb])));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + n), c);  // 8 bytes of slack at out
+    n += static_cast<unsigned>(_mm_popcnt_u32(mb));
   }
   return n;
 }
@@ -188,11 +213,12 @@ EBPC_TARGET_AVX2 inline unsigned compact64(const std::uint16_t* in, std::uint64_
     return 64;
   }
   unsigned n = 0;
-  for (unsigned k = 0; k < 16; ++k) {
-    const std::uint64_t mb = (m >> (4 * k)) & 0xf;
-    const std::uint64_t sel = _pdep_u64(mb, 0x0001000100010001ull) * 0xffff;
-    store_u64(out + n, _pext_u64(load_u64(in + 4 * k), sel));  // 4 words of slack at out
-    n += static_cast<unsigned>(_mm_popcnt_u64(mb));
+  for (unsigned k = 0; k < 8; ++k) {
+    const auto mb = static_cast<unsigned>((m >> (8 * k)) & 0xff);
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 8 * k));
+    const __m128i c = _mm_shuffle_epi8(x, _mm_load_si128(reinterpret_cast<const __m128i*>(k_compact_u16.t[mb])));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), c);  // 8 words of slack at out
+    n += static_cast<unsigned>(_mm_popcnt_u32(mb));
   }
   return n;
 }
@@ -319,42 +345,43 @@ EBPC_TARGET_AVX2 void classify_group(Group& g, unsigned w) noexcept {
   }
 }
 
-// ---- (5) Pieces: per block, the base and the plane codes joined into at most 32 bits each.
+// ---- (5) Pieces: per block, the base and the plane codes joined into at most 56 bits each.
+EBPC_TARGET_AVX2 inline __m256i widen4(const std::uint8_t* p) noexcept {  // 4 bytes -> 4 x u64
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(v)));
+}
+
 EBPC_TARGET_AVX2 void pieces_group(Group& g, unsigned w, const PiecePlan& plan) noexcept {
-  for (unsigned q = 0; q < k_group / 8; ++q) {  // 8 blocks per vector
+  for (unsigned q = 0; q < k_group / 4; ++q) {  // 4 blocks per vector
     for (unsigned k = 0; k < plan.npieces; ++k) {
       __m256i acc;
       __m256i acc_len;
       if (k == 0) {
-        acc = _mm256_cvtepu16_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(g.base + 8 * q)));
-        acc_len = _mm256_set1_epi32(static_cast<int>(w));
+        acc = _mm256_cvtepu16_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(g.base + 4 * q)));
+        acc_len = _mm256_set1_epi64x(w);
       } else {
         acc = _mm256_setzero_si256();
         acc_len = _mm256_setzero_si256();
       }
       for (unsigned p = plan.first[k]; p < plan.first[k + 1]; ++p) {
-        const __m256i c = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&g.code[p][8 * q])));
-        const __m256i l = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&g.len[p][8 * q])));
-        acc = _mm256_or_si256(_mm256_sllv_epi32(acc, l), c);
-        acc_len = _mm256_add_epi32(acc_len, l);
+        const __m256i l = widen4(&g.len[p][4 * q]);
+        acc = _mm256_or_si256(_mm256_sllv_epi64(acc, l), widen4(&g.code[p][4 * q]));
+        acc_len = _mm256_add_epi64(acc_len, l);
       }
-      store256(&g.piece[k][8 * q], acc);
-      store256(&g.piece_len[k][8 * q], acc_len);
+      store256(&g.piece[k][4 * q], acc);
+      store256(&g.piece_len[k][4 * q], acc_len);
     }
   }
 }
 
-// ---- (6) The pieces of blocks [0, nblocks) into the stream, two pieces per write.
+// ---- (6) The pieces of blocks [0, nblocks) into the stream, one add + flush each.
 template <unsigned NPieces>
 EBPC_TARGET_AVX2 inline void emit_group(WideBitWriter& bpc, const Group& g, unsigned nblocks) noexcept {
   for (unsigned j = 0; j < nblocks; ++j) {
-    for (unsigned k = 0; k < NPieces; k += 2) {
-      if (k + 1 < NPieces) {
-        const std::uint32_t len1 = g.piece_len[k + 1][j];
-        bpc.put64(std::uint64_t{g.piece[k][j]} << len1 | g.piece[k + 1][j], g.piece_len[k][j] + len1);
-      } else {
-        bpc.put64(g.piece[k][j], g.piece_len[k][j]);
-      }
+    for (unsigned k = 0; k < NPieces; ++k) {
+      bpc.add(g.piece[k][j], static_cast<unsigned>(g.piece_len[k][j]));
+      bpc.flush();
     }
   }
 }
@@ -364,9 +391,7 @@ EBPC_TARGET_AVX2 inline void emit_any(WideBitWriter& bpc, const Group& g, unsign
   switch (npieces) {
     case 1: emit_group<1>(bpc, g, nblocks); break;
     case 2: emit_group<2>(bpc, g, nblocks); break;
-    case 3: emit_group<3>(bpc, g, nblocks); break;
-    case 4: emit_group<4>(bpc, g, nblocks); break;
-    default: emit_group<5>(bpc, g, nblocks); break;
+    default: emit_group<3>(bpc, g, nblocks); break;
   }
 }
 
@@ -388,7 +413,7 @@ EBPC_TARGET_AVX2 std::uint64_t encode_impl(std::span<const Word> words, unsigned
   const unsigned z_nbits = ceil_log2(z);
   const PiecePlan plan = make_piece_plan(w);
   constexpr std::size_t group_nwords = 8 * k_group;
-  alignas(32) Word nz[group_nwords + k_seg + 8];  // leftover (< one group) + a segment + compaction slack
+  alignas(32) Word nz[group_nwords + k_seg + 16];  // leftover (< one group) + a segment + compaction slack
   alignas(32) Group g;
   std::uint64_t masks[k_seg / 64];
   std::size_t nz_fill = 0;
