@@ -150,5 +150,55 @@ expect_error "hw decode odd word bytes" hwodd.npy "$EBPC" hw decode --width 16 -
 grep -q '"schema": "ebpc-measure-1"' sample.json && ok || bad "measure schema"
 "$EBPC" measure "$SAMPLE"/Conv1_relu.fixed8.npy > sample.txt && grep -q "TOTAL" sample.txt && ok || bad "measure text"
 
+# The streaming pipeline (reader thread, coding threads, ordered writer) with many small
+# chunks, so that many chunks are in flight: identical bytes and the same first error for
+# any thread count, stops cleanly on an error in the middle, never hangs on a stalled pipe.
+"$MAKE_NPY" pipe.npy int8 200,1000 13 40
+for t in 1 2 3 8; do
+  rm -f p$t.ebpc
+  check "pipeline compress threads $t" "$EBPC" compress pipe.npy -o p$t.ebpc --threads $t --chunk-words 997
+  [ $t -eq 1 ] || { cmp -s p1.ebpc p$t.ebpc && ok || bad "pipeline output differs between 1 and $t threads"; }
+  check "pipeline decompress threads $t" bash -c "'$EBPC' decompress p1.ebpc -o pd$t.npy --threads $t && cmp pipe.npy pd$t.npy"
+done
+check "pipeline through pipes" bash -c "cat pipe.npy | '$EBPC' compress - -o - --threads 3 --chunk-words 500 | '$EBPC' decompress - -o - --threads 3 > pp.npy && cmp pipe.npy pp.npy"
+psize=$(stat -c %s p1.ebpc)
+# Offset of chunk 100 (of 201) in p1.ebpc: a 52-byte header (2-d shape), then chunks of a
+# 16-byte header (payload bytes first) and the payload.
+off=52
+for _ in $(seq 100); do off=$(( off + 16 + $(od -An -tu4 -j$off -N4 p1.ebpc) )); done
+c100=$(( $(od -An -tu4 -j$off -N4 p1.ebpc) ))
+cp p1.ebpc pflip.ebpc
+printf '\x5a\xa5' | dd of=pflip.ebpc bs=1 seek=$((off + 16 + c100 / 2)) conv=notrunc 2>/dev/null
+expect_error "corrupt chunk in the middle, 1 thread" pflip.npy "$EBPC" decompress pflip.ebpc -o pflip.npy --threads 1
+grep -q "chunk 100: " stderr.txt && ok || bad "corrupt chunk message names the chunk: $(cat stderr.txt)"
+cp stderr.txt pflip1.txt
+for t in 2 3 8; do
+  expect_error "corrupt chunk in the middle, $t threads" pflip.npy "$EBPC" decompress pflip.ebpc -o pflip.npy --threads $t
+  cmp -s stderr.txt pflip1.txt && ok || bad "corrupt chunk message with $t threads: $(cat stderr.txt) vs $(cat pflip1.txt)"
+done
+expect_error "info --verify corrupt chunk in the middle" "" "$EBPC" info --verify pflip.ebpc
+head -c $((psize / 2)) p1.ebpc > pcut.ebpc
+expect_error "truncated in the middle, 3 threads" pcut.npy "$EBPC" decompress pcut.ebpc -o pcut.npy --threads 3
+grep -q "truncated" stderr.txt && ok || bad "truncated message: $(cat stderr.txt)"
+head -c 123457 pipe.npy > pcut2.npy
+expect_error "truncated .npy, 3 threads" pcut2.ebpc "$EBPC" compress pcut2.npy -o pcut2.ebpc --threads 3 --chunk-words 1000
+grep -q "truncated input" stderr.txt && ok || bad "truncated .npy message: $(cat stderr.txt)"
+expect_error "width overflow in a later chunk, 1 thread" pw.ebpc "$EBPC" compress pipe.npy --width 7 -o pw.ebpc --threads 1 --chunk-words 100
+cp stderr.txt pw1.txt
+grep -q "flat index [0-9]* does not fit in 7 bits" pw1.txt && ok || bad "width overflow message: $(cat pw1.txt)"
+expect_error "width overflow in a later chunk, 3 threads" pw.ebpc "$EBPC" compress pipe.npy --width 7 -o pw.ebpc --threads 3 --chunk-words 100
+cmp -s stderr.txt pw1.txt && ok || bad "width overflow message with 3 threads: $(cat stderr.txt)"
+# A corrupt chunk arriving on a pipe whose writer then stalls inside the next chunk header:
+# exit 1 at once, not when the writer goes away (the reader thread blocked on the pipe is
+# woken).
+mkfifo stall.fifo
+( head -c $((off + 16 + c100 + 8)) pflip.ebpc; exec sleep 60 ) > stall.fifo &
+stall_pid=$!
+start=$(date +%s)
+timeout 30 "$EBPC" decompress - -o stall.npy --threads 3 < stall.fifo 2>stderr.txt; rc=$?
+kill $stall_pid 2>/dev/null; wait $stall_pid 2>/dev/null
+[ $rc -eq 1 ] && [ $(( $(date +%s) - start )) -lt 20 ] && ! ls stall.npy* >/dev/null 2>&1 && [ "$(sed 's/<stdin>/pflip.ebpc/' stderr.txt)" = "$(cat pflip1.txt)" ] \
+  && ok || bad "corrupt chunk on a stalled pipe: rc $rc, $(cat stderr.txt)"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

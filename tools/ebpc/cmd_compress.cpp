@@ -2,12 +2,17 @@
 // memory is bounded by the chunk size whatever the file size.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "commands.hpp"
 #include "common/endian.hpp"
-#include "common/parallel.hpp"
+#include "common/parallel.hpp"  // default_thread_count
 #include "format/atomic_file.hpp"
 #include "io.hpp"
 
@@ -38,17 +43,152 @@ struct DecompressOptions {
 
 unsigned thread_count(unsigned requested) { return requested == 0 ? default_thread_count() : requested; }
 
-// One chunk in flight: chunks are read in order, coded in parallel, written in order, so
-// memory is bounded by (threads x chunk size) whatever the file size, and the output is
-// identical for any thread count.
+// One chunk in flight. Its buffers keep their capacity from one chunk to the next, so after
+// the first round through the ring nothing is allocated (nor zero-filled) any more.
 struct ChunkSlot {
-  std::vector<std::uint8_t> in;
-  std::vector<std::uint8_t> scratch;
-  std::vector<std::uint8_t> out;
+  std::vector<std::uint8_t> in;       // compress: the chunk's elements; decompress: its payload
+  std::vector<std::uint8_t> scratch;  // encode_chunk's word buffer (W narrower than the dtype)
+  std::vector<std::uint8_t> out;      // compress: chunk header + payload; decompress: elements
   ChunkHeader header;
   Result<CodedSize> coded = CodedSize{};
   Result<void> decoded = {};
+  std::exception_ptr error;  // anything the coding step threw (out of memory)
 };
+
+// The ordered chunk pipeline behind compress, decompress and info --verify.
+//
+// One reader thread reads chunk k into slot k % nslots, `workers` threads code the chunks
+// (any worker takes the next chunk read), and the calling thread writes them in order:
+// reading chunk k+2.., coding k+1.. and writing k overlap. Every chunk is coded exactly as
+// by the serial code, so the output is identical for any thread count.
+//
+// Memory: nslots = workers + 2 slots (workers coding, one being read, one being written),
+// each holding at most one chunk's input and output (about 2 x chunk bytes + the codec's
+// bound), so memory is bounded by ~ (threads + 2) x 3 x chunk size whatever the file size:
+// about 13 MiB for the default 1 Mi-word chunks of int8 data and 2 threads.
+//
+// Errors: a chunk the reader cannot read (truncated or corrupt header) ends the reading
+// there; its exception is rethrown by the writer when it reaches that chunk, after the
+// chunks before it, so the message is the same as the serial code's. A coding error is
+// kept in the slot and reported by write(slot, k) in order the same way. When the writer
+// throws (any error, or a write error), the pipeline is stopped: workers finish their
+// current chunk and exit, a reader blocked on a pipe is woken (cancel_input_reads) and
+// every thread is joined before the exception leaves run_pipeline, so the caller's
+// AtomicFile then removes the temporary output.
+template <class Read, class Code, class Write>
+void run_pipeline(std::uint64_t njobs, unsigned threads, Read&& read, Code&& code, Write&& write) {
+  if (njobs == 0) {
+    return;
+  }
+  const unsigned workers = static_cast<unsigned>(std::min<std::uint64_t>(std::max(threads, 1u), njobs));
+  const std::size_t nslots = std::min<std::uint64_t>(workers + 2, njobs);
+  std::vector<ChunkSlot> slots(nslots);
+  std::vector<std::uint64_t> coded_job(nslots, UINT64_MAX);  // the job a slot holds, once coded
+
+  std::mutex m;
+  std::condition_variable reader_cv;  // a slot was freed, or stop
+  std::condition_variable worker_cv;  // a chunk was read, reading ended, or stop
+  std::condition_variable writer_cv;  // a chunk was coded, or reading failed
+  std::uint64_t nread = 0;            // chunks [0, nread) are read
+  std::uint64_t nclaimed = 0;         // chunks [0, nclaimed) are taken by workers
+  std::uint64_t nwritten = 0;         // chunks [0, nwritten) are written, their slots free
+  bool read_failed = false;           // reading stopped at chunk nread with read_error
+  std::exception_ptr read_error;
+  bool stop = false;
+
+  auto reader = [&] {
+    for (std::uint64_t k = 0; k < njobs; ++k) {
+      {
+        std::unique_lock lock(m);
+        reader_cv.wait(lock, [&] { return stop || k - nwritten < nslots; });
+        if (stop) {
+          return;
+        }
+      }
+      try {
+        read(slots[k % nslots], k);
+      } catch (...) {
+        std::lock_guard lock(m);
+        read_failed = true;
+        read_error = std::current_exception();
+        worker_cv.notify_all();
+        writer_cv.notify_all();
+        return;
+      }
+      std::lock_guard lock(m);
+      nread = k + 1;
+      worker_cv.notify_one();
+    }
+    std::lock_guard lock(m);
+    worker_cv.notify_all();  // reading is over: idle workers can exit
+  };
+  auto worker = [&] {
+    std::unique_lock lock(m);
+    while (true) {
+      worker_cv.wait(lock, [&] { return stop || nclaimed < nread || read_failed || nread == njobs; });
+      if (stop || nclaimed >= nread) {
+        return;  // stopped, or nothing left to code (reading is over)
+      }
+      const std::uint64_t k = nclaimed++;
+      lock.unlock();
+      ChunkSlot& slot = slots[k % nslots];
+      try {
+        slot.error = nullptr;
+        code(slot, k);
+      } catch (...) {
+        slot.error = std::current_exception();
+      }
+      lock.lock();
+      coded_job[k % nslots] = k;
+      writer_cv.notify_one();
+    }
+  };
+
+  std::vector<std::thread> pool;
+  auto stop_all = [&] {
+    {
+      std::lock_guard lock(m);
+      stop = true;
+    }
+    reader_cv.notify_all();
+    worker_cv.notify_all();
+    cancel_input_reads();  // wakes a reader blocked on a pipe
+    for (auto& t : pool) {
+      t.join();
+    }
+    pool.clear();
+  };
+  try {
+    pool.reserve(workers + 1);
+    pool.emplace_back(reader);
+    for (unsigned w = 0; w < workers; ++w) {
+      pool.emplace_back(worker);
+    }
+    for (std::uint64_t k = 0; k < njobs; ++k) {
+      ChunkSlot& slot = slots[k % nslots];
+      {
+        std::unique_lock lock(m);
+        writer_cv.wait(lock, [&] { return coded_job[k % nslots] == k || (read_failed && nread <= k); });
+        if (coded_job[k % nslots] != k) {
+          std::rethrow_exception(read_error);
+        }
+      }
+      if (slot.error) {
+        std::rethrow_exception(slot.error);
+      }
+      write(slot, k);
+      std::lock_guard lock(m);
+      nwritten = k + 1;
+      reader_cv.notify_one();
+    }
+  } catch (...) {
+    stop_all();
+    throw;
+  }
+  for (auto& t : pool) {
+    t.join();  // all chunks are written: the reader and the workers are done
+  }
+}
 
 std::vector<std::uint64_t> parse_shape(const std::string& text) {
   std::vector<std::uint64_t> shape;
@@ -175,33 +315,30 @@ void run_compress(const CompressOptions& o) {
   open_output(out, out_path, o.force);
   write_or_fail(out, serialize_header(h), out_path);
 
-  const unsigned threads = thread_count(o.threads);
-  std::vector<ChunkSlot> slots(threads);
-  for (std::uint64_t first = 0; first < h.nchunks(); first += threads) {
-    const std::size_t batch = static_cast<std::size_t>(std::min<std::uint64_t>(threads, h.nchunks() - first));
-    for (std::size_t b = 0; b < batch; ++b) {
-      slots[b].in.resize(static_cast<std::size_t>(h.chunk_nwords_at(first + b) * info->nbytes));
-      read_exact(in, slots[b].in, "the array data");
-    }
-    parallel_for(batch, threads, [&](std::size_t b) {
-      slots[b].out.clear();
-      slots[b].coded = encode_chunk(slots[b].in, h, slots[b].scratch, slots[b].out);
-    });
-    for (std::size_t b = 0; b < batch; ++b) {
-      const std::uint64_t i = first + b;
-      if (!slots[b].coded) {
-        if (slots[b].coded.error() == Error::bad_parameter) {
-          std::uint64_t bad = 0;
-          std::vector<std::uint8_t> copy = slots[b].in;
-          (void)elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
-          fail(fmt::format("{}: value at flat index {} does not fit in {} bits", in.name(), i * h.chunk_nwords + bad,
-                           h.codec.word_nbits));
+  run_pipeline(
+      h.nchunks(), thread_count(o.threads),
+      [&](ChunkSlot& slot, std::uint64_t i) {
+        // resize() zero-fills only the first time a slot grows to a chunk's size.
+        slot.in.resize(static_cast<std::size_t>(h.chunk_nwords_at(i) * info->nbytes));
+        read_exact(in, slot.in, "the array data");
+      },
+      [&](ChunkSlot& slot, std::uint64_t) {
+        slot.out.clear();
+        slot.coded = encode_chunk(slot.in, h, slot.scratch, slot.out);
+      },
+      [&](ChunkSlot& slot, std::uint64_t i) {
+        if (!slot.coded) {
+          if (slot.coded.error() == Error::bad_parameter) {
+            std::uint64_t bad = 0;
+            std::vector<std::uint8_t> copy = slot.in;
+            (void)elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
+            fail(fmt::format("{}: value at flat index {} does not fit in {} bits", in.name(),
+                             i * h.chunk_nwords + bad, h.codec.word_nbits));
+          }
+          fail(in.name() + ": cannot compress", slot.coded.error());
         }
-        fail(in.name() + ": cannot compress", slots[b].coded.error());
-      }
-      write_or_fail(out, slots[b].out, out_path);
-    }
-  }
+        write_or_fail(out, slot.out, out_path);
+      });
   if (!in.at_end()) {
     fail(in.name() + ": trailing data after the array");
   }
@@ -238,32 +375,29 @@ ContainerHeader read_container_header(Input& in) {
 // `threads` chunks in parallel.
 template <class Sink>
 void for_each_decoded_chunk(Input& in, const ContainerHeader& h, unsigned threads, Sink&& sink) {
-  std::vector<ChunkSlot> slots(threads);
-  std::uint8_t ch_bytes[k_chunk_header_nbytes];
-  for (std::uint64_t first = 0; first < h.nchunks(); first += threads) {
-    const std::size_t batch = static_cast<std::size_t>(std::min<std::uint64_t>(threads, h.nchunks() - first));
-    for (std::size_t b = 0; b < batch; ++b) {
-      const std::uint64_t i = first + b;
-      read_exact(in, ch_bytes, "a chunk header");
-      auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
-      if (!ch) {
-        fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
-      }
-      slots[b].header = *ch;
-      slots[b].in.resize(ch->payload_nbytes);
-      read_exact(in, slots[b].in, "a chunk");
-    }
-    parallel_for(batch, threads, [&](std::size_t b) {
-      slots[b].out.resize(static_cast<std::size_t>(h.chunk_nwords_at(first + b) * h.codec.elem_nbytes));
-      slots[b].decoded = decode_chunk(slots[b].in, slots[b].header, h, slots[b].out);
-    });
-    for (std::size_t b = 0; b < batch; ++b) {
-      if (!slots[b].decoded) {
-        fail(fmt::format("{}: chunk {}", in.name(), first + b), slots[b].decoded.error());
-      }
-      sink(std::span<const std::uint8_t>(slots[b].out));
-    }
-  }
+  run_pipeline(
+      h.nchunks(), threads,
+      [&](ChunkSlot& slot, std::uint64_t i) {
+        std::uint8_t ch_bytes[k_chunk_header_nbytes];
+        read_exact(in, ch_bytes, "a chunk header");
+        auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
+        if (!ch) {
+          fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
+        }
+        slot.header = *ch;
+        slot.in.resize(ch->payload_nbytes);
+        read_exact(in, slot.in, "a chunk");
+      },
+      [&](ChunkSlot& slot, std::uint64_t i) {
+        slot.out.resize(static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes));
+        slot.decoded = decode_chunk(slot.in, slot.header, h, slot.out);
+      },
+      [&](ChunkSlot& slot, std::uint64_t i) {
+        if (!slot.decoded) {
+          fail(fmt::format("{}: chunk {}", in.name(), i), slot.decoded.error());
+        }
+        sink(std::span<const std::uint8_t>(slot.out));
+      });
   if (!in.at_end()) {
     fail(in.name() + ": trailing data after the last chunk");
   }
