@@ -165,6 +165,49 @@ EBPC_TARGET_AVX2 inline void emit_znz(WideBitWriter& znz, std::uint64_t m, unsig
   }
 }
 
+// The same for a full group of 64 words: one pass per non-zero run (the zero run before it
+// and its '1' bits in one add), the zero words after the last non-zero one carried over.
+EBPC_TARGET_AVX2 inline void emit_znz64(WideBitWriter& znz, std::uint64_t m, unsigned& zero_run, unsigned z,
+                                        unsigned z_nbits) noexcept {
+  unsigned run = zero_run;
+  if (m == 0) {
+    run += 64;
+  } else {
+    std::uint64_t x = m;
+    do {
+      const auto zeros = static_cast<unsigned>(std::countr_zero(x));
+      run += zeros;
+      x >>= zeros;  // bit 0 is now a non-zero word
+      unsigned ones = static_cast<unsigned>(std::countr_one(x));  // 1..64
+      x = (x >> 1) >> (ones - 1);
+      while (run >= z) [[unlikely]] {
+        znz.add(z - 1, 1 + z_nbits);
+        znz.flush();
+        run -= z;
+      }
+      std::uint64_t code = run != 0 ? run - 1 : 0;
+      unsigned code_nbits = run != 0 ? 1 + z_nbits : 0;
+      if (ones > 32) [[unlikely]] {
+        znz.add(code << 32 | low_mask64(32), code_nbits + 32);
+        znz.flush();
+        ones -= 32;
+        code = 0;
+        code_nbits = 0;
+      }
+      znz.add(code << ones | low_mask64(ones), code_nbits + ones);  // <= 9 + 32 bits
+      znz.flush();
+      run = 0;
+    } while (x != 0);
+    run = static_cast<unsigned>(std::countl_zero(m));
+  }
+  while (run >= z) {
+    znz.add(z - 1, 1 + z_nbits);
+    znz.flush();
+    run -= z;
+  }
+  zero_run = run;
+}
+
 // ---- (2) Compaction of the non-zero words of 64 words with mask m to out; returns the count.
 
 // pshufb controls that gather the words selected by an 8-bit mask to the front: bytes
@@ -429,7 +472,7 @@ EBPC_TARGET_AVX2 std::uint64_t encode_impl(std::span<const Word> words, unsigned
       masks[k] = nonzero_mask64(in + i + 64 * k, all_v);
     }
     for (std::size_t k = 0; k < full; ++k) {
-      emit_znz(znz, masks[k], 64, zero_run, z, z_nbits);
+      emit_znz64(znz, masks[k], zero_run, z, z_nbits);
       nz_fill += compact64(in + i + 64 * k, masks[k], nz + nz_fill);
     }
     if (len % 64 != 0) {  // the last words of the input
