@@ -8,7 +8,9 @@
 #include <cstring>
 
 #include "arch/bitplane.hpp"
+#include "arch/cpu.hpp"
 #include "codec/bpc_block.hpp"
+#include "codec/ebpc_decode_avx2.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
@@ -239,11 +241,15 @@ Result<EbpcConsumed> decode_fast_b8(std::span<const std::uint8_t> znz_in, std::s
   return EbpcConsumed{znz.consumed_nbits(), bpc.consumed_nbits()};
 }
 
+// allow_avx2 = false: the baseline path whatever the CPU (detail::ebpc_decode_baseline, for tests).
 template <class Word>
 Result<EbpcConsumed> decode_impl(std::span<const std::uint8_t> znz_in, std::span<const std::uint8_t> bpc_in,
-                                 const EbpcParams& params, std::span<Word> out) noexcept {
+                                 const EbpcParams& params, std::span<Word> out, bool allow_avx2 = true) noexcept {
   EBPC_TRY(detail::check_params(params));
   EBPC_CHECK(params.word_nbits <= sizeof(Word) * 8, bad_parameter);
+  if (allow_avx2 && arch::use_avx2() && detail::ebpc_decode_avx2_fits(params)) {
+    return detail::ebpc_decode_avx2(znz_in, bpc_in, params, out);
+  }
   if (params.block_nwords == 8 && params.word_nbits <= 16) {
     return decode_fast_b8(znz_in, bpc_in, params, out);
   }
@@ -251,6 +257,21 @@ Result<EbpcConsumed> decode_impl(std::span<const std::uint8_t> znz_in, std::span
 }
 
 }  // namespace
+
+namespace detail {
+Result<EbpcConsumed> ebpc_decode_baseline(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                          const EbpcParams& params, std::span<std::uint8_t> words_out) noexcept {
+  return decode_impl(znz, bpc, params, words_out, false);
+}
+Result<EbpcConsumed> ebpc_decode_baseline(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                          const EbpcParams& params, std::span<std::uint16_t> words_out) noexcept {
+  return decode_impl(znz, bpc, params, words_out, false);
+}
+Result<EbpcConsumed> ebpc_decode_baseline(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                          const EbpcParams& params, std::span<std::uint32_t> words_out) noexcept {
+  return decode_impl(znz, bpc, params, words_out, false);
+}
+}  // namespace detail
 
 Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                  const EbpcParams& params, std::span<std::uint8_t> words_out) noexcept {

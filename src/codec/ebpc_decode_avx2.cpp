@@ -1,2 +1,649 @@
-// EBPC decoder fast path for AVX2 + BMI2 CPUs (runtime dispatch: arch/cpu.hpp).
+// EBPC decoder fast path for AVX2 + BMI2 CPUs (runtime dispatch: arch/cpu.hpp), B = 8, W <= 16.
+//
+// The structure is the baseline fast path's (ebpc_decode.cpp, decode_fast_b8), so that it
+// reads exactly the same bits and reports exactly the same errors: the output is taken in
+// segments of k_seg words; (1) the segment's ZNZ symbols become a non-zero mask, (2) exactly
+// the BPC blocks the segment needs are parsed, (3) a SIMD kernel rebuilds their words and
+// checks the value range, (4) the non-zero words are scattered to the mask's set bits.
+// An error is `truncated` when either stream has been read past its end at that point,
+// `corrupt` otherwise; a failing block counts with the BPC stream read up to its start.
+//
+// What differs is how each step is done:
+// - Both streams are read through a byte pointer and a bit cursor with unconditional 8-byte
+//   big-endian loads. A segment reads in place when the stream holds the segment's worst
+//   case plus slack past the cursor, else from a zero-padded copy of the stream's tail
+//   (zeros past the end, as BitReader gives; overrun = cursor past the stream's bits).
+// - BPC symbols are decoded with one 256-entry table look-up each into *DBX* bytes (a zero
+//   run writes nothing: the record is zeroed first), with the plane index and the bit cursor
+//   in one register (one add per symbol). The rare symbols that need the previous plane
+//   ('00001': DBP all zero) and invalid codes make the plane count overshoot; such a block
+//   is parsed again with a plain exact parser.
+// - W <= 8: four blocks at a time in AVX2: prefix XOR of the DBX bytes (the planes), 8x8
+//   bit transposes, a byte-wise prefix sum of the top-aligned deltas (the sums mod 2^W),
+//   and the range check against the sign plane. W = 9..16: prefix XOR, then the SSE2
+//   kernel arch::unplanes_b8.
+// - Scatter with BMI2 pdep (W <= 8: 8 words per mask byte) or a pshufb expand (W > 8).
+#include "codec/ebpc_decode_avx2.hpp"
+
 #include "arch/cpu.hpp"
+
+#if EBPC_ARCH_HAVE_AVX2
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "arch/bitplane.hpp"
+#include "common/bitio.hpp"
+#include "common/check.hpp"
+
+namespace ebpc::detail {
+
+namespace {
+
+constexpr std::size_t k_seg = 1024;                // words per segment (as the baseline)
+constexpr std::size_t k_max_blocks = k_seg / 8;    // BPC blocks one segment may need
+constexpr std::size_t k_narrow_stride = 16;        // W <= 8: DBX bytes 0..W of a block
+constexpr std::size_t k_wide_stride = arch::k_unplanes_stride;  // W > 8 (48)
+constexpr std::size_t k_max_block_nbytes = (16 + 17 * 8) / 8 + 1;  // W = 16: 152 bits
+// Reads go up to 8 bytes past the cursor's byte (one load_be64).
+constexpr std::size_t k_read_slack = 16;
+constexpr std::size_t k_bpc_tail_nbytes = k_max_blocks * k_max_block_nbytes + 2 * k_read_slack;
+constexpr std::size_t k_znz_tail_nbytes = k_seg * 9 / 8 + 2 * k_read_slack;  // 1 + log2(Z) <= 9 bits a word
+
+// One BPC symbol (B = 8) from the next 8 bits: bits 0..5 its length, bits 6..11 the planes
+// it covers (32: '00001' or an invalid index, handled by the exact parser), bits 32..39
+// its DBX (0 for zero runs).
+struct SymTables {
+  std::uint64_t t[4][256];  // by ceil(log2(W)) - 1
+  constexpr SymTables() : t() {
+    for (unsigned lw = 1; lw <= 4; ++lw) {
+      for (unsigned x = 0; x < 256; ++x) {
+        unsigned len = 0;
+        unsigned np = 1;
+        unsigned dbx = 0;
+        const unsigned idx = x & 7;
+        if (x & 0x80) {
+          len = 8;
+          dbx = x & 0x7f;
+        } else if ((x >> 6) == 0b01) {
+          len = 2;
+        } else if ((x >> 5) == 0b001) {
+          len = 3 + lw;
+          np = ((x >> (5 - lw)) & ((1u << lw) - 1)) + 2;
+        } else if ((x >> 3) == 0b00000) {
+          len = 5;
+          dbx = 0x7f;
+        } else if ((x >> 3) == 0b00001) {
+          len = 5;
+          np = 32;
+        } else if ((x >> 3) == 0b00010) {
+          len = 8;
+          if (idx + 3 <= 8) {
+            dbx = 3u << (5 - idx);
+          } else {
+            np = 32;
+          }
+        } else {
+          len = 8;
+          if (idx + 2 <= 8) {
+            dbx = 1u << (6 - idx);
+          } else {
+            np = 32;
+          }
+        }
+        t[lw - 1][x] = std::uint64_t{len} | std::uint64_t{np} << 6 | std::uint64_t{dbx} << 32;
+      }
+    }
+  }
+};
+constexpr SymTables k_sym_tables{};
+
+// Byte-expansion masks for pdep: byte i = 0xff where bit i of the index is set.
+struct ExpandBytes {
+  std::uint64_t t[256];
+  constexpr ExpandBytes() : t() {
+    for (unsigned m = 0; m < 256; ++m) {
+      std::uint64_t v = 0;
+      for (unsigned i = 0; i < 8; ++i) {
+        if ((m >> i) & 1u) {
+          v |= std::uint64_t{0xff} << (8 * i);
+        }
+      }
+      t[m] = v;
+    }
+  }
+};
+constexpr ExpandBytes k_expand_bytes{};
+
+// pshufb controls that spread the first popcount(m) 16-bit words to the set bits of m.
+struct Expand16 {
+  alignas(16) std::uint8_t t[256][16];
+  constexpr Expand16() : t() {
+    for (unsigned m = 0; m < 256; ++m) {
+      unsigned k = 0;
+      for (unsigned i = 0; i < 8; ++i) {
+        if ((m >> i) & 1u) {
+          t[m][2 * i] = static_cast<std::uint8_t>(2 * k);
+          t[m][2 * i + 1] = static_cast<std::uint8_t>(2 * k + 1);
+          ++k;
+        } else {
+          t[m][2 * i] = 0x80;
+          t[m][2 * i + 1] = 0x80;
+        }
+      }
+    }
+  }
+};
+constexpr Expand16 k_expand16{};
+
+inline std::uint64_t load_u64(const void* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline void store_u64(void* p, std::uint64_t v) noexcept { std::memcpy(p, &v, 8); }
+
+// A stream read with a byte pointer and a bit cursor: in place, or from a zero-padded copy
+// of its tail when fewer than need_nbytes remain past the cursor's byte.
+struct StreamView {
+  const std::uint8_t* src;  // src[0] is the stream's byte `first`
+  std::uint64_t first;      // stream byte of src[0]
+};
+
+inline StreamView view_for(std::span<const std::uint8_t> in, std::uint64_t cursor_nbits, std::size_t need_nbytes,
+                           std::uint8_t* tail, std::size_t tail_nbytes) noexcept {
+  const std::uint64_t byte = cursor_nbits >> 3;
+  const std::uint64_t left = byte < in.size() ? in.size() - byte : 0;
+  if (left >= need_nbytes) {
+    return {in.data() + byte, byte};
+  }
+  std::memset(tail, 0, tail_nbytes);
+  if (left != 0) {
+    std::memcpy(tail, in.data() + byte, static_cast<std::size_t>(left));
+  }
+  return {tail, byte};
+}
+
+// ---- ZNZ: one segment's symbols into masks (bit j of masks = word j non-zero). Returns
+// false on a zero run past the end (the caller reports it). c: bit cursor relative to v.src.
+EBPC_TARGET_AVX2 bool znz_segment(const std::uint8_t* src, std::uint64_t& c_io, unsigned z_nbits, std::size_t len,
+                                  std::size_t left_nwords, std::size_t& carry, std::uint64_t* masks) noexcept {
+  std::uint64_t c = c_io;
+  std::size_t j = std::min(carry, len);
+  carry -= j;
+  while (j < len) {
+    const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);  // >= 57 valid bits
+    const auto ones = static_cast<unsigned>(std::countl_one(x));
+    const auto take = static_cast<unsigned>(std::min<std::size_t>(std::min(ones, 48u), len - j));
+    const std::uint64_t bits = _bzhi_u64(~std::uint64_t{0}, take);
+    const unsigned at = static_cast<unsigned>(j & 63);
+    masks[j >> 6] |= bits << at;
+    masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
+    c += take;
+    j += take;
+    if (j == len) {
+      break;
+    }
+    if (take != ones) [[unlikely]] {
+      continue;  // more than 48 '1' bits
+    }
+    const std::uint64_t code = x << take;  // '0' + (run - 1), within the valid bits
+    const std::size_t run = static_cast<std::size_t>((code << 1) >> (64 - z_nbits)) + 1;
+    c += 1 + z_nbits;
+    if (run > left_nwords - j) [[unlikely]] {
+      c_io = c;
+      return false;
+    }
+    j += run;
+    if (j > len) {
+      carry = j - len;
+      j = len;
+    }
+  }
+  c_io = c;
+  return true;
+}
+
+// ---- BPC block parsing into DBX records.
+
+// The exact parser for the blocks the table loop gives up on: the planes symbol by symbol,
+// then the DBX bytes. Same accept/reject as the baseline's parse_block_b8; c advances past
+// the block on success.
+bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c_io, unsigned w, unsigned lw, std::uint8_t* rec,
+                       std::size_t stride, std::uint64_t& base) noexcept {
+  std::uint64_t c = c_io;
+  struct Get {
+    const std::uint8_t* src;
+    std::uint64_t& c;
+    unsigned operator()(unsigned n) const noexcept {
+      const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);
+      c += n;
+      return n == 0 ? 0u : static_cast<unsigned>(x >> (64 - n));
+    }
+  } get{src, c};
+  base = get(w);
+  std::uint8_t planes[40] = {};
+  unsigned p = 0;
+  unsigned prev = 0;
+  while (p <= w) {
+    unsigned plane = prev;
+    unsigned np = 1;
+    if (get(1)) {
+      plane = prev ^ get(7);
+    } else if (get(1)) {
+      // single all-zero DBX
+    } else if (get(1)) {
+      np = get(lw) + 2;
+    } else {
+      const unsigned code = get(2);
+      if (code == 0) {
+        plane = prev ^ 0x7f;
+      } else if (code == 1) {
+        plane = 0;
+      } else {
+        const unsigned idx = get(3);
+        if (code == 2) {
+          if (idx + 3 > 8) {
+            return false;
+          }
+          plane = prev ^ (3u << (5 - idx));
+        } else {
+          if (idx + 2 > 8) {
+            return false;
+          }
+          plane = prev ^ (1u << (6 - idx));
+        }
+      }
+    }
+    if (p + np > w + 1) {
+      return false;
+    }
+    for (unsigned k = 0; k < np; ++k) {
+      planes[p + k] = static_cast<std::uint8_t>(plane);
+    }
+    p += np;
+    prev = plane;
+  }
+  std::memset(rec, 0, stride);
+  unsigned last = 0;
+  for (unsigned q = 0; q <= w; ++q) {
+    rec[q] = static_cast<std::uint8_t>(planes[q] ^ last);
+    last = planes[q];
+  }
+  c_io = c;
+  return true;
+}
+
+// One symbol: s holds the bit position in buf (bits 0..5) and the plane index (bits 6..31);
+// bits 32.. collect garbage. True when the planes reach lim = (W+1) << 6.
+static inline EBPC_TARGET_AVX2 bool sym_step(std::uint64_t buf, std::uint64_t& s, const std::uint64_t* tab,
+                                             std::uint8_t* rec, std::uint32_t lim) noexcept {
+  const std::uint64_t e = tab[(buf << (s & 63)) >> 56];
+  store_u64(rec + (static_cast<std::uint32_t>(s) >> 6), e >> 32);
+  s += e;
+  return static_cast<std::uint32_t>(s) >= lim;
+}
+
+// Parses nblocks blocks from the cursor c (relative to src): DBX records (stride bytes
+// each, bytes 0..W) and bases (W <= 8: top-aligned bytes; W > 8: 16-bit). Returns the
+// index of the first block that does not parse (c then at its start), or nblocks.
+template <bool kWide>
+EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
+                                          std::size_t nblocks, std::uint8_t* recs, std::uint8_t* bases8,
+                                          std::uint16_t* bases16) noexcept {
+  constexpr std::size_t stride = kWide ? k_wide_stride : k_narrow_stride;
+  const unsigned lw = ceil_log2(w);
+  const std::uint64_t* tab = k_sym_tables.t[lw - 1];
+  const std::uint32_t lim = (w + 1) << 6;
+  const unsigned base_up = kWide ? 0 : 8 - w;
+  std::uint64_t c = c_io;
+  for (std::size_t b = 0; b < nblocks; ++b) {
+    std::uint8_t* rec = recs + b * stride;
+    if constexpr (kWide) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(rec), _mm256_setzero_si256());
+    } else {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(rec), _mm_setzero_si128());
+    }
+    const std::uint8_t* q = src + (c >> 3);
+    std::uint64_t buf = load_be64(q);
+    std::uint64_t s = c & 7;
+    std::uint64_t base = (buf << s) >> (64 - w);
+    s += w;  // <= 23: five symbols fit in the 64 bits
+    for (;;) {
+      if (sym_step(buf, s, tab, rec, lim) || sym_step(buf, s, tab, rec, lim) || sym_step(buf, s, tab, rec, lim) ||
+          sym_step(buf, s, tab, rec, lim) || sym_step(buf, s, tab, rec, lim)) {
+        break;
+      }
+      const std::uint64_t t = s & 56;
+      q += t >> 3;
+      s -= t;
+      buf = load_be64(q);
+    }
+    if ((static_cast<std::uint32_t>(s) >> 6) == w + 1) [[likely]] {
+      c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63);
+    } else if (!parse_block_exact(src, c, w, lw, rec, stride, base)) {
+      c_io = c;
+      return b;
+    }
+    if constexpr (kWide) {
+      bases16[b] = static_cast<std::uint16_t>(base);
+    } else {
+      bases8[b] = static_cast<std::uint8_t>(base << base_up);
+    }
+  }
+  c_io = c;
+  return nblocks;
+}
+
+// ---- W <= 8: DBX records (16 bytes each) -> words (one byte each), four blocks at a time.
+// nblocks is a multiple of 4. Returns false when a value falls outside W signed bits.
+
+static inline EBPC_TARGET_AVX2 __m256i transpose8x8_epi64(__m256i x) noexcept {
+  __m256i t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 7)), _mm256_set1_epi64x(0x00AA00AA00AA00AAll));
+  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 7)));
+  t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 14)), _mm256_set1_epi64x(0x0000CCCC0000CCCCll));
+  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 14)));
+  t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 28)), _mm256_set1_epi64x(0x00000000F0F0F0F0ll));
+  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 28)));
+  return x;
+}
+
+EBPC_TARGET_AVX2 bool unplanes_narrow(const std::uint8_t* recs, const std::uint8_t* bases8, std::size_t nblocks,
+                                      unsigned w, std::uint8_t* out) noexcept {
+  const __m128i align = _mm_cvtsi32_si128(static_cast<int>(8 * (8 - w)));
+  const __m128i sign_at = _mm_cvtsi32_si128(static_cast<int>(8 * w));
+  const __m128i down = _mm_cvtsi32_si128(static_cast<int>(8 - w));
+  const __m256i low_bits = _mm256_set1_epi8(static_cast<char>(0xffu >> (8 - w)));
+  const __m256i bit_of_byte = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ull));
+  const __m256i keep7 = _mm256_set1_epi64x(0x00ffffffffffffffll);
+  // Byte 0 of each qword to all its bytes.
+  const __m256i bcast0 = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8,
+                                          8, 8, 8, 8, 8, 8);
+  // Qwords hold blocks 0, 2 | 1, 3: the bases (bytes 0..3 of the broadcast) go to byte 7.
+  const __m256i base_to = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, 0, -1, -1, -1, -1, -1, -1, -1, 2, -1, -1, -1,
+                                           -1, -1, -1, -1, 1, -1, -1, -1, -1, -1, -1, -1, 3);
+  const __m256i rev = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+                                       15, 14, 13, 12, 11, 10, 9, 8);
+  __m256i bad = _mm256_setzero_si256();
+  for (std::size_t b = 0; b < nblocks; b += 4) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(recs + b * k_narrow_stride));
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(recs + b * k_narrow_stride + 32));
+    __m256i lo = _mm256_unpacklo_epi64(a, c);  // DBX 0..7 of blocks 0, 2 | 1, 3
+    const __m256i hi = _mm256_unpackhi_epi64(a, c);
+    lo = _mm256_xor_si256(lo, _mm256_slli_epi64(lo, 8));
+    lo = _mm256_xor_si256(lo, _mm256_slli_epi64(lo, 16));
+    lo = _mm256_xor_si256(lo, _mm256_slli_epi64(lo, 32));  // planes 0..7 (beyond W: plane W)
+    const __m256i sign = w == 8 ? _mm256_xor_si256(_mm256_srli_epi64(lo, 56), hi) : _mm256_srl_epi64(lo, sign_at);
+    const __m256i sb = _mm256_shuffle_epi8(sign, bcast0);
+    const __m256i expect_lt = _mm256_cmpeq_epi8(_mm256_and_si256(sb, bit_of_byte), bit_of_byte);
+    // Planes 0..W-1 to bytes 8-W..7: the transposes are then the deltas, top-aligned,
+    // byte k = d[7-k]; byte 7 (column 7 is empty) takes the base.
+    __m256i x = transpose8x8_epi64(_mm256_sll_epi64(lo, align));
+    std::uint32_t b4;
+    std::memcpy(&b4, bases8 + b, 4);
+    x = _mm256_or_si256(x, _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(b4)), base_to));
+    x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 8));
+    x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 16));
+    x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 32));  // byte k = v[7-k] << (8-W) (mod 2^8)
+    const __m256i lt = _mm256_cmpgt_epi8(_mm256_srli_epi64(x, 8), x);  // byte k: v[7-k] < v[6-k]
+    bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_xor_si256(lt, expect_lt), keep7));
+    if (w != 8) {
+      x = _mm256_and_si256(_mm256_srl_epi16(x, down), low_bits);
+    }
+    x = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(x, rev), 0xD8);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8 * b), x);
+  }
+  return _mm256_testz_si256(bad, bad) != 0;
+}
+
+// W > 8: DBX records -> planes in place (bytes 0..16), for arch::unplanes_b8.
+EBPC_TARGET_AVX2 void dbx_to_planes_wide(std::uint8_t* recs, std::size_t nblocks) noexcept {
+  for (std::size_t b = 0; b < nblocks; ++b) {
+    std::uint8_t* rec = recs + b * k_wide_stride;
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rec));
+    x = _mm_xor_si128(x, _mm_slli_si128(x, 1));
+    x = _mm_xor_si128(x, _mm_slli_si128(x, 2));
+    x = _mm_xor_si128(x, _mm_slli_si128(x, 4));
+    x = _mm_xor_si128(x, _mm_slli_si128(x, 8));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rec), x);
+    rec[16] = static_cast<std::uint8_t>(rec[16] ^ rec[15]);
+  }
+}
+
+// ---- Scatter: the next non-zero words to the set bits of the segment's masks.
+
+template <class Word>
+static inline EBPC_TARGET_AVX2 void put8_from_bytes(Word* o, std::uint64_t v) noexcept {
+  if constexpr (sizeof(Word) == 1) {
+    store_u64(o, v);
+  } else if constexpr (sizeof(Word) == 2) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o),
+                     _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<long long>(v))));
+  } else {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o),
+                        _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(static_cast<long long>(v))));
+  }
+}
+
+template <class Word>
+EBPC_TARGET_AVX2 void scatter_narrow(const std::uint8_t* mbytes, std::size_t len, const std::uint8_t* src,
+                                     Word* o) noexcept {
+  const std::size_t nfull = len / 8;
+  for (std::size_t k = 0; k < nfull; ++k) {
+    const unsigned mb = mbytes[k];
+    put8_from_bytes(o + 8 * k, _pdep_u64(load_u64(src), k_expand_bytes.t[mb]));
+    src += _mm_popcnt_u32(mb);
+  }
+  if (nfull * 8 < len) {
+    Word tmp[8];
+    put8_from_bytes(tmp, _pdep_u64(load_u64(src), k_expand_bytes.t[mbytes[nfull]]));
+    std::memcpy(o + 8 * nfull, tmp, (len - 8 * nfull) * sizeof(Word));
+  }
+}
+
+template <class Word>
+static inline EBPC_TARGET_AVX2 void put8_from_words(Word* o, __m128i v) noexcept {
+  if constexpr (sizeof(Word) == 2) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(o), v);
+  } else {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_cvtepu16_epi32(v));
+  }
+}
+
+template <class Word>
+EBPC_TARGET_AVX2 void scatter_wide(const std::uint8_t* mbytes, std::size_t len, const std::uint16_t* src,
+                                   Word* o) noexcept {
+  const std::size_t nfull = len / 8;
+  for (std::size_t k = 0; k < nfull; ++k) {
+    const unsigned mb = mbytes[k];
+    const __m128i ctl = _mm_load_si128(reinterpret_cast<const __m128i*>(k_expand16.t[mb]));
+    put8_from_words(o + 8 * k, _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)), ctl));
+    src += _mm_popcnt_u32(mb);
+  }
+  if (nfull * 8 < len) {
+    Word tmp[8];
+    const __m128i ctl = _mm_load_si128(reinterpret_cast<const __m128i*>(k_expand16.t[mbytes[nfull]]));
+    put8_from_words(tmp, _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)), ctl));
+    std::memcpy(o + 8 * nfull, tmp, (len - 8 * nfull) * sizeof(Word));
+  }
+}
+
+// True when one of v[0..count) is zero.
+EBPC_TARGET_AVX2 bool any_zero_u8(const std::uint8_t* v, std::size_t count) noexcept {
+  std::uint32_t hit = 0;
+  std::size_t k = 0;
+  const __m256i zero = _mm256_setzero_si256();
+  for (; k + 32 <= count; k += 32) {
+    hit |= static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(v + k)), zero)));
+  }
+  for (; k < count; ++k) {
+    hit |= std::uint32_t{v[k] == 0};
+  }
+  return hit != 0;
+}
+
+EBPC_TARGET_AVX2 bool any_zero_u16(const std::uint16_t* v, std::size_t count) noexcept {
+  std::uint32_t hit = 0;
+  std::size_t k = 0;
+  const __m256i zero = _mm256_setzero_si256();
+  for (; k + 16 <= count; k += 16) {
+    hit |= static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(v + k)), zero)));
+  }
+  for (; k < count; ++k) {
+    hit |= std::uint32_t{v[k] == 0};
+  }
+  return hit != 0;
+}
+
+inline tl::unexpected<Error> fail(bool overrun) noexcept {
+  return tl::unexpected(overrun ? Error::truncated : Error::corrupt);
+}
+
+template <class Word, bool kWide>
+EBPC_TARGET_AVX2 Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_in,
+                                                std::span<const std::uint8_t> bpc_in, const EbpcParams& params,
+                                                std::span<Word> out) noexcept {
+  using Val = std::conditional_t<kWide, std::uint16_t, std::uint8_t>;
+  constexpr std::size_t stride = kWide ? k_wide_stride : k_narrow_stride;
+  const unsigned w = params.word_nbits;
+  const unsigned z_nbits = ceil_log2(params.max_zero_run_nwords);
+  const std::uint64_t znz_total = std::uint64_t{znz_in.size()} * 8;
+  const std::uint64_t bpc_total = std::uint64_t{bpc_in.size()} * 8;
+  std::uint64_t zc = 0;  // bits consumed
+  std::uint64_t bc = 0;
+  alignas(32) Val nzv[k_seg + 64];
+  alignas(32) std::uint8_t recs[(k_max_blocks + 4) * stride];
+  alignas(32) std::uint8_t bases8[k_max_blocks + 4];
+  alignas(32) std::uint16_t bases16[k_max_blocks + 4];
+  alignas(32) std::uint64_t masks[k_seg / 64 + 1];
+  alignas(32) std::uint8_t tail[k_bpc_tail_nbytes > k_znz_tail_nbytes ? k_bpc_tail_nbytes : k_znz_tail_nbytes];
+  std::size_t nz_pos = 0;
+  std::size_t nz_end = 0;
+  std::size_t carry = 0;
+  const std::size_t n = out.size();
+  for (std::size_t s = 0; s < n; s += k_seg) {
+    const std::size_t len = std::min(k_seg, n - s);
+    std::fill(masks, masks + k_seg / 64 + 1, std::uint64_t{0});
+    {
+      const StreamView v = view_for(znz_in, zc, (len * 9 + 7) / 8 + k_read_slack, tail, k_znz_tail_nbytes);
+      std::uint64_t c = zc - v.first * 8;
+      const bool ok = znz_segment(v.src, c, z_nbits, len, n - s, carry, masks);
+      zc = v.first * 8 + c;
+      if (!ok) [[unlikely]] {
+        return fail(zc > znz_total || bc > bpc_total);
+      }
+    }
+    EBPC_CHECK(zc <= znz_total, truncated);
+    std::size_t count = 0;
+    for (unsigned g = 0; g < k_seg / 64; ++g) {
+      count += static_cast<std::size_t>(_mm_popcnt_u64(masks[g]));
+    }
+    const std::size_t avail = nz_end - nz_pos;
+    if (avail < count) {
+      std::memmove(nzv, nzv + nz_pos, avail * sizeof(Val));
+      nz_pos = 0;
+      nz_end = avail;
+      const std::size_t nblocks = (count - avail + 7) / 8;
+      const StreamView v = view_for(bpc_in, bc, nblocks * k_max_block_nbytes + k_read_slack, tail, k_bpc_tail_nbytes);
+      std::uint64_t c = bc - v.first * 8;
+      const std::size_t parsed = parse_blocks<kWide>(v.src, c, w, nblocks, recs, bases8, bases16);
+      bc = v.first * 8 + c;
+      if (parsed != nblocks) [[unlikely]] {
+        return fail(zc > znz_total || bc > bpc_total);
+      }
+      EBPC_CHECK(bc <= bpc_total, truncated);
+      bool in_range;
+      if constexpr (kWide) {
+        dbx_to_planes_wide(recs, nblocks);
+        in_range = arch::unplanes_b8(recs, bases16, nblocks, w, nzv + nz_end);
+      } else {
+        const std::size_t n4 = (nblocks + 3) & ~std::size_t{3};
+        for (std::size_t b = nblocks; b < n4; ++b) {
+          std::memset(recs + b * stride, 0, stride);
+          bases8[b] = 0;
+        }
+        in_range = unplanes_narrow(recs, bases8, n4, w, nzv + nz_end);
+      }
+      if (!in_range) [[unlikely]] {
+        return fail(zc > znz_total || bc > bpc_total);
+      }
+      nz_end += nblocks * 8;
+    }
+    const auto* mbytes = reinterpret_cast<const std::uint8_t*>(masks);
+    if constexpr (kWide) {
+      scatter_wide(mbytes, len, nzv + nz_pos, out.data() + s);
+      if (any_zero_u16(nzv + nz_pos, count)) [[unlikely]] {
+        return fail(zc > znz_total || bc > bpc_total);
+      }
+    } else {
+      scatter_narrow(mbytes, len, nzv + nz_pos, out.data() + s);
+      if (any_zero_u8(nzv + nz_pos, count)) [[unlikely]] {
+        return fail(zc > znz_total || bc > bpc_total);
+      }
+    }
+    nz_pos += count;
+  }
+  return EbpcConsumed{zc, bc};
+}
+
+template <class Word>
+Result<EbpcConsumed> decode_dispatch(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                     const EbpcParams& params, std::span<Word> out) noexcept {
+  if constexpr (sizeof(Word) == 1) {
+    return decode_b8<Word, false>(znz, bpc, params, out);
+  } else {
+    if (params.word_nbits <= 8) {
+      return decode_b8<Word, false>(znz, bpc, params, out);
+    }
+    return decode_b8<Word, true>(znz, bpc, params, out);
+  }
+}
+
+}  // namespace
+
+bool ebpc_decode_avx2_fits(const EbpcParams& params) noexcept {
+  return params.block_nwords == 8 && params.word_nbits >= 2 && params.word_nbits <= 16;
+}
+
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                      const EbpcParams& params, std::span<std::uint8_t> words_out) noexcept {
+  return decode_dispatch(znz, bpc, params, words_out);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                      const EbpcParams& params, std::span<std::uint16_t> words_out) noexcept {
+  return decode_dispatch(znz, bpc, params, words_out);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                      const EbpcParams& params, std::span<std::uint32_t> words_out) noexcept {
+  return decode_dispatch(znz, bpc, params, words_out);
+}
+
+}  // namespace ebpc::detail
+
+#else  // !EBPC_ARCH_HAVE_AVX2
+
+namespace ebpc::detail {
+
+bool ebpc_decode_avx2_fits(const EbpcParams&) noexcept { return false; }
+
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t>, std::span<const std::uint8_t>, const EbpcParams&,
+                                      std::span<std::uint8_t>) noexcept {
+  return tl::unexpected(Error::unsupported);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t>, std::span<const std::uint8_t>, const EbpcParams&,
+                                      std::span<std::uint16_t>) noexcept {
+  return tl::unexpected(Error::unsupported);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t>, std::span<const std::uint8_t>, const EbpcParams&,
+                                      std::span<std::uint32_t>) noexcept {
+  return tl::unexpected(Error::unsupported);
+}
+
+}  // namespace ebpc::detail
+
+#endif  // EBPC_ARCH_HAVE_AVX2
