@@ -52,7 +52,7 @@ struct PiecePlan {
   unsigned first[k_max_pieces + 1];  // planes [first[k], first[k+1]) form piece k
 };
 
-PiecePlan make_piece_plan(unsigned w) noexcept {
+constexpr PiecePlan make_piece_plan(unsigned w) noexcept {
   PiecePlan plan{};
   plan.first[0] = 0;
   plan.first[1] = std::min((56 - w) / 8, w + 1);
@@ -268,7 +268,9 @@ EBPC_TARGET_AVX2 inline unsigned compact64(const std::uint16_t* in, std::uint64_
 
 // ---- (3) Delta bit-planes of 32 blocks (nz: 256 words), plane-major, and the bases.
 
-EBPC_TARGET_AVX2 void planes_group(const std::uint8_t* nz, unsigned w, Group& g) noexcept {
+template <unsigned WT>  // W when known at compile time, else 0 (then w_rt)
+EBPC_TARGET_AVX2 inline void planes_group(const std::uint8_t* nz, unsigned w_rt, Group& g) noexcept {
+  const unsigned w = WT != 0 ? WT : w_rt;
   const __m128i up = _mm_cvtsi32_si128(static_cast<int>(8 - w));
   const __m256i keep = _mm256_set1_epi8(static_cast<char>(0xff << (8 - w)));
   for (unsigned v = 0; v < k_group / 4; ++v) {  // 4 blocks per vector
@@ -287,7 +289,9 @@ EBPC_TARGET_AVX2 void planes_group(const std::uint8_t* nz, unsigned w, Group& g)
   }
 }
 
-EBPC_TARGET_AVX2 void planes_group(const std::uint16_t* nz, unsigned w, Group& g) noexcept {
+template <unsigned WT>
+EBPC_TARGET_AVX2 inline void planes_group(const std::uint16_t* nz, unsigned w_rt, Group& g) noexcept {
+  const unsigned w = WT != 0 ? WT : w_rt;
   const __m128i up = _mm_cvtsi32_si128(static_cast<int>(16 - w));
   for (unsigned q = 0; q < k_group / 4; ++q) {  // 4 blocks per pair of vectors
     const __m256i a = _mm256_sll_epi16(load256(nz + 32 * q), up);
@@ -318,7 +322,9 @@ EBPC_TARGET_AVX2 void planes_group(const std::uint16_t* nz, unsigned w, Group& g
 // spec position k is bit 7 - k here. Index fields: one '1' at spec position s codes
 // index 6 - s, two at s + 1 and s code 5 - s: both are (lowest set bit here) - 1. The
 // uncompressed DBX is the bit-reversed byte.
-EBPC_TARGET_AVX2 void classify_group(Group& g, unsigned w) noexcept {
+template <unsigned WT>
+EBPC_TARGET_AVX2 inline void classify_group(Group& g, unsigned w_rt) noexcept {
+  const unsigned w = WT != 0 ? WT : w_rt;
   const __m256i zero = _mm256_setzero_si256();
   const __m256i ones = _mm256_set1_epi8(-1);
   const __m256i data_bits = _mm256_set1_epi8(static_cast<char>(0xfe));
@@ -395,7 +401,10 @@ EBPC_TARGET_AVX2 inline __m256i widen4(const std::uint8_t* p) noexcept {  // 4 b
   return _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(v)));
 }
 
-EBPC_TARGET_AVX2 void pieces_group(Group& g, unsigned w, const PiecePlan& plan) noexcept {
+template <unsigned WT>
+EBPC_TARGET_AVX2 inline void pieces_group(Group& g, unsigned w_rt, const PiecePlan& plan_rt) noexcept {
+  const unsigned w = WT != 0 ? WT : w_rt;
+  const PiecePlan plan = WT != 0 ? make_piece_plan(WT) : plan_rt;
   for (unsigned q = 0; q < k_group / 4; ++q) {  // 4 blocks per vector
     for (unsigned k = 0; k < plan.npieces; ++k) {
       __m256i acc;
@@ -438,16 +447,16 @@ EBPC_TARGET_AVX2 inline void emit_any(WideBitWriter& bpc, const Group& g, unsign
   }
 }
 
-template <class Word>
+template <unsigned WT, class Word>
 EBPC_TARGET_AVX2 inline void code_group(const Word* nz, unsigned nblocks, unsigned w, const PiecePlan& plan, Group& g,
                                         WideBitWriter& bpc) noexcept {
-  planes_group(nz, w, g);
-  classify_group(g, w);
-  pieces_group(g, w, plan);
-  emit_any(bpc, g, nblocks, plan.npieces);
+  planes_group<WT>(nz, w, g);
+  classify_group<WT>(g, w);
+  pieces_group<WT>(g, w, plan);
+  emit_any(bpc, g, nblocks, WT != 0 ? make_piece_plan(WT).npieces : plan.npieces);
 }
 
-template <class Word>
+template <unsigned WT, class Word>
 EBPC_TARGET_AVX2 std::uint64_t encode_impl(std::span<const Word> words, unsigned w, unsigned z,
                                            WideBitWriter& znz_out, WideBitWriter& bpc_out) noexcept {
   // The writers live in locals: the stores of the loops cannot alias them.
@@ -492,7 +501,7 @@ EBPC_TARGET_AVX2 std::uint64_t encode_impl(std::span<const Word> words, unsigned
     }
     std::size_t done = 0;
     for (; done + group_nwords <= nz_fill; done += group_nwords) {
-      code_group(nz + done, k_group, w, plan, g, bpc);
+      code_group<WT>(nz + done, k_group, w, plan, g, bpc);
     }
     std::copy(nz + done, nz + nz_fill, nz);
     nz_fill -= done;
@@ -504,7 +513,7 @@ EBPC_TARGET_AVX2 std::uint64_t encode_impl(std::span<const Word> words, unsigned
   if (nz_fill != 0) {
     // The last block is padded with zero words; the lanes after it are not written out.
     std::fill(nz + nz_fill, nz + group_nwords, Word{0});
-    code_group(nz, static_cast<unsigned>((nz_fill + 7) / 8), w, plan, g, bpc);
+    code_group<WT>(nz, static_cast<unsigned>((nz_fill + 7) / 8), w, plan, g, bpc);
   }
   znz_out = znz;
   bpc_out = bpc;
@@ -515,12 +524,12 @@ EBPC_TARGET_AVX2 std::uint64_t encode_impl(std::span<const Word> words, unsigned
 
 EBPC_TARGET_AVX2 std::uint64_t encode_b8_avx2(std::span<const std::uint8_t> words, unsigned w, unsigned z,
                                               WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_impl(words, w, z, znz, bpc);
+  return w == 8 ? encode_impl<8>(words, w, z, znz, bpc) : encode_impl<0>(words, w, z, znz, bpc);
 }
 
 EBPC_TARGET_AVX2 std::uint64_t encode_b8_avx2(std::span<const std::uint16_t> words, unsigned w, unsigned z,
                                               WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_impl(words, w, z, znz, bpc);
+  return w == 16 ? encode_impl<16>(words, w, z, znz, bpc) : encode_impl<0>(words, w, z, znz, bpc);
 }
 
 }  // namespace ebpc::detail
