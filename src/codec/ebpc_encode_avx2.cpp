@@ -278,7 +278,9 @@ EBPC_TARGET_AVX2 inline void planes_group(const std::uint8_t* nz, unsigned w_rt,
     const __m256i prev = _mm256_slli_epi64(x, 8);  // v[i-1] in byte i of each block
     __m256i d = _mm256_sub_epi8(x, prev);          // bits 0..W-1 of d[i] at the top of byte i
     store_u32(&g.planes[w][4 * v], static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpgt_epi8(prev, x))));
-    for (unsigned p = w; p-- > 0;) {
+#pragma GCC unroll 16
+    for (unsigned i = 0; i < w; ++i) {
+      const unsigned p = w - 1 - i;
       store_u32(&g.planes[p][4 * v], static_cast<std::uint32_t>(_mm256_movemask_epi8(d)));
       d = _mm256_add_epi8(d, d);
     }
@@ -303,7 +305,9 @@ EBPC_TARGET_AVX2 inline void planes_group(const std::uint16_t* nz, unsigned w_rt
     const __m256i sign = _mm256_packs_epi16(_mm256_cmpgt_epi16(pa, a), _mm256_cmpgt_epi16(pb, b));
     store_u32(&g.planes[w][4 * q],
               static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_permute4x64_epi64(sign, 0xD8))));
-    for (unsigned p = w; p-- > 0;) {  // bit p of the deltas in bit 15 (saturation keeps the sign)
+#pragma GCC unroll 16
+    for (unsigned i = 0; i < w; ++i) {  // bit p of the deltas in bit 15 (saturation keeps the sign)
+      const unsigned p = w - 1 - i;
       const __m256i s = _mm256_permute4x64_epi64(_mm256_packs_epi16(da, db), 0xD8);
       store_u32(&g.planes[p][4 * q], static_cast<std::uint32_t>(_mm256_movemask_epi8(s)));
       da = _mm256_add_epi16(da, da);
@@ -347,6 +351,7 @@ EBPC_TARGET_AVX2 inline void classify_group(Group& g, unsigned w_rt) noexcept {
 
   // Pass 1, planes up: DBX (in code[]) and DBX == 0 (in len[]).
   __m256i prev = zero;
+#pragma GCC unroll 17
   for (unsigned p = 0; p <= w; ++p) {
     const __m256i cur = _mm256_and_si256(load256(g.planes[p]), data_bits);
     const __m256i dbx = _mm256_xor_si256(cur, prev);
@@ -356,7 +361,9 @@ EBPC_TARGET_AVX2 inline void classify_group(Group& g, unsigned w_rt) noexcept {
   }
   // Pass 2, planes down: zero-run lengths and the codes.
   __m256i run = zero;
-  for (unsigned p = w + 1; p-- > 0;) {
+#pragma GCC unroll 17
+  for (unsigned i = 0; i <= w; ++i) {
+    const unsigned p = w - i;
     const __m256i dbx = load256(g.code[p]);
     const __m256i z = load256(g.len[p]);
     const __m256i z_below = p > 0 ? load256(g.len[p - 1]) : zero;
@@ -396,16 +403,16 @@ EBPC_TARGET_AVX2 inline void classify_group(Group& g, unsigned w_rt) noexcept {
 
 // ---- (5) Pieces: per block, the base and the plane codes joined into at most 56 bits each.
 EBPC_TARGET_AVX2 inline __m256i widen4(const std::uint8_t* p) noexcept {  // 4 bytes -> 4 x u64
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(v)));
+  return _mm256_cvtepu8_epi64(_mm_loadu_si32(p));
 }
 
 template <unsigned WT>
 EBPC_TARGET_AVX2 inline void pieces_group(Group& g, unsigned w_rt, const PiecePlan& plan_rt) noexcept {
+  static constexpr PiecePlan k_plan = make_piece_plan(WT != 0 ? WT : 8);
   const unsigned w = WT != 0 ? WT : w_rt;
-  const PiecePlan plan = WT != 0 ? make_piece_plan(WT) : plan_rt;
+  const PiecePlan& plan = WT != 0 ? k_plan : plan_rt;
   for (unsigned q = 0; q < k_group / 4; ++q) {  // 4 blocks per vector
+#pragma GCC unroll 3
     for (unsigned k = 0; k < plan.npieces; ++k) {
       __m256i acc;
       __m256i acc_len;
@@ -416,6 +423,7 @@ EBPC_TARGET_AVX2 inline void pieces_group(Group& g, unsigned w_rt, const PiecePl
         acc = _mm256_setzero_si256();
         acc_len = _mm256_setzero_si256();
       }
+#pragma GCC unroll 7
       for (unsigned p = plan.first[k]; p < plan.first[k + 1]; ++p) {
         const __m256i l = widen4(&g.len[p][4 * q]);
         acc = _mm256_or_si256(_mm256_sllv_epi64(acc, l), widen4(&g.code[p][4 * q]));
