@@ -70,12 +70,6 @@ EBPC_TARGET_AVX2 inline __m256i load256(const void* p) noexcept {
 EBPC_TARGET_AVX2 inline void store256(void* p, __m256i v) noexcept {
   _mm256_storeu_si256(static_cast<__m256i*>(p), v);
 }
-inline std::uint64_t load_u64(const void* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-inline void store_u64(void* p, std::uint64_t v) noexcept { std::memcpy(p, &v, 8); }
 inline void store_u32(void* p, std::uint32_t v) noexcept { std::memcpy(p, &v, 4); }
 
 // ---- (1) Non-zero masks.
