@@ -210,11 +210,10 @@ EBPC_TARGET_AVX2 bool znz_segment(const std::uint8_t* src, std::uint64_t& c_io, 
 // ---- BPC block parsing into DBX records.
 
 // The exact parser for the blocks the table loop gives up on: the planes symbol by symbol,
-// then the DBX bytes. Same accept/reject as the baseline's parse_block_b8; c advances past
-// the block on success.
-bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c_io, unsigned w, unsigned lw, std::uint8_t* rec,
+// then the DBX bytes. Same accept/reject as the baseline's parse_block_b8, and c ends
+// where that one leaves its reader: past the symbols read, the failing one included.
+bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, unsigned lw, std::uint8_t* rec,
                        std::size_t stride, std::uint64_t& base) noexcept {
-  std::uint64_t c = c_io;
   struct Get {
     const std::uint8_t* src;
     std::uint64_t& c;
@@ -273,7 +272,6 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
     rec[q] = static_cast<std::uint8_t>(planes[q] ^ last);
     last = planes[q];
   }
-  c_io = c;
   return true;
 }
 
@@ -289,7 +287,8 @@ static inline EBPC_TARGET_AVX2 bool sym_step(std::uint64_t buf, std::uint64_t& s
 
 // Parses nblocks blocks from the cursor c (relative to src): DBX records (stride bytes
 // each, bytes 0..W) and bases (W <= 8: top-aligned bytes; W > 8: 16-bit). Returns the
-// index of the first block that does not parse (c then at its start), or nblocks.
+// index of the first block that does not parse (c then past the symbols read of it, as
+// the baseline's reader), or nblocks.
 template <bool kWide>
 EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
                                           std::size_t nblocks, std::uint8_t* recs, std::uint8_t* bases8,
