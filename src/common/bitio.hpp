@@ -103,26 +103,6 @@ class WideBitWriter {
     acc_nbits_ &= 7;
   }
 
-  // Appends the low nbits (0..64) of value and stores them, without a branch: for a
-  // flushed writer (fewer than 8 bits pending, as after flush() or put64()). Writes 16
-  // bytes at the current byte, so the caller guarantees 16 bytes of slack past the bits.
-  void put64(std::uint64_t value, unsigned nbits) noexcept {
-    assert(acc_nbits_ < 8 && nbits <= 64);
-    assert(nbits == 64 || (value >> nbits) == 0);
-    assert(pos_ + 16 <= cap_nbytes_);
-    const unsigned n = acc_nbits_;
-    const std::uint64_t pending = (acc_ << (63 - n)) << 1;  // top-aligned, zero when n = 0
-    const std::uint64_t top = value << ((64 - nbits) & 63);  // value is 0 when nbits = 0
-    const std::uint64_t head = __builtin_bswap64(pending | (top >> n));
-    const std::uint64_t tail = __builtin_bswap64((top << (63 - n)) << 1);
-    std::memcpy(out_ + pos_, &head, 8);
-    std::memcpy(out_ + pos_ + 8, &tail, 8);
-    const unsigned total = n + nbits;
-    pos_ += total >> 3;
-    acc_nbits_ = total & 7;
-    acc_ = (nbits >= 8 ? 0 : acc_ << nbits) | value;  // its low acc_nbits_ bits are the pending ones
-  }
-
   std::uint64_t nbits() const noexcept { return std::uint64_t{pos_} * 8 + acc_nbits_; }
 
   // Pads with 0 bits to a multiple of pad_nbits (1..64), returns the bytes written.
