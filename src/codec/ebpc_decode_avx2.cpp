@@ -54,8 +54,9 @@ constexpr std::size_t k_bpc_tail_nbytes = k_max_blocks * k_max_block_nbytes + 2 
 constexpr std::size_t k_znz_tail_nbytes = k_seg * 9 / 8 + 2 * k_read_slack;  // 1 + log2(Z) <= 9 bits a word
 
 // One BPC symbol (B = 8) from the next 8 bits: bits 0..5 its length, bits 6..11 the planes
-// it covers (32: '00001' or an invalid index, handled by the exact parser), bits 32..39
-// its DBX (0 for zero runs).
+// it covers (32 for an invalid index: the exact parser then reports it), bits 32..39 its
+// DBX (0 for zero runs; 0x80 for '00001', DBP all zero: the planes' prefix XOR restarts
+// there, a segmented scan with the flag in bit 7).
 struct SymTables {
   std::uint64_t t[4][256];  // by ceil(log2(W)) - 1
   constexpr SymTables() : t() {
@@ -78,7 +79,7 @@ struct SymTables {
           dbx = 0x7f;
         } else if ((x >> 3) == 0b00001) {
           len = 5;
-          np = 32;
+          dbx = 0x80;  // DBP all zero: the prefix XOR restarts here
         } else if ((x >> 3) == 0b00010) {
           len = 8;
           if (idx + 3 <= 8) {
@@ -207,6 +208,84 @@ EBPC_TARGET_AVX2 bool znz_segment(const std::uint8_t* src, std::uint64_t& c_io, 
   return true;
 }
 
+// ---- The inverse of the planes, run every four blocks inside the parse loop (its work
+// fills the gaps of the parse's serial chain of table look-ups). W <= 8: AVX2, four blocks
+// at a time, words as bytes; a value outside W signed bits sets lanes of `bad`.
+
+static inline EBPC_TARGET_AVX2 __m256i transpose8x8_epi64(__m256i x) noexcept {
+  __m256i t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 7)), _mm256_set1_epi64x(0x00AA00AA00AA00AAll));
+  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 7)));
+  t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 14)), _mm256_set1_epi64x(0x0000CCCC0000CCCCll));
+  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 14)));
+  t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 28)), _mm256_set1_epi64x(0x00000000F0F0F0F0ll));
+  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 28)));
+  return x;
+}
+
+struct NarrowConsts {
+  __m128i align, sign_at, down;
+  __m256i low_bits, low7, bit_of_byte, keep7, bcast0, base_to, rev;
+};
+
+static inline EBPC_TARGET_AVX2 NarrowConsts narrow_consts(unsigned w) noexcept {
+  NarrowConsts k;
+  k.align = _mm_cvtsi32_si128(static_cast<int>(8 * (8 - w)));
+  k.sign_at = _mm_cvtsi32_si128(static_cast<int>(8 * w));
+  k.down = _mm_cvtsi32_si128(static_cast<int>(8 - w));
+  k.low_bits = _mm256_set1_epi8(static_cast<char>(0xffu >> (8 - w)));
+  k.bit_of_byte = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ull));
+  k.keep7 = _mm256_set1_epi64x(0x00ffffffffffffffll);
+  k.low7 = _mm256_set1_epi8(0x7f);
+  // Byte 0 of each qword to all its bytes.
+  k.bcast0 = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8,
+                              8, 8);
+  // Qwords hold blocks 0, 2 | 1, 3: the bases (bytes 0..3 of the broadcast) go to byte 7.
+  k.base_to = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, 0, -1, -1, -1, -1, -1, -1, -1, 2, -1, -1, -1, -1, -1, -1, -1,
+                               1, -1, -1, -1, -1, -1, -1, -1, 3);
+  k.rev = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12,
+                           11, 10, 9, 8);
+  return k;
+}
+
+// Four blocks: DBX records (16 bytes each) and top-aligned bases -> 32 words (bytes).
+// bad collects the range-check failures (non-zero lanes).
+static inline EBPC_TARGET_AVX2 void unplane4_narrow(const std::uint8_t* recs, const std::uint8_t* bases8, unsigned w,
+                                                    const NarrowConsts& k, std::uint8_t* out, __m256i& bad) noexcept {
+  const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(recs));
+  const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(recs + 32));
+  __m256i lo = _mm256_unpacklo_epi64(a, c);  // DBX 0..7 of blocks 0, 2 | 1, 3
+  const __m256i hi = _mm256_unpackhi_epi64(a, c);
+  // Prefix XOR, restarted at the bytes flagged 0x80 (a segmented scan: a flagged byte
+  // takes nothing from before it, and passes its flag on).
+  const __m256i zero = _mm256_setzero_si256();
+  lo = _mm256_xor_si256(lo, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, lo), _mm256_slli_epi64(lo, 8)));
+  lo = _mm256_xor_si256(lo, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, lo), _mm256_slli_epi64(lo, 16)));
+  lo = _mm256_xor_si256(lo, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, lo), _mm256_slli_epi64(lo, 32)));
+  lo = _mm256_and_si256(lo, k.low7);  // planes 0..7 (those past W unused)
+  // The sign plane (bit 7 of its byte is ignored below).
+  const __m256i sign =
+      w == 8 ? _mm256_xor_si256(hi, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, hi), _mm256_srli_epi64(lo, 56)))
+             : _mm256_srl_epi64(lo, k.sign_at);
+  const __m256i sb = _mm256_shuffle_epi8(sign, k.bcast0);
+  const __m256i expect_lt = _mm256_cmpeq_epi8(_mm256_and_si256(sb, k.bit_of_byte), k.bit_of_byte);
+  // Planes 0..W-1 to bytes 8-W..7: the transposes are then the deltas, top-aligned,
+  // byte j = d[7-j]; byte 7 (column 7 is empty) takes the base.
+  __m256i x = transpose8x8_epi64(_mm256_sll_epi64(lo, k.align));
+  std::uint32_t b4;
+  std::memcpy(&b4, bases8, 4);
+  x = _mm256_or_si256(x, _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(b4)), k.base_to));
+  x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 8));
+  x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 16));
+  x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 32));  // byte j = v[7-j] << (8-W) (mod 2^8)
+  const __m256i lt = _mm256_cmpgt_epi8(_mm256_srli_epi64(x, 8), x);  // byte j: v[7-j] < v[6-j]
+  bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_xor_si256(lt, expect_lt), k.keep7));
+  if (w != 8) {
+    x = _mm256_and_si256(_mm256_srl_epi16(x, k.down), k.low_bits);
+  }
+  x = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(x, k.rev), 0xD8);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), x);
+}
+
 // ---- BPC block parsing into DBX records.
 
 // The exact parser for the blocks the table loop gives up on: the planes symbol by symbol,
@@ -285,19 +364,42 @@ static inline EBPC_TARGET_AVX2 bool sym_step(std::uint64_t buf, std::uint64_t& s
   return static_cast<std::uint32_t>(s) >= lim;
 }
 
-// Parses nblocks blocks from the cursor c (relative to src): DBX records (stride bytes
-// each, bytes 0..W) and bases (W <= 8: top-aligned bytes; W > 8: 16-bit). Returns the
-// index of the first block that does not parse (c then past the symbols read of it, as
-// the baseline's reader), or nblocks.
+// Four blocks (W > 8): DBX records -> planes in place (bytes 0..16), then arch::unplanes_b8.
+static inline EBPC_TARGET_AVX2 bool unplane4_wide(std::uint8_t* recs, const std::uint16_t* bases16, unsigned w,
+                                                  std::uint16_t* out) noexcept {
+  for (std::size_t b = 0; b < 4; ++b) {
+    std::uint8_t* rec = recs + b * k_wide_stride;
+    const __m128i zero = _mm_setzero_si128();
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rec));  // segmented prefix XOR, as above
+    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 1)));
+    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 2)));
+    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 4)));
+    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 8)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(rec), _mm_and_si128(x, _mm_set1_epi8(0x7f)));
+    const unsigned d16 = rec[16];
+    rec[16] = static_cast<std::uint8_t>((d16 & 0x80u) != 0 ? 0u : d16 ^ rec[15]);
+  }
+  return arch::unplanes_b8(recs, bases16, 4, w, out);
+}
+
+// Parses nblocks blocks from the cursor c (relative to src) into DBX records (stride bytes
+// each, bytes 0..W) and bases (W <= 8: top-aligned bytes; W > 8: 16-bit), and rebuilds
+// their words into out (8 per block; up to 3 blocks' worth past them are written too).
+// Returns the index of the first block that does not parse (c then past the symbols read
+// of it, as the baseline's reader), or nblocks. in_range: false when a value falls outside
+// W signed bits (only meaningful when all blocks parse).
 template <bool kWide>
 EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
                                           std::size_t nblocks, std::uint8_t* recs, std::uint8_t* bases8,
-                                          std::uint16_t* bases16) noexcept {
+                                          std::uint16_t* bases16, void* out_v, bool& in_range) noexcept {
   constexpr std::size_t stride = kWide ? k_wide_stride : k_narrow_stride;
   const unsigned lw = ceil_log2(w);
   const std::uint64_t* tab = k_sym_tables.t[lw - 1];
   const std::uint32_t lim = (w + 1) << 6;
   const unsigned base_up = kWide ? 0 : 8 - w;
+  [[maybe_unused]] const NarrowConsts nk = narrow_consts(kWide ? 8 : w);
+  __m256i bad = _mm256_setzero_si256();
+  bool wide_ok = true;
   std::uint64_t c = c_io;
   for (std::size_t b = 0; b < nblocks; ++b) {
     std::uint8_t* rec = recs + b * stride;
@@ -332,84 +434,32 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
     } else {
       bases8[b] = static_cast<std::uint8_t>(base << base_up);
     }
+    if ((b & 3) == 3) {
+      const std::size_t b0 = b - 3;
+      if constexpr (kWide) {
+        wide_ok &= unplane4_wide(recs + b0 * stride, bases16 + b0, w, static_cast<std::uint16_t*>(out_v) + 8 * b0);
+      } else {
+        unplane4_narrow(recs + b0 * stride, bases8 + b0, w, nk, static_cast<std::uint8_t*>(out_v) + 8 * b0, bad);
+      }
+    }
   }
   c_io = c;
-  return nblocks;
-}
-
-// ---- W <= 8: DBX records (16 bytes each) -> words (one byte each), four blocks at a time.
-// nblocks is a multiple of 4. Returns false when a value falls outside W signed bits.
-
-static inline EBPC_TARGET_AVX2 __m256i transpose8x8_epi64(__m256i x) noexcept {
-  __m256i t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 7)), _mm256_set1_epi64x(0x00AA00AA00AA00AAll));
-  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 7)));
-  t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 14)), _mm256_set1_epi64x(0x0000CCCC0000CCCCll));
-  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 14)));
-  t = _mm256_and_si256(_mm256_xor_si256(x, _mm256_srli_epi64(x, 28)), _mm256_set1_epi64x(0x00000000F0F0F0F0ll));
-  x = _mm256_xor_si256(x, _mm256_xor_si256(t, _mm256_slli_epi64(t, 28)));
-  return x;
-}
-
-EBPC_TARGET_AVX2 bool unplanes_narrow(const std::uint8_t* recs, const std::uint8_t* bases8, std::size_t nblocks,
-                                      unsigned w, std::uint8_t* out) noexcept {
-  const __m128i align = _mm_cvtsi32_si128(static_cast<int>(8 * (8 - w)));
-  const __m128i sign_at = _mm_cvtsi32_si128(static_cast<int>(8 * w));
-  const __m128i down = _mm_cvtsi32_si128(static_cast<int>(8 - w));
-  const __m256i low_bits = _mm256_set1_epi8(static_cast<char>(0xffu >> (8 - w)));
-  const __m256i bit_of_byte = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ull));
-  const __m256i keep7 = _mm256_set1_epi64x(0x00ffffffffffffffll);
-  // Byte 0 of each qword to all its bytes.
-  const __m256i bcast0 = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 8, 8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8,
-                                          8, 8, 8, 8, 8, 8);
-  // Qwords hold blocks 0, 2 | 1, 3: the bases (bytes 0..3 of the broadcast) go to byte 7.
-  const __m256i base_to = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, 0, -1, -1, -1, -1, -1, -1, -1, 2, -1, -1, -1,
-                                           -1, -1, -1, -1, 1, -1, -1, -1, -1, -1, -1, -1, 3);
-  const __m256i rev = _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-                                       15, 14, 13, 12, 11, 10, 9, 8);
-  __m256i bad = _mm256_setzero_si256();
-  for (std::size_t b = 0; b < nblocks; b += 4) {
-    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(recs + b * k_narrow_stride));
-    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(recs + b * k_narrow_stride + 32));
-    __m256i lo = _mm256_unpacklo_epi64(a, c);  // DBX 0..7 of blocks 0, 2 | 1, 3
-    const __m256i hi = _mm256_unpackhi_epi64(a, c);
-    lo = _mm256_xor_si256(lo, _mm256_slli_epi64(lo, 8));
-    lo = _mm256_xor_si256(lo, _mm256_slli_epi64(lo, 16));
-    lo = _mm256_xor_si256(lo, _mm256_slli_epi64(lo, 32));  // planes 0..7 (beyond W: plane W)
-    const __m256i sign = w == 8 ? _mm256_xor_si256(_mm256_srli_epi64(lo, 56), hi) : _mm256_srl_epi64(lo, sign_at);
-    const __m256i sb = _mm256_shuffle_epi8(sign, bcast0);
-    const __m256i expect_lt = _mm256_cmpeq_epi8(_mm256_and_si256(sb, bit_of_byte), bit_of_byte);
-    // Planes 0..W-1 to bytes 8-W..7: the transposes are then the deltas, top-aligned,
-    // byte k = d[7-k]; byte 7 (column 7 is empty) takes the base.
-    __m256i x = transpose8x8_epi64(_mm256_sll_epi64(lo, align));
-    std::uint32_t b4;
-    std::memcpy(&b4, bases8 + b, 4);
-    x = _mm256_or_si256(x, _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(b4)), base_to));
-    x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 8));
-    x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 16));
-    x = _mm256_add_epi8(x, _mm256_srli_epi64(x, 32));  // byte k = v[7-k] << (8-W) (mod 2^8)
-    const __m256i lt = _mm256_cmpgt_epi8(_mm256_srli_epi64(x, 8), x);  // byte k: v[7-k] < v[6-k]
-    bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_xor_si256(lt, expect_lt), keep7));
-    if (w != 8) {
-      x = _mm256_and_si256(_mm256_srl_epi16(x, down), low_bits);
+  const std::size_t b0 = nblocks & ~std::size_t{3};
+  if (b0 < nblocks) {
+    // The last 1..3 blocks, with zero blocks after them (in range; their words are not used).
+    for (std::size_t b = nblocks; b < b0 + 4; ++b) {
+      std::memset(recs + b * stride, 0, stride);
+      bases8[b] = 0;
+      bases16[b] = 0;
     }
-    x = _mm256_permute4x64_epi64(_mm256_shuffle_epi8(x, rev), 0xD8);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8 * b), x);
+    if constexpr (kWide) {
+      wide_ok &= unplane4_wide(recs + b0 * stride, bases16 + b0, w, static_cast<std::uint16_t*>(out_v) + 8 * b0);
+    } else {
+      unplane4_narrow(recs + b0 * stride, bases8 + b0, w, nk, static_cast<std::uint8_t*>(out_v) + 8 * b0, bad);
+    }
   }
-  return _mm256_testz_si256(bad, bad) != 0;
-}
-
-// W > 8: DBX records -> planes in place (bytes 0..16), for arch::unplanes_b8.
-EBPC_TARGET_AVX2 void dbx_to_planes_wide(std::uint8_t* recs, std::size_t nblocks) noexcept {
-  for (std::size_t b = 0; b < nblocks; ++b) {
-    std::uint8_t* rec = recs + b * k_wide_stride;
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rec));
-    x = _mm_xor_si128(x, _mm_slli_si128(x, 1));
-    x = _mm_xor_si128(x, _mm_slli_si128(x, 2));
-    x = _mm_xor_si128(x, _mm_slli_si128(x, 4));
-    x = _mm_xor_si128(x, _mm_slli_si128(x, 8));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(rec), x);
-    rec[16] = static_cast<std::uint8_t>(rec[16] ^ rec[15]);
-  }
+  in_range = wide_ok && _mm256_testz_si256(bad, bad) != 0;
+  return nblocks;
 }
 
 // ---- Scatter: the next non-zero words to the set bits of the segment's masks.
@@ -550,24 +600,13 @@ EBPC_TARGET_AVX2 Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> zn
       const std::size_t nblocks = (count - avail + 7) / 8;
       const StreamView v = view_for(bpc_in, bc, nblocks * k_max_block_nbytes + k_read_slack, tail, k_bpc_tail_nbytes);
       std::uint64_t c = bc - v.first * 8;
-      const std::size_t parsed = parse_blocks<kWide>(v.src, c, w, nblocks, recs, bases8, bases16);
+      bool in_range = true;
+      const std::size_t parsed = parse_blocks<kWide>(v.src, c, w, nblocks, recs, bases8, bases16, nzv + nz_end, in_range);
       bc = v.first * 8 + c;
       if (parsed != nblocks) [[unlikely]] {
         return fail(zc > znz_total || bc > bpc_total);
       }
       EBPC_CHECK(bc <= bpc_total, truncated);
-      bool in_range;
-      if constexpr (kWide) {
-        dbx_to_planes_wide(recs, nblocks);
-        in_range = arch::unplanes_b8(recs, bases16, nblocks, w, nzv + nz_end);
-      } else {
-        const std::size_t n4 = (nblocks + 3) & ~std::size_t{3};
-        for (std::size_t b = nblocks; b < n4; ++b) {
-          std::memset(recs + b * stride, 0, stride);
-          bases8[b] = 0;
-        }
-        in_range = unplanes_narrow(recs, bases8, n4, w, nzv + nz_end);
-      }
       if (!in_range) [[unlikely]] {
         return fail(zc > znz_total || bc > bpc_total);
       }
