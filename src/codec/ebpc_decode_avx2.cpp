@@ -177,29 +177,38 @@ EBPC_TARGET_AVX2 bool znz_segment(const std::uint8_t* src, std::uint64_t& c_io, 
   carry -= j;
   while (j < len) {
     const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);  // >= 57 valid bits
-    const auto ones = static_cast<unsigned>(std::countl_one(x));
-    const auto take = static_cast<unsigned>(std::min<std::size_t>(std::min(ones, 48u), len - j));
+    // '1' bits: at most 57 counted (the low 7 bits cleared), so ~ is never 0.
+    const auto ones = static_cast<unsigned>(__builtin_clzll(~(x & ~std::uint64_t{0x7f})));
+    if (ones > 48) [[unlikely]] {
+      // A long run of '1': take 48 (or up to the segment's end), then look again.
+      const auto take = static_cast<unsigned>(std::min<std::size_t>(48, len - j));
+      const std::uint64_t bits = _bzhi_u64(~std::uint64_t{0}, take);
+      const unsigned at = static_cast<unsigned>(j & 63);
+      masks[j >> 6] |= bits << at;
+      masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
+      c += take;
+      j += take;
+      continue;
+    }
+    const auto take = static_cast<unsigned>(std::min<std::size_t>(ones, len - j));
     const std::uint64_t bits = _bzhi_u64(~std::uint64_t{0}, take);
     const unsigned at = static_cast<unsigned>(j & 63);
     masks[j >> 6] |= bits << at;
     masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
     c += take;
     j += take;
-    if (j == len) {
+    if (j == len) [[unlikely]] {
       break;
     }
-    if (take != ones) [[unlikely]] {
-      continue;  // more than 48 '1' bits
-    }
-    const std::uint64_t code = x << take;  // '0' + (run - 1), within the valid bits
-    const std::size_t run = static_cast<std::size_t>((code << 1) >> (64 - z_nbits)) + 1;
+    // take == ones < 49: then '0' + (run - 1), within the valid bits.
+    const std::size_t run = static_cast<std::size_t>(((x << take) << 1) >> (64 - z_nbits)) + 1;
     c += 1 + z_nbits;
-    if (run > left_nwords - j) [[unlikely]] {
-      c_io = c;
-      return false;
-    }
     j += run;
-    if (j > len) {
+    if (j > len) [[unlikely]] {
+      if (j > left_nwords) {  // the run goes past the last word
+        c_io = c;
+        return false;
+      }
       carry = j - len;
       j = len;
     }
@@ -434,8 +443,10 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
     } else {
       bases8[b] = static_cast<std::uint8_t>(base << base_up);
     }
-    if ((b & 3) == 3) {
-      const std::size_t b0 = b - 3;
+    if ((b & 3) == 3 && b >= 7) {
+      // The group before the last one: its records have left the store buffer (a load
+      // right after the byte stores would wait for them).
+      const std::size_t b0 = b - 7;
       if constexpr (kWide) {
         wide_ok &= unplane4_wide(recs + b0 * stride, bases16 + b0, w, static_cast<std::uint16_t*>(out_v) + 8 * b0);
       } else {
@@ -445,6 +456,15 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
   }
   c_io = c;
   const std::size_t b0 = nblocks & ~std::size_t{3};
+  if (b0 >= 4) {  // the last whole group
+    if constexpr (kWide) {
+      wide_ok &= unplane4_wide(recs + (b0 - 4) * stride, bases16 + b0 - 4, w,
+                               static_cast<std::uint16_t*>(out_v) + 8 * (b0 - 4));
+    } else {
+      unplane4_narrow(recs + (b0 - 4) * stride, bases8 + b0 - 4, w, nk,
+                      static_cast<std::uint8_t*>(out_v) + 8 * (b0 - 4), bad);
+    }
+  }
   if (b0 < nblocks) {
     // The last 1..3 blocks, with zero blocks after them (in range; their words are not used).
     for (std::size_t b = nblocks; b < b0 + 4; ++b) {
