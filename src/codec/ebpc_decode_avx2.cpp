@@ -168,54 +168,80 @@ inline StreamView view_for(std::span<const std::uint8_t> in, std::uint64_t curso
   return {tail, byte};
 }
 
-// ---- ZNZ: one segment's symbols into masks (bit j of masks = word j non-zero). Returns
-// false on a zero run past the end (the caller reports it). c: bit cursor relative to v.src.
-EBPC_TARGET_AVX2 bool znz_segment(const std::uint8_t* src, std::uint64_t& c_io, unsigned z_nbits, std::size_t len,
-                                  std::size_t left_nwords, std::size_t& carry, std::uint64_t* masks) noexcept {
-  std::uint64_t c = c_io;
-  std::size_t j = std::min(carry, len);
-  carry -= j;
-  while (j < len) {
-    const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);  // >= 57 valid bits
-    // '1' bits: at most 57 counted (the low 7 bits cleared), so ~ is never 0.
-    const auto ones = static_cast<unsigned>(__builtin_clzll(~(x & ~std::uint64_t{0x7f})));
-    if (ones > 48) [[unlikely]] {
-      // A long run of '1': take 48 (or up to the segment's end), then look again.
-      const auto take = static_cast<unsigned>(std::min<std::size_t>(48, len - j));
-      const std::uint64_t bits = _bzhi_u64(~std::uint64_t{0}, take);
-      const unsigned at = static_cast<unsigned>(j & 63);
-      masks[j >> 6] |= bits << at;
-      masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
-      c += take;
-      j += take;
-      continue;
-    }
-    const auto take = static_cast<unsigned>(std::min<std::size_t>(ones, len - j));
-    const std::uint64_t bits = _bzhi_u64(~std::uint64_t{0}, take);
-    const unsigned at = static_cast<unsigned>(j & 63);
-    masks[j >> 6] |= bits << at;
-    masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
-    c += take;
-    j += take;
-    if (j == len) [[unlikely]] {
-      break;
-    }
-    // take == ones < 49: then '0' + (run - 1), within the valid bits.
-    const std::size_t run = static_cast<std::size_t>(((x << take) << 1) >> (64 - z_nbits)) + 1;
-    c += 1 + z_nbits;
+// ---- ZNZ: one segment's symbols into masks (bit j of masks = word j non-zero), as a job
+// of steps, so that the next segment's ZNZ can run interleaved with this segment's BPC
+// parse (two independent chains of dependent loads). One step: a run of '1' bits and the
+// zero-run code after it.
+struct ZnzJob {
+  const std::uint8_t* src;  // the view
+  std::uint64_t first;      // stream byte of src[0]
+  std::uint64_t c;          // bit cursor relative to src
+  std::size_t j;            // words of the segment done
+  std::size_t len;          // words in the segment
+  std::size_t left;         // words from the segment's start to the end of the output
+  std::size_t carry;        // zero words of a run that spills into the next segment
+  std::uint64_t* masks;
+  unsigned z_nbits;
+  bool done;
+  bool ok;  // false: a zero run past the end (the cursor is past its code)
+};
+
+static inline EBPC_TARGET_AVX2 void znz_step(ZnzJob& job) noexcept {
+  const std::uint8_t* src = job.src;
+  std::uint64_t c = job.c;
+  std::size_t j = job.j;
+  const std::size_t len = job.len;
+  std::uint64_t* masks = job.masks;
+  const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);  // >= 57 valid bits
+  // '1' bits: at most 57 counted (the low 7 bits cleared), so ~ is never 0.
+  const auto ones = static_cast<unsigned>(__builtin_clzll(~(x & ~std::uint64_t{0x7f})));
+  const auto take = static_cast<unsigned>(std::min<std::size_t>(std::min(ones, 48u), len - j));
+  const std::uint64_t bits = _bzhi_u64(~std::uint64_t{0}, take);
+  const unsigned at = static_cast<unsigned>(j & 63);
+  masks[j >> 6] |= bits << at;
+  masks[(j >> 6) + 1] |= (bits >> 1) >> (63 - at);
+  c += take;
+  j += take;
+  if (j != len && take == ones) [[likely]] {
+    // '0' + (run - 1), within the valid bits (take < 49).
+    const std::size_t run = static_cast<std::size_t>(((x << take) << 1) >> (64 - job.z_nbits)) + 1;
+    c += 1 + job.z_nbits;
     j += run;
     if (j > len) [[unlikely]] {
-      if (j > left_nwords) {  // the run goes past the last word
-        c_io = c;
-        return false;
+      if (j > job.left) {  // the run goes past the last word
+        job.ok = false;
+        job.done = true;
+      } else {
+        job.carry = j - len;
       }
-      carry = j - len;
       j = len;
     }
   }
-  c_io = c;
-  return true;
+  job.c = c;
+  job.j = j;
+  job.done = job.done || j >= len;
 }
+
+// Starts the ZNZ job of the segment [s, s + len): masks zeroed, the carried zero run taken.
+inline void znz_start(ZnzJob& job, std::span<const std::uint8_t> in, std::uint64_t cursor_nbits, std::size_t len,
+                      std::size_t left, std::size_t carry, unsigned z_nbits, std::uint64_t* masks,
+                      std::uint8_t* tail) noexcept {
+  const StreamView v = view_for(in, cursor_nbits, (len * 9 + 7) / 8 + k_read_slack, tail, k_znz_tail_nbytes);
+  std::fill(masks, masks + k_seg / 64 + 1, std::uint64_t{0});
+  job.src = v.src;
+  job.first = v.first;
+  job.c = cursor_nbits - v.first * 8;
+  job.j = std::min(carry, len);
+  job.carry = carry - job.j;
+  job.len = len;
+  job.left = left;
+  job.masks = masks;
+  job.z_nbits = z_nbits;
+  job.ok = true;
+  job.done = job.j >= len;
+}
+
+inline std::uint64_t znz_cursor(const ZnzJob& job) noexcept { return job.first * 8 + job.c; }
 
 // ---- The inverse of the planes, run every four blocks inside the parse loop (its work
 // fills the gaps of the parse's serial chain of table look-ups). W <= 8: AVX2, four blocks
@@ -396,11 +422,13 @@ static inline EBPC_TARGET_AVX2 bool unplane4_wide(std::uint8_t* recs, const std:
 // their words into out (8 per block; up to 3 blocks' worth past them are written too).
 // Returns the index of the first block that does not parse (c then past the symbols read
 // of it, as the baseline's reader), or nblocks. in_range: false when a value falls outside
-// W signed bits (only meaningful when all blocks parse).
+// W signed bits (only meaningful when all blocks parse). Each block also runs one step of
+// zjob (the next segment's ZNZ) while it is not done.
 template <bool kWide>
 EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
                                           std::size_t nblocks, std::uint8_t* recs, std::uint8_t* bases8,
-                                          std::uint16_t* bases16, void* out_v, bool& in_range) noexcept {
+                                          std::uint16_t* bases16, void* out_v, bool& in_range,
+                                          ZnzJob* zjob) noexcept {
   constexpr std::size_t stride = kWide ? k_wide_stride : k_narrow_stride;
   const unsigned lw = ceil_log2(w);
   const std::uint64_t* tab = k_sym_tables.t[lw - 1];
@@ -411,6 +439,9 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
   bool wide_ok = true;
   std::uint64_t c = c_io;
   for (std::size_t b = 0; b < nblocks; ++b) {
+    if (!zjob->done) {
+      znz_step(*zjob);  // the next segment's ZNZ, independent of this chain
+    }
     std::uint8_t* rec = recs + b * stride;
     if constexpr (kWide) {
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(rec), _mm256_setzero_si256());
@@ -589,25 +620,40 @@ EBPC_TARGET_AVX2 Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> zn
   alignas(32) std::uint8_t recs[(k_max_blocks + 4) * stride];
   alignas(32) std::uint8_t bases8[k_max_blocks + 4];
   alignas(32) std::uint16_t bases16[k_max_blocks + 4];
-  alignas(32) std::uint64_t masks[k_seg / 64 + 1];
-  alignas(32) std::uint8_t tail[k_bpc_tail_nbytes > k_znz_tail_nbytes ? k_bpc_tail_nbytes : k_znz_tail_nbytes];
+  alignas(32) std::uint64_t masks_a[k_seg / 64 + 1];
+  alignas(32) std::uint64_t masks_b[k_seg / 64 + 1];
+  alignas(32) std::uint8_t tail[k_bpc_tail_nbytes];
+  alignas(32) std::uint8_t ztail[k_znz_tail_nbytes];
   std::size_t nz_pos = 0;
   std::size_t nz_end = 0;
-  std::size_t carry = 0;
   const std::size_t n = out.size();
+  // The ZNZ job of segment s runs (mostly) during the BPC parse of segment s - k_seg. Its
+  // result is looked at where the baseline would read those symbols: after segment
+  // s - k_seg is done, so errors come in the same order and with the same overrun states
+  // (zc is the cursor after the current segment's ZNZ, not the job's).
+  ZnzJob job{};
+  std::uint64_t* masks = masks_a;
+  if (n != 0) {
+    znz_start(job, znz_in, 0, std::min(k_seg, n), n, 0, z_nbits, masks, ztail);
+  }
   for (std::size_t s = 0; s < n; s += k_seg) {
     const std::size_t len = std::min(k_seg, n - s);
-    std::fill(masks, masks + k_seg / 64 + 1, std::uint64_t{0});
-    {
-      const StreamView v = view_for(znz_in, zc, (len * 9 + 7) / 8 + k_read_slack, tail, k_znz_tail_nbytes);
-      std::uint64_t c = zc - v.first * 8;
-      const bool ok = znz_segment(v.src, c, z_nbits, len, n - s, carry, masks);
-      zc = v.first * 8 + c;
-      if (!ok) [[unlikely]] {
-        return fail(zc > znz_total || bc > bpc_total);
-      }
+    while (!job.done) {
+      znz_step(job);
+    }
+    zc = znz_cursor(job);
+    if (!job.ok) [[unlikely]] {
+      return fail(zc > znz_total || bc > bpc_total);
     }
     EBPC_CHECK(zc <= znz_total, truncated);
+    masks = job.masks;
+    std::uint64_t* next_masks = masks == masks_a ? masks_b : masks_a;
+    if (s + k_seg < n) {
+      znz_start(job, znz_in, zc, std::min(k_seg, n - s - k_seg), n - s - k_seg, job.carry, z_nbits, next_masks,
+                ztail);
+    } else {
+      job.done = true;
+    }
     std::size_t count = 0;
     for (unsigned g = 0; g < k_seg / 64; ++g) {
       count += static_cast<std::size_t>(_mm_popcnt_u64(masks[g]));
@@ -621,7 +667,8 @@ EBPC_TARGET_AVX2 Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> zn
       const StreamView v = view_for(bpc_in, bc, nblocks * k_max_block_nbytes + k_read_slack, tail, k_bpc_tail_nbytes);
       std::uint64_t c = bc - v.first * 8;
       bool in_range = true;
-      const std::size_t parsed = parse_blocks<kWide>(v.src, c, w, nblocks, recs, bases8, bases16, nzv + nz_end, in_range);
+      const std::size_t parsed =
+          parse_blocks<kWide>(v.src, c, w, nblocks, recs, bases8, bases16, nzv + nz_end, in_range, &job);
       bc = v.first * 8 + c;
       if (parsed != nblocks) [[unlikely]] {
         return fail(zc > znz_total || bc > bpc_total);
