@@ -53,15 +53,21 @@ constexpr std::size_t k_read_slack = 16;
 constexpr std::size_t k_bpc_tail_nbytes = k_max_blocks * k_max_block_nbytes + 2 * k_read_slack;
 constexpr std::size_t k_znz_tail_nbytes = k_seg * 9 / 8 + 2 * k_read_slack;  // 1 + log2(Z) <= 9 bits a word
 
-// One BPC symbol (B = 8) from the next 8 bits: bits 0..5 its length, bits 6..11 the planes
+// One BPC symbol (B = 8) from the next 9 bits: bits 0..5 its length, bits 6..11 the planes
 // it covers (32 for an invalid index: the exact parser then reports it), bits 32..39 its
 // DBX (0 for zero runs; 0x80 for '00001', DBP all zero: the planes' prefix XOR restarts
-// there, a segmented scan with the flag in bit 7).
+// there, a segmented scan with the flag in bit 7). A '1' + DBX symbol followed by a '1'
+// is taken as a pair of them (16 bits, 2 planes; bits 40..47 = 0x7f: the second DBX is
+// taken from the window): half the look-ups for the noisy low planes. A pair that would
+// run one plane past the block (its second '1' is the next block's base) is undone after.
+constexpr std::uint64_t k_pair_flag = std::uint64_t{0x7f} << 40;
+
 struct SymTables {
-  std::uint64_t t[4][256];  // by ceil(log2(W)) - 1
+  std::uint64_t t[4][512];  // by ceil(log2(W)) - 1
   constexpr SymTables() : t() {
     for (unsigned lw = 1; lw <= 4; ++lw) {
-      for (unsigned x = 0; x < 256; ++x) {
+      for (unsigned x9 = 0; x9 < 512; ++x9) {
+        const unsigned x = x9 >> 1;
         unsigned len = 0;
         unsigned np = 1;
         unsigned dbx = 0;
@@ -95,7 +101,11 @@ struct SymTables {
             np = 32;
           }
         }
-        t[lw - 1][x] = std::uint64_t{len} | std::uint64_t{np} << 6 | std::uint64_t{dbx} << 32;
+        std::uint64_t e = std::uint64_t{len} | std::uint64_t{np} << 6 | std::uint64_t{dbx} << 32;
+        if ((x & 0x80) && (x9 & 1)) {
+          e = std::uint64_t{16} | std::uint64_t{2} << 6 | std::uint64_t{dbx} << 32 | k_pair_flag;
+        }
+        t[lw - 1][x9] = e;
       }
     }
   }
@@ -389,12 +399,15 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
   return true;
 }
 
-// One symbol: s holds the bit position in buf (bits 0..5) and the plane index (bits 6..31);
-// bits 32.. collect garbage. True when the planes reach lim = (W+1) << 6.
+// One step (a symbol, or a pair of '1' + DBX symbols): s holds the bit position in buf
+// (bits 0..5) and the plane index (bits 6..31); bits 32.. collect garbage. Stores the DBX
+// byte(s) at the plane. True when the planes reach lim = (W+1) << 6; e: the table entry.
 static inline EBPC_TARGET_AVX2 bool sym_step(std::uint64_t buf, std::uint64_t& s, const std::uint64_t* tab,
-                                             std::uint8_t* rec, std::uint32_t lim) noexcept {
-  const std::uint64_t e = tab[(buf << (s & 63)) >> 56];
-  store_u64(rec + (static_cast<std::uint32_t>(s) >> 6), e >> 32);
+                                             std::uint8_t* rec, std::uint32_t lim, std::uint64_t& e) noexcept {
+  const std::uint64_t x = buf << (s & 63);
+  e = tab[x >> 55];
+  // Byte 1: the second DBX of a pair (bits 48..54 of the window), else 0.
+  store_u64(rec + (static_cast<std::uint32_t>(s) >> 6), (e >> 32) & ((x >> 40) | 0xff));
   s += e;
   return static_cast<std::uint32_t>(s) >= lim;
 }
@@ -438,9 +451,13 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
   __m256i bad = _mm256_setzero_si256();
   bool wide_ok = true;
   std::uint64_t c = c_io;
+  ZnzJob zj = *zjob;  // a local (in registers: the byte stores below cannot alias it)
   for (std::size_t b = 0; b < nblocks; ++b) {
-    if (!zjob->done) {
-      znz_step(*zjob);  // the next segment's ZNZ, independent of this chain
+    if (!zj.done) {
+      znz_step(zj);  // the next segment's ZNZ, independent of this chain
+    }
+    if ((b & 3) == 0 && !zj.done) {
+      znz_step(zj);  // (a segment has more ZNZ steps than blocks)
     }
     std::uint8_t* rec = recs + b * stride;
     if constexpr (kWide) {
@@ -452,21 +469,28 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
     std::uint64_t buf = load_be64(q);
     std::uint64_t s = c & 7;
     std::uint64_t base = (buf << s) >> (64 - w);
-    s += w;  // <= 23: five symbols fit in the 64 bits
-    for (;;) {
-      if (sym_step(buf, s, tab, rec, lim) || sym_step(buf, s, tab, rec, lim) || sym_step(buf, s, tab, rec, lim) ||
-          sym_step(buf, s, tab, rec, lim) || sym_step(buf, s, tab, rec, lim)) {
-        break;
-      }
+    s += w;
+    // A step starting at bit 48 or less has its 16 bits in buf: from s <= 7 + W, three
+    // steps for W <= 8 and two for W > 8; after a reload (s <= 7) three.
+    std::uint64_t e = 0;
+    bool done = sym_step(buf, s, tab, rec, lim, e) || sym_step(buf, s, tab, rec, lim, e) ||
+                (!kWide && sym_step(buf, s, tab, rec, lim, e));
+    while (!done) {
       const std::uint64_t t = s & 56;
       q += t >> 3;
       s -= t;
       buf = load_be64(q);
+      done = sym_step(buf, s, tab, rec, lim, e) || sym_step(buf, s, tab, rec, lim, e) ||
+             sym_step(buf, s, tab, rec, lim, e);
+    }
+    if ((static_cast<std::uint32_t>(s) >> 6) == w + 2 && (e & k_pair_flag) != 0) {
+      s -= 8 + 64;  // the pair's second '1' belongs to the next block
     }
     if ((static_cast<std::uint32_t>(s) >> 6) == w + 1) [[likely]] {
       c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63);
     } else if (!parse_block_exact(src, c, w, lw, rec, stride, base)) {
       c_io = c;
+      *zjob = zj;
       return b;
     }
     if constexpr (kWide) {
@@ -486,6 +510,7 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
     }
   }
   c_io = c;
+  *zjob = zj;
   const std::size_t b0 = nblocks & ~std::size_t{3};
   if (b0 >= 4) {  // the last whole group
     if constexpr (kWide) {
@@ -638,8 +663,12 @@ EBPC_TARGET_AVX2 Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> zn
   }
   for (std::size_t s = 0; s < n; s += k_seg) {
     const std::size_t len = std::min(k_seg, n - s);
-    while (!job.done) {
-      znz_step(job);
+    {
+      ZnzJob zj = job;
+      while (!zj.done) {
+        znz_step(zj);
+      }
+      job = zj;
     }
     zc = znz_cursor(job);
     if (!job.ok) [[unlikely]] {
