@@ -412,22 +412,81 @@ static inline EBPC_TARGET_AVX2 bool sym_step(std::uint64_t buf, std::uint64_t& s
   return static_cast<std::uint32_t>(s) >= lim;
 }
 
-// Four blocks (W > 8): DBX records -> planes in place (bytes 0..16), then arch::unplanes_b8.
-static inline EBPC_TARGET_AVX2 bool unplane4_wide(std::uint8_t* recs, const std::uint16_t* bases16, unsigned w,
-                                                  std::uint16_t* out) noexcept {
-  for (std::size_t b = 0; b < 4; ++b) {
-    std::uint8_t* rec = recs + b * k_wide_stride;
-    const __m128i zero = _mm_setzero_si128();
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rec));  // segmented prefix XOR, as above
-    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 1)));
-    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 2)));
-    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 4)));
-    x = _mm_xor_si128(x, _mm_andnot_si128(_mm_cmpgt_epi8(zero, x), _mm_slli_si128(x, 8)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(rec), _mm_and_si128(x, _mm_set1_epi8(0x7f)));
-    const unsigned d16 = rec[16];
-    rec[16] = static_cast<std::uint8_t>((d16 & 0x80u) != 0 ? 0u : d16 ^ rec[15]);
+// W = 9..16: two blocks at a time, one per 128-bit lane, words as 16-bit lanes.
+struct WideConsts {
+  __m128i up;  // 16 - W
+  __m256i align, low7, bit_of_word, keep7, interleave, base_to, rev, at_w, at_15;
+};
+
+static inline EBPC_TARGET_AVX2 WideConsts wide_consts(unsigned w) noexcept {
+  WideConsts k;
+  k.up = _mm_cvtsi32_si128(static_cast<int>(16 - w));
+  alignas(32) std::int8_t align[32];
+  alignas(32) std::int8_t at_w[32];
+  for (int i = 0; i < 16; ++i) {
+    // Planes 0..W-1 to bytes 16-W..15 (those past W dropped).
+    const int from = i - static_cast<int>(16 - w);
+    align[i] = align[i + 16] = static_cast<std::int8_t>(from >= 0 ? from : -1);
+    at_w[i] = at_w[i + 16] = static_cast<std::int8_t>(w < 16 ? w : 0);
   }
-  return arch::unplanes_b8(recs, bases16, 4, w, out);
+  k.align = _mm256_load_si256(reinterpret_cast<const __m256i*>(align));
+  k.at_w = _mm256_load_si256(reinterpret_cast<const __m256i*>(at_w));
+  k.at_15 = _mm256_set1_epi8(15);
+  k.low7 = _mm256_set1_epi8(0x7f);
+  k.bit_of_word = _mm256_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
+  k.keep7 = _mm256_setr_epi16(-1, -1, -1, -1, -1, -1, -1, 0, -1, -1, -1, -1, -1, -1, -1, 0);
+  // Word c = byte c (bits 0..7 of the transposed rows 0..7) | byte 8+c << 8.
+  k.interleave = _mm256_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15, 0, 8, 1, 9, 2, 10, 3, 11, 4,
+                                  12, 5, 13, 6, 14, 7, 15);
+  // Bases (words 0, 1 of the broadcast) to word 7 of each lane.
+  k.base_to = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, -1, -1, -1, -1, -1, -1, -1,
+                               -1, -1, -1, -1, -1, -1, -1, 2, 3);
+  k.rev = _mm256_setr_epi8(14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1, 14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4,
+                           5, 2, 3, 0, 1);
+  return k;
+}
+
+// Two blocks (records k_wide_stride apart, DBX bytes 0..W) and bases -> 16 words.
+static inline EBPC_TARGET_AVX2 void unplane2_wide(const std::uint8_t* recs, const std::uint16_t* bases16, unsigned w,
+                                                  const WideConsts& k, std::uint16_t* out, __m256i& bad) noexcept {
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i x = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(recs + k_wide_stride),
+                                  reinterpret_cast<const __m128i*>(recs));
+  // Segmented prefix XOR over the planes (as unplane4_narrow), per lane.
+  x = _mm256_xor_si256(x, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, x), _mm256_slli_si256(x, 1)));
+  x = _mm256_xor_si256(x, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, x), _mm256_slli_si256(x, 2)));
+  x = _mm256_xor_si256(x, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, x), _mm256_slli_si256(x, 4)));
+  x = _mm256_xor_si256(x, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, x), _mm256_slli_si256(x, 8)));
+  x = _mm256_and_si256(x, k.low7);
+  // The sign plane, broadcast over its lane: plane W (W < 16) or from DBX[16].
+  __m256i sign;
+  if (w < 16) {
+    sign = _mm256_shuffle_epi8(x, k.at_w);
+  } else {
+    const __m256i d16 = _mm256_setr_m128i(_mm_set1_epi8(static_cast<char>(recs[16])),
+                                          _mm_set1_epi8(static_cast<char>(recs[k_wide_stride + 16])));
+    sign = _mm256_xor_si256(d16, _mm256_andnot_si256(_mm256_cmpgt_epi8(zero, d16), _mm256_shuffle_epi8(x, k.at_15)));
+  }
+  const __m256i sw = _mm256_and_si256(sign, _mm256_set1_epi16(0xff));
+  const __m256i expect_lt = _mm256_cmpeq_epi16(_mm256_and_si256(sw, k.bit_of_word), k.bit_of_word);
+  // Transposes of the top-aligned planes: word c = d[7-c] << (16-W); word 7 takes the base.
+  x = _mm256_shuffle_epi8(transpose8x8_epi64(_mm256_shuffle_epi8(x, k.align)), k.interleave);
+  std::uint32_t b2;
+  std::memcpy(&b2, bases16, 4);
+  x = _mm256_or_si256(x, _mm256_sll_epi16(_mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(b2)), k.base_to), k.up));
+  x = _mm256_add_epi16(x, _mm256_srli_si256(x, 2));
+  x = _mm256_add_epi16(x, _mm256_srli_si256(x, 4));
+  x = _mm256_add_epi16(x, _mm256_srli_si256(x, 8));  // word c = v[7-c] << (16-W) (mod 2^16)
+  const __m256i lt = _mm256_cmpgt_epi16(_mm256_srli_si256(x, 2), x);  // word c: v[7-c] < v[6-c]
+  bad = _mm256_or_si256(bad, _mm256_and_si256(_mm256_xor_si256(lt, expect_lt), k.keep7));
+  x = _mm256_shuffle_epi8(_mm256_srl_epi16(x, k.up), k.rev);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), x);
+}
+
+static inline EBPC_TARGET_AVX2 void unplane4_wide(const std::uint8_t* recs, const std::uint16_t* bases16, unsigned w,
+                                                  const WideConsts& k, std::uint16_t* out, __m256i& bad) noexcept {
+  unplane2_wide(recs, bases16, w, k, out, bad);
+  unplane2_wide(recs + 2 * k_wide_stride, bases16 + 2, w, k, out + 16, bad);
 }
 
 // Parses nblocks blocks from the cursor c (relative to src) into DBX records (stride bytes
@@ -448,8 +507,8 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
   const std::uint32_t lim = (w + 1) << 6;
   const unsigned base_up = kWide ? 0 : 8 - w;
   [[maybe_unused]] const NarrowConsts nk = narrow_consts(kWide ? 8 : w);
+  [[maybe_unused]] const WideConsts wk = wide_consts(kWide ? w : 16);
   __m256i bad = _mm256_setzero_si256();
-  bool wide_ok = true;
   std::uint64_t c = c_io;
   ZnzJob zj = *zjob;  // a local (in registers: the byte stores below cannot alias it)
   for (std::size_t b = 0; b < nblocks; ++b) {
@@ -503,7 +562,7 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
       // right after the byte stores would wait for them).
       const std::size_t b0 = b - 7;
       if constexpr (kWide) {
-        wide_ok &= unplane4_wide(recs + b0 * stride, bases16 + b0, w, static_cast<std::uint16_t*>(out_v) + 8 * b0);
+        unplane4_wide(recs + b0 * stride, bases16 + b0, w, wk, static_cast<std::uint16_t*>(out_v) + 8 * b0, bad);
       } else {
         unplane4_narrow(recs + b0 * stride, bases8 + b0, w, nk, static_cast<std::uint8_t*>(out_v) + 8 * b0, bad);
       }
@@ -514,8 +573,8 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
   const std::size_t b0 = nblocks & ~std::size_t{3};
   if (b0 >= 4) {  // the last whole group
     if constexpr (kWide) {
-      wide_ok &= unplane4_wide(recs + (b0 - 4) * stride, bases16 + b0 - 4, w,
-                               static_cast<std::uint16_t*>(out_v) + 8 * (b0 - 4));
+      unplane4_wide(recs + (b0 - 4) * stride, bases16 + b0 - 4, w, wk,
+                    static_cast<std::uint16_t*>(out_v) + 8 * (b0 - 4), bad);
     } else {
       unplane4_narrow(recs + (b0 - 4) * stride, bases8 + b0 - 4, w, nk,
                       static_cast<std::uint8_t*>(out_v) + 8 * (b0 - 4), bad);
@@ -529,12 +588,12 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
       bases16[b] = 0;
     }
     if constexpr (kWide) {
-      wide_ok &= unplane4_wide(recs + b0 * stride, bases16 + b0, w, static_cast<std::uint16_t*>(out_v) + 8 * b0);
+      unplane4_wide(recs + b0 * stride, bases16 + b0, w, wk, static_cast<std::uint16_t*>(out_v) + 8 * b0, bad);
     } else {
       unplane4_narrow(recs + b0 * stride, bases8 + b0, w, nk, static_cast<std::uint8_t*>(out_v) + 8 * b0, bad);
     }
   }
-  in_range = wide_ok && _mm256_testz_si256(bad, bad) != 0;
+  in_range = _mm256_testz_si256(bad, bad) != 0;
   return nblocks;
 }
 
