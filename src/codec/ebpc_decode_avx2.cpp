@@ -515,7 +515,7 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
     if (!zj.done) {
       znz_step(zj);  // the next segment's ZNZ, independent of this chain
     }
-    if ((b & 3) == 0 && !zj.done) {
+    if ((b & 1) == 0 && !zj.done) {
       znz_step(zj);  // (a segment has more ZNZ steps than blocks)
     }
     std::uint8_t* rec = recs + b * stride;
