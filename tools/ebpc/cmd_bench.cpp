@@ -93,92 +93,115 @@ void run_bench(const BenchOptions& o) {
     fmt::print("  {:<9} {:>8} {:>12} {:>12}\n", "codec", "ratio", "enc MB/s", "dec MB/s");
   }
 
+  // Every codec gets its buffers first; then each repetition runs every codec in turn, so
+  // that a change in the machine's load touches all of them alike (the ratios between
+  // codecs are what the numbers are for).
+  struct Run {
+    std::string spec;
+    bool is_memcpy = false;
+    CodecParams p;
+    const Codec* codec = nullptr;
+    std::vector<std::vector<std::uint8_t>> coded;
+    std::vector<std::size_t> coded_nbytes;
+    std::vector<std::size_t> stream0;
+    std::vector<std::vector<std::uint8_t>> decoded;
+    std::vector<double> enc_s;
+    std::vector<double> dec_s;
+  };
+  std::vector<Run> runs;
   std::stringstream ss(o.codecs);
   std::string spec;
   while (std::getline(ss, spec, ',')) {
-    const bool is_memcpy = spec == "memcpy";
-    CodecParams p;
-    if (!is_memcpy && !parse_codec_spec(spec, p)) {
+    Run run;
+    run.spec = spec;
+    run.is_memcpy = spec == "memcpy";
+    if (!run.is_memcpy && !parse_codec_spec(spec, run.p)) {
       fail("--codecs: unknown codec '" + spec + "'");
     }
-    p.elem_nbytes = elem;
-    p.word_nbits = inputs.empty() ? 8 : inputs[0].word_nbits;
-    if (!is_memcpy && !validate(p)) {
+    run.p.elem_nbytes = elem;
+    run.p.word_nbits = inputs.empty() ? 8 : inputs[0].word_nbits;
+    if (!run.is_memcpy && !validate(run.p)) {
       fail("--codecs: " + spec + " cannot code these inputs");
     }
-    const Codec* codec = is_memcpy ? nullptr : find_codec(p.id);
-    std::vector<std::vector<std::uint8_t>> coded(jobs.size());
-    std::vector<std::size_t> coded_nbytes(jobs.size());
-    std::vector<std::size_t> stream0(jobs.size());
-    std::vector<std::vector<std::uint8_t>> decoded(jobs.size());
+    run.codec = run.is_memcpy ? nullptr : find_codec(run.p.id);
+    run.coded.resize(jobs.size());
+    run.coded_nbytes.resize(jobs.size());
+    run.stream0.resize(jobs.size());
+    run.decoded.resize(jobs.size());
     for (std::size_t j = 0; j < jobs.size(); ++j) {
-      coded[j].resize(is_memcpy ? jobs[j].nbytes : codec->bound_nbytes(jobs[j].nbytes / elem, p));
-      decoded[j].resize(jobs[j].nbytes);
+      run.coded[j].resize(run.is_memcpy ? jobs[j].nbytes : run.codec->bound_nbytes(jobs[j].nbytes / elem, run.p));
+      run.decoded[j].resize(jobs[j].nbytes);
     }
-    std::atomic<bool> failed{false};
-    auto encode_all = [&] {
-      parallel_for(jobs.size(), o.threads, [&](std::size_t j) {
-        const Job& job = jobs[j];
-        const auto src = std::span<const std::uint8_t>(inputs[job.file].words).subspan(job.offset_nbytes, job.nbytes);
-        if (is_memcpy) {
-          std::memcpy(coded[j].data(), src.data(), src.size());
-          coded_nbytes[j] = src.size();
-          return;
-        }
-        auto r = codec->encode(src, p, coded[j]);
-        if (!r) {
-          failed = true;
-          return;
-        }
-        coded_nbytes[j] = r->nbytes;
-        stream0[j] = r->stream0_nbytes;
-      });
-    };
-    auto decode_all = [&] {
-      parallel_for(jobs.size(), o.threads, [&](std::size_t j) {
-        if (is_memcpy) {
-          std::memcpy(decoded[j].data(), coded[j].data(), decoded[j].size());
-          return;
-        }
-        if (!codec->decode(std::span<const std::uint8_t>(coded[j]).first(coded_nbytes[j]), stream0[j], p, decoded[j])) {
-          failed = true;
-        }
-      });
-    };
-    std::vector<double> enc_s;
-    std::vector<double> dec_s;
-    using Clock = std::chrono::steady_clock;
-    for (unsigned r = 0; r < o.repeat; ++r) {
+    runs.push_back(std::move(run));
+  }
+
+  std::atomic<bool> failed{false};
+  const auto encode_all = [&](Run& run) {
+    parallel_for(jobs.size(), o.threads, [&](std::size_t j) {
+      const Job& job = jobs[j];
+      const auto src = std::span<const std::uint8_t>(inputs[job.file].words).subspan(job.offset_nbytes, job.nbytes);
+      if (run.is_memcpy) {
+        std::memcpy(run.coded[j].data(), src.data(), src.size());
+        run.coded_nbytes[j] = src.size();
+        return;
+      }
+      auto r = run.codec->encode(src, run.p, run.coded[j]);
+      if (!r) {
+        failed = true;
+        return;
+      }
+      run.coded_nbytes[j] = r->nbytes;
+      run.stream0[j] = r->stream0_nbytes;
+    });
+  };
+  const auto decode_all = [&](Run& run) {
+    parallel_for(jobs.size(), o.threads, [&](std::size_t j) {
+      if (run.is_memcpy) {
+        std::memcpy(run.decoded[j].data(), run.coded[j].data(), run.decoded[j].size());
+        return;
+      }
+      if (!run.codec->decode(std::span<const std::uint8_t>(run.coded[j]).first(run.coded_nbytes[j]), run.stream0[j],
+                             run.p, run.decoded[j])) {
+        failed = true;
+      }
+    });
+  };
+  using Clock = std::chrono::steady_clock;
+  for (unsigned r = 0; r < o.repeat; ++r) {
+    for (Run& run : runs) {
       const auto t0 = Clock::now();
-      encode_all();
+      encode_all(run);
       const auto t1 = Clock::now();
-      decode_all();
+      decode_all(run);
       const auto t2 = Clock::now();
-      enc_s.push_back(std::chrono::duration<double>(t1 - t0).count());
-      dec_s.push_back(std::chrono::duration<double>(t2 - t1).count());
+      run.enc_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+      run.dec_s.push_back(std::chrono::duration<double>(t2 - t1).count());
+      if (failed) {
+        fail("bench: " + run.spec + " failed to code an input");
+      }
     }
-    if (failed) {
-      fail("bench: " + spec + " failed to code an input");
-    }
+  }
+
+  for (Run& run : runs) {
     std::uint64_t coded_total = 0;
     for (std::size_t j = 0; j < jobs.size(); ++j) {
       const Job& job = jobs[j];
-      if (std::memcmp(decoded[j].data(), inputs[job.file].words.data() + job.offset_nbytes, job.nbytes) != 0) {
-        fail("bench: " + spec + " did not round-trip " + inputs[job.file].path);
+      if (std::memcmp(run.decoded[j].data(), inputs[job.file].words.data() + job.offset_nbytes, job.nbytes) != 0) {
+        fail("bench: " + run.spec + " did not round-trip " + inputs[job.file].path);
       }
-      coded_total += coded_nbytes[j];
+      coded_total += run.coded_nbytes[j];
     }
     const double ratio = coded_total == 0 ? 0.0 : static_cast<double>(total_nbytes) / static_cast<double>(coded_total);
-    const double enc_mbs = static_cast<double>(total_nbytes) / median(enc_s) / 1e6;
-    const double dec_mbs = static_cast<double>(total_nbytes) / median(dec_s) / 1e6;
+    const double enc_mbs = static_cast<double>(total_nbytes) / median(run.enc_s) / 1e6;
+    const double dec_mbs = static_cast<double>(total_nbytes) / median(run.dec_s) / 1e6;
     if (o.json) {
-      out["codecs"].push_back({{"codec", spec},
+      out["codecs"].push_back({{"codec", run.spec},
                                {"compressed_bytes", coded_total},
                                {"ratio", ratio},
                                {"encode_mb_per_s", enc_mbs},
                                {"decode_mb_per_s", dec_mbs}});
     } else {
-      fmt::print("  {:<9} {:>8.3f} {:>12.1f} {:>12.1f}\n", spec, ratio, enc_mbs, dec_mbs);
+      fmt::print("  {:<9} {:>8.3f} {:>12.1f} {:>12.1f}\n", run.spec, ratio, enc_mbs, dec_mbs);
     }
   }
   if (o.json) {
