@@ -1,8 +1,40 @@
 // Decode anything: arbitrary ZNZ and BPC streams for any parameters must give a result
-// or an error, never a crash, a hang or an out-of-bounds access.
+// or an error, never a crash, a hang or an out-of-bounds access. The runtime-dispatched
+// decoder (AVX2 where the CPU has it) must agree with the baseline decoder exactly: the
+// same error, or the same words and consumed bits, into uint32, uint16 and uint8 buffers.
+#include <algorithm>
 #include <vector>
 
+#include "codec/ebpc_decode_avx2.hpp"
 #include "fuzz_params.hpp"
+
+namespace {
+
+template <class Word>
+void decode_both(const std::vector<std::uint8_t>& znz, const std::vector<std::uint8_t>& bpc, const ebpc::EbpcParams& p,
+                 std::size_t n, const std::vector<std::uint32_t>* expect) {
+  std::vector<Word> a(n, Word{0x5a});
+  std::vector<Word> b(n, Word{0xa5});
+  auto ra = ebpc::ebpc_decode(znz, bpc, p, std::span<Word>(a));
+  auto rb = ebpc::detail::ebpc_decode_baseline(znz, bpc, p, std::span<Word>(b));
+  if (ra.has_value() != rb.has_value()) {
+    __builtin_trap();
+  }
+  if (!ra) {
+    if (ra.error() != rb.error()) {
+      __builtin_trap();
+    }
+    return;
+  }
+  if (ra->znz_nbits != rb->znz_nbits || ra->bpc_nbits != rb->bpc_nbits || a != b) {
+    __builtin_trap();
+  }
+  if (expect != nullptr && !std::equal(a.begin(), a.end(), expect->begin())) {
+    __builtin_trap();
+  }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   ebpc::fuzz::Reader r{data, size};
@@ -20,6 +52,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again) {
       __builtin_trap();
     }
+  }
+  decode_both<std::uint32_t>(znz, bpc, p, n, res ? &out : nullptr);
+  if (p.word_nbits <= 16) {
+    decode_both<std::uint16_t>(znz, bpc, p, n, res ? &out : nullptr);
+  }
+  if (p.word_nbits <= 8) {
+    decode_both<std::uint8_t>(znz, bpc, p, n, res ? &out : nullptr);
   }
   return 0;
 }
