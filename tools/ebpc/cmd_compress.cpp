@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "commands.hpp"
@@ -43,8 +44,9 @@ struct DecompressOptions {
 
 unsigned thread_count(unsigned requested) { return requested == 0 ? default_thread_count() : requested; }
 
-// One chunk in flight. Its buffers keep their capacity from one chunk to the next, so after
-// the first round through the ring nothing is allocated (nor zero-filled) any more.
+// One chunk in flight. Its buffers keep their capacity from one chunk to the next, so
+// nothing is allocated after the first round through the ring (encode_chunk still
+// zero-fills the output's bound for every chunk: its resize, in src/format/container.cpp).
 struct ChunkSlot {
   std::vector<std::uint8_t> in;       // compress: the chunk's elements; decompress: its payload
   std::vector<std::uint8_t> scratch;  // encode_chunk's word buffer (W narrower than the dtype)
@@ -62,10 +64,12 @@ struct ChunkSlot {
 // reading chunk k+2.., coding k+1.. and writing k overlap. Every chunk is coded exactly as
 // by the serial code, so the output is identical for any thread count.
 //
-// Memory: nslots = workers + 2 slots (workers coding, one being read, one being written),
-// each holding at most one chunk's input and output (about 2 x chunk bytes + the codec's
-// bound), so memory is bounded by ~ (threads + 2) x 3 x chunk size whatever the file size:
-// about 13 MiB for the default 1 Mi-word chunks of int8 data and 2 threads.
+// Memory: nslots = workers + 2 slots (workers coding, one being read, one being written;
+// more slack measured no faster), each holding one chunk's input, output and scratch: at
+// most the chunk's bytes twice plus the codec's bound, under 4 x the chunk's bytes. So the
+// buffers take at most (threads + 2) x 4 x chunk bytes whatever the file size: 16 MiB
+// for 2 threads and the default 1 Mi-word chunks of int8, where the whole process peaks
+// at about 16 MiB RSS.
 //
 // Errors: a chunk the reader cannot read (truncated or corrupt header) ends the reading
 // there; its exception is rethrown by the writer when it reaches that chunk, after the
@@ -159,10 +163,14 @@ void run_pipeline(std::uint64_t njobs, unsigned threads, Read&& read, Code&& cod
     pool.clear();
   };
   try {
-    pool.reserve(workers + 1);
-    pool.emplace_back(reader);
-    for (unsigned w = 0; w < workers; ++w) {
-      pool.emplace_back(worker);
+    try {
+      pool.reserve(workers + 1);
+      pool.emplace_back(reader);
+      for (unsigned w = 0; w < workers; ++w) {
+        pool.emplace_back(worker);
+      }
+    } catch (const std::system_error&) {
+      fail(fmt::format("cannot start {} threads (use --threads)", workers + 1));
     }
     for (std::uint64_t k = 0; k < njobs; ++k) {
       ChunkSlot& slot = slots[k % nslots];
