@@ -6,22 +6,27 @@
 // the BPC blocks the segment needs are parsed, (3) a SIMD kernel rebuilds their words and
 // checks the value range, (4) the non-zero words are scattered to the mask's set bits.
 // An error is `truncated` when either stream has been read past its end at that point,
-// `corrupt` otherwise; a failing block counts with the BPC stream read up to its start.
+// `corrupt` otherwise; a block that does not parse counts with the BPC stream read past the
+// symbols the baseline's table loop reads of it.
 //
 // What differs is how each step is done:
 // - Both streams are read through a byte pointer and a bit cursor with unconditional 8-byte
 //   big-endian loads. A segment reads in place when the stream holds the segment's worst
 //   case plus slack past the cursor, else from a zero-padded copy of the stream's tail
 //   (zeros past the end, as BitReader gives; overrun = cursor past the stream's bits).
-// - BPC symbols are decoded with one 256-entry table look-up each into *DBX* bytes (a zero
+// - The parse is a serial chain of dependent table look-ups; the next segment's ZNZ (a job
+//   of steps, its errors looked at only where the baseline would read it) and the plane
+//   inversion of earlier blocks run inside the parse loop to fill the chain's gaps.
+// - BPC symbols are decoded with one 512-entry table look-up each into *DBX* bytes (a zero
 //   run writes nothing: the record is zeroed first), with the plane index and the bit cursor
-//   in one register (one add per symbol). The rare symbols that need the previous plane
-//   ('00001': DBP all zero) and invalid codes make the plane count overshoot; such a block
-//   is parsed again with a plain exact parser.
+//   in one register (one add per symbol); two '1' + DBX symbols in a row take one look-up.
+//   '00001' (DBP all zero) is a flagged DBX byte (the planes' prefix XOR is a segmented
+//   scan). Invalid codes make the plane count overshoot; such a block is parsed again with
+//   a plain exact parser, which decides the error.
 // - W <= 8: four blocks at a time in AVX2: prefix XOR of the DBX bytes (the planes), 8x8
 //   bit transposes, a byte-wise prefix sum of the top-aligned deltas (the sums mod 2^W),
-//   and the range check against the sign plane. W = 9..16: prefix XOR, then the SSE2
-//   kernel arch::unplanes_b8.
+//   and the range check against the sign plane. W = 9..16: the same with two blocks per
+//   register and 16-bit lanes.
 // - Scatter with BMI2 pdep (W <= 8: 8 words per mask byte) or a pshufb expand (W > 8).
 #include "codec/ebpc_decode_avx2.hpp"
 
@@ -35,7 +40,6 @@
 #include <bit>
 #include <cstring>
 
-#include "arch/bitplane.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
@@ -46,7 +50,7 @@ namespace {
 constexpr std::size_t k_seg = 1024;                // words per segment (as the baseline)
 constexpr std::size_t k_max_blocks = k_seg / 8;    // BPC blocks one segment may need
 constexpr std::size_t k_narrow_stride = 16;        // W <= 8: DBX bytes 0..W of a block
-constexpr std::size_t k_wide_stride = arch::k_unplanes_stride;  // W > 8 (48)
+constexpr std::size_t k_wide_stride = 32;          // W > 8: DBX bytes 0..W (stores reach byte 23)
 constexpr std::size_t k_max_block_nbytes = (16 + 17 * 8) / 8 + 1;  // W = 16: 152 bits
 // Reads go up to 8 bytes past the cursor's byte (one load_be64).
 constexpr std::size_t k_read_slack = 16;
