@@ -546,11 +546,10 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
       done = sym_step(buf, s, tab, rec, lim, e) || sym_step(buf, s, tab, rec, lim, e) ||
              sym_step(buf, s, tab, rec, lim, e);
     }
-    if ((static_cast<std::uint32_t>(s) >> 6) == w + 2 && (e & k_pair_flag) != 0) {
-      s -= 8 + 64;  // the pair's second '1' belongs to the next block
-    }
     if ((static_cast<std::uint32_t>(s) >> 6) == w + 1) [[likely]] {
       c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63);
+    } else if ((static_cast<std::uint32_t>(s) >> 6) == w + 2 && (e & k_pair_flag) != 0) {
+      c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63) - 8;  // the pair's second '1' is the next block's
     } else if (!parse_block_exact(src, c, w, lw, rec, stride, base)) {
       c_io = c;
       *zjob = zj;
