@@ -177,6 +177,8 @@ for t in 2 3 8; do
   cmp -s stderr.txt pflip1.txt && ok || bad "corrupt chunk message with $t threads: $(cat stderr.txt) vs $(cat pflip1.txt)"
 done
 expect_error "info --verify corrupt chunk in the middle" "" "$EBPC" info --verify pflip.ebpc
+[ "$("$EBPC" info p1.ebpc | grep '^compressed:')" = "$("$EBPC" info --verify p1.ebpc | grep '^compressed:')" ] \
+  && "$EBPC" info p1.ebpc | grep -q "^compressed:  $psize bytes" && ok || bad "info sizes with and without --verify"
 head -c $((psize / 2)) p1.ebpc > pcut.ebpc
 expect_error "truncated in the middle, 3 threads" pcut.npy "$EBPC" decompress pcut.ebpc -o pcut.npy --threads 3
 grep -q "truncated" stderr.txt && ok || bad "truncated message: $(cat stderr.txt)"

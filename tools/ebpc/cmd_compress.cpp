@@ -379,8 +379,8 @@ ContainerHeader read_container_header(Input& in) {
   return *h;
 }
 
-// Streams every chunk of in to sink(elements of the chunk), in order, decoding up to
-// `threads` chunks in parallel.
+// Streams every chunk of in to sink(elements of the chunk, its payload bytes), in order,
+// decoding up to `threads` chunks in parallel, and checks that nothing follows.
 template <class Sink>
 void for_each_decoded_chunk(Input& in, const ContainerHeader& h, unsigned threads, Sink&& sink) {
   run_pipeline(
@@ -404,7 +404,7 @@ void for_each_decoded_chunk(Input& in, const ContainerHeader& h, unsigned thread
         if (!slot.decoded) {
           fail(fmt::format("{}: chunk {}", in.name(), i), slot.decoded.error());
         }
-        sink(std::span<const std::uint8_t>(slot.out));
+        sink(std::span<const std::uint8_t>(slot.out), slot.header.payload_nbytes);
       });
   if (!in.at_end()) {
     fail(in.name() + ": trailing data after the last chunk");
@@ -431,7 +431,7 @@ void run_decompress(const DecompressOptions& o) {
   open_output(out, out_path, o.force);
   write_or_fail(out, make_npy_header(h.dtype, h.shape, h.fortran_order), out_path);
   for_each_decoded_chunk(in, h, thread_count(o.threads),
-                         [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
+                         [&](std::span<const std::uint8_t> elems, std::uint32_t) { write_or_fail(out, elems, out_path); });
   if (auto r = out.commit(); !r) {
     fail(out_path + ": cannot write output file");
   }
@@ -447,24 +447,24 @@ void run_info(const std::string& path, bool verify) {
   std::uint64_t compressed = serialize_header(h).size();
   std::uint64_t payload_total = 0;
   if (verify) {
-    for_each_decoded_chunk(in, h, default_thread_count(), [](std::span<const std::uint8_t>) {});
-  }
-  // Sum the chunk sizes (reopen: the stream may have been consumed by verify).
-  Input again(path);
-  std::vector<std::uint8_t> skip(serialize_header(h).size());
-  again.read(skip);
-  std::uint8_t ch_bytes[k_chunk_header_nbytes];
-  std::vector<std::uint8_t> payload;
-  for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
-    read_exact(again, ch_bytes, "a chunk header");
-    auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
-    if (!ch) {
-      fail(fmt::format("{}: chunk {}: bad chunk header", path, i), ch.error());
+    for_each_decoded_chunk(in, h, default_thread_count(), [&](std::span<const std::uint8_t>, std::uint32_t payload) {
+      payload_total += payload;
+      compressed += k_chunk_header_nbytes + payload;
+    });
+  } else {
+    std::uint8_t ch_bytes[k_chunk_header_nbytes];
+    std::vector<std::uint8_t> payload;
+    for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
+      read_exact(in, ch_bytes, "a chunk header");
+      auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
+      if (!ch) {
+        fail(fmt::format("{}: chunk {}: bad chunk header", path, i), ch.error());
+      }
+      payload.resize(ch->payload_nbytes);
+      read_exact(in, payload, "a chunk");
+      payload_total += ch->payload_nbytes;
+      compressed += k_chunk_header_nbytes + ch->payload_nbytes;
     }
-    payload.resize(ch->payload_nbytes);
-    read_exact(again, payload, "a chunk");
-    payload_total += ch->payload_nbytes;
-    compressed += k_chunk_header_nbytes + ch->payload_nbytes;
   }
   const std::uint64_t original = h.nwords * h.codec.elem_nbytes;
   fmt::print("file:        {}\n", path);
