@@ -116,6 +116,23 @@ struct SymTables {
 };
 constexpr SymTables k_sym_tables{};
 
+// The same split in two for the parse loop: inc = bits 0..31 (added to the cursor word,
+// which then stays clean), val = the DBX byte(s) to store (byte 1 = 0x7f for a pair).
+struct SymSplit {
+  std::uint32_t inc[4][512];
+  std::uint16_t val[4][512];
+  constexpr SymSplit() : inc(), val() {
+    for (unsigned t = 0; t < 4; ++t) {
+      for (unsigned x = 0; x < 512; ++x) {
+        const std::uint64_t e = k_sym_tables.t[t][x];
+        inc[t][x] = static_cast<std::uint32_t>(e);
+        val[t][x] = static_cast<std::uint16_t>(e >> 32);
+      }
+    }
+  }
+};
+constexpr SymSplit k_sym_split{};
+
 // Byte-expansion masks for pdep: byte i = 0xff where bit i of the index is set.
 struct ExpandBytes {
   std::uint64_t t[256];
@@ -404,16 +421,18 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
 }
 
 // One step (a symbol, or a pair of '1' + DBX symbols): s holds the bit position in buf
-// (bits 0..5) and the plane index (bits 6..31); bits 32.. collect garbage. Stores the DBX
-// byte(s) at the plane. True when the planes reach lim = (W+1) << 6; e: the table entry.
-static inline EBPC_TARGET_AVX2 bool sym_step(std::uint64_t buf, std::uint64_t& s, const std::uint64_t* tab,
-                                             std::uint8_t* rec, std::uint32_t lim, std::uint64_t& e) noexcept {
+// (bits 0..5) and the plane index (bits 6..). Stores the DBX byte(s) at the plane. True
+// when the planes reach lim = (W+1) << 6; v: the stored table value (pair: byte 1 != 0).
+static inline EBPC_TARGET_AVX2 bool sym_step(std::uint64_t buf, std::uint64_t& s, const std::uint32_t* inc,
+                                             const std::uint16_t* val, std::uint8_t* rec, std::uint64_t lim,
+                                             std::uint64_t& v) noexcept {
   const std::uint64_t x = buf << (s & 63);
-  e = tab[x >> 55];
+  const std::uint64_t idx = x >> 55;
+  v = val[idx];
   // Byte 1: the second DBX of a pair (bits 48..54 of the window), else 0.
-  store_u64(rec + (static_cast<std::uint32_t>(s) >> 6), (e >> 32) & ((x >> 40) | 0xff));
-  s += e;
-  return static_cast<std::uint32_t>(s) >= lim;
+  store_u64(rec + (s >> 6), v & ((x >> 40) | 0xff));
+  s += inc[idx];
+  return s >= lim;
 }
 
 // W = 9..16: two blocks at a time, one per 128-bit lane, words as 16-bit lanes.
@@ -507,8 +526,9 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
                                           ZnzJob* zjob) noexcept {
   constexpr std::size_t stride = kWide ? k_wide_stride : k_narrow_stride;
   const unsigned lw = ceil_log2(w);
-  const std::uint64_t* tab = k_sym_tables.t[lw - 1];
-  const std::uint32_t lim = (w + 1) << 6;
+  const std::uint32_t* inc = k_sym_split.inc[lw - 1];
+  const std::uint16_t* val = k_sym_split.val[lw - 1];
+  const std::uint64_t lim = std::uint64_t{w + 1} << 6;
   const unsigned base_up = kWide ? 0 : 8 - w;
   [[maybe_unused]] const NarrowConsts nk = narrow_consts(kWide ? 8 : w);
   [[maybe_unused]] const WideConsts wk = wide_consts(kWide ? w : 16);
@@ -536,19 +556,19 @@ EBPC_TARGET_AVX2 std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t
     // A step starting at bit 48 or less has its 16 bits in buf: from s <= 7 + W, three
     // steps for W <= 8 and two for W > 8; after a reload (s <= 7) three.
     std::uint64_t e = 0;
-    bool done = sym_step(buf, s, tab, rec, lim, e) || sym_step(buf, s, tab, rec, lim, e) ||
-                (!kWide && sym_step(buf, s, tab, rec, lim, e));
+    bool done = sym_step(buf, s, inc, val, rec, lim, e) || sym_step(buf, s, inc, val, rec, lim, e) ||
+                (!kWide && sym_step(buf, s, inc, val, rec, lim, e));
     while (!done) {
       const std::uint64_t t = s & 56;
       q += t >> 3;
       s -= t;
       buf = load_be64(q);
-      done = sym_step(buf, s, tab, rec, lim, e) || sym_step(buf, s, tab, rec, lim, e) ||
-             sym_step(buf, s, tab, rec, lim, e);
+      done = sym_step(buf, s, inc, val, rec, lim, e) || sym_step(buf, s, inc, val, rec, lim, e) ||
+             sym_step(buf, s, inc, val, rec, lim, e);
     }
-    if ((static_cast<std::uint32_t>(s) >> 6) == w + 1) [[likely]] {
+    if ((s >> 6) == w + 1) [[likely]] {
       c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63);
-    } else if ((static_cast<std::uint32_t>(s) >> 6) == w + 2 && (e & k_pair_flag) != 0) {
+    } else if ((s >> 6) == w + 2 && (e & 0xff00) != 0) {
       c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63) - 8;  // the pair's second '1' is the next block's
     } else if (!parse_block_exact(src, c, w, lw, rec, stride, base)) {
       c_io = c;
