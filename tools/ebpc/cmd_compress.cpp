@@ -508,7 +508,8 @@ void register_compress(CLI::App& app) {
                                         "int32, uint32, float32)");
   c->add_option("--shape", opts->shape, "raw input shape, e.g. 32,112,112");
   c->add_option("--chunk-words", opts->chunk_nwords, "words per independent chunk")->capture_default_str();
-  c->add_option("--threads", opts->threads, "threads (default: all cores); the output is the same for any count");
+  c->add_option("--threads", opts->threads,
+                "coding threads (default: all cores; one more thread reads); the output is the same for any count");
   c->callback([opts] { run_compress(*opts); });
 
   auto dopts = std::make_shared<DecompressOptions>();
@@ -516,7 +517,7 @@ void register_compress(CLI::App& app) {
   d->add_option("input", dopts->input, "input .ebpc file ('-' = stdin)")->required();
   d->add_option("-o,--output", dopts->output, "output .npy file ('-' = stdout; default: INPUT without .ebpc)");
   d->add_flag("-f,--force", dopts->force, "overwrite an existing output file");
-  d->add_option("--threads", dopts->threads, "threads (default: all cores)");
+  d->add_option("--threads", dopts->threads, "decoding threads (default: all cores; one more thread reads)");
   d->callback([dopts] { run_decompress(*dopts); });
 
   auto info_path = std::make_shared<std::string>();
