@@ -119,6 +119,8 @@ std::size_t Input::read(std::span<std::uint8_t> out) {
   return got;
 }
 
+// For a pipe the byte peeked here is pushed back into stdio, where read()'s wait on the
+// descriptor does not see it: the callers only ask at the very end, and fail if not at end.
 bool Input::at_end() {
   if (g_cancel_pipe[0] >= 0 && !is_regular(f_)) {
     (void)wait_readable(f_, name_);
