@@ -2,17 +2,18 @@
 //
 // The input is taken in segments. Per segment: (1) AVX2 compares give a non-zero mask per
 // 64 words, which drives the ZNZ stream (one write per zero run and the '1' bits after it);
-// (2) the non-zero words are compacted with BMI2 pext, 8 (or 4) words per step. Then the
-// blocks are coded 32 at a time, plane-major: byte lane j of every vector belongs to block j.
-// (3) Delta bit-planes with one movemask per plane and 4 blocks; (4) every plane's symbol
-// (spec "Stream 2", step 5) is classified for 32 blocks at once with byte compares and
-// nibble look-ups, the runs of all-zero DBX planes are counted from the top plane down and
-// their code is put on the run's first plane; (5) the per-plane codes (at most 8 bits each)
-// are joined per block into pieces of at most 32 bits with variable shifts; (6) each block's
-// pieces go into the BPC stream with one or two branch-free 64-bit writes.
+// (2) the non-zero words are compacted with a table of pshufb controls, 8 words per step.
+// Then the blocks are coded 32 at a time, plane-major: byte lane j of every vector belongs
+// to block j. (3) Delta bit-planes with one movemask per plane and 4 blocks; (4) every
+// plane's symbol (spec "Stream 2", step 5) is classified for 32 blocks at once with byte
+// compares and nibble look-ups, the runs of all-zero DBX planes are counted from the top
+// plane down and their code is put on the run's first plane; (5) the per-plane codes (at
+// most 8 bits each) and the base are joined per block into pieces of at most 56 bits with
+// variable shifts; (6) each piece goes into the BPC stream with one branch-free add + flush.
 //
-// The result is checked bit for bit against the reference coder and the baseline path
-// (tests/test_ebpc_roundtrip.cpp, test_encode_avx2.cpp); EBPC_ISA=baseline turns this off.
+// The result is checked bit for bit against the reference coder on uint8 and uint16
+// buffers (tests/test_encode_narrow.cpp; ctest runs it again with EBPC_ISA=baseline for
+// the SSE2 path) and by fuzz/fuzz_ebpc_roundtrip.cpp. docs/speed.md has the design and costs.
 #include "codec/ebpc_encode_avx2.hpp"
 
 #include <algorithm>
