@@ -11,6 +11,7 @@
 #include "codec/ebpc_encode_avx2.hpp"
 #include "codec/bpc_block.hpp"
 #include "codec/ebpc_params.hpp"
+#include "codec/znz_emit.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
@@ -153,44 +154,6 @@ struct RunCodes {
   }
 };
 
-// ZNZ symbols of count words (1..64) whose non-zero mask is m (bits at and above count 0):
-// each zero run (cut into pieces of Z) with the run of '1' bits after it in one add.
-inline void emit_znz(WideBitWriter& znz, std::uint64_t m, unsigned count, unsigned& zero_run, unsigned z,
-                     unsigned z_nbits) noexcept {
-  unsigned pos = 0;
-  while (pos < count) {
-    const unsigned zeros = std::min(static_cast<unsigned>(std::countr_zero(m >> pos)), count - pos);
-    pos += zeros;
-    zero_run += zeros;
-    while (zero_run >= z) {
-      znz.add(z - 1, 1 + z_nbits);
-      znz.flush();
-      zero_run -= z;
-    }
-    if (pos == count) {
-      break;
-    }
-    unsigned ones = static_cast<unsigned>(std::countr_one(m >> pos));  // stops at count: bit count is 0
-    pos += ones;
-    std::uint64_t code = 0;
-    unsigned code_nbits = 0;
-    if (zero_run != 0) {
-      code = zero_run - 1;
-      code_nbits = 1 + z_nbits;
-      zero_run = 0;
-    }
-    if (ones > 32) {
-      znz.add(code << 32 | low_mask64(32), code_nbits + 32);
-      znz.flush();
-      ones -= 32;
-      code = 0;
-      code_nbits = 0;
-    }
-    znz.add(code << ones | low_mask64(ones), code_nbits + ones);  // <= 9 + 32 bits
-    znz.flush();
-  }
-}
-
 // One symbol per plane with DBX != 0 (found with ctz in the block's mask), each preceded
 // by the code of the all-zero DBX run before it; then the run at the end of the block.
 // Bits between flushes: <= 7 pending + 3 * (7 + 8) + 7.
@@ -262,7 +225,11 @@ std::uint64_t encode_fast_b8(std::span<const Word> words, unsigned w, unsigned z
       masks[full] = m;
     }
     for (std::size_t g = 0; g * 64 < len; ++g) {
-      emit_znz(znz, masks[g], static_cast<unsigned>(std::min<std::size_t>(64, len - g * 64)), zero_run, z, z_nbits);
+      if (len - g * 64 >= 64) {
+        detail::emit_znz64(znz, masks[g], zero_run, z, z_nbits);
+      } else {
+        detail::emit_znz(znz, masks[g], static_cast<unsigned>(len - g * 64), zero_run, z, z_nbits);
+      }
     }
     // Compaction of the non-zero words (one ctz each).
     for (std::size_t g = 0; g * 64 < len; ++g) {
@@ -308,20 +275,19 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
   }
   WideBitWriter znz(znz_out);
   WideBitWriter bpc(bpc_out);
-  std::uint64_t all;
+  std::uint64_t all = 0;
+  bool coded = false;
 #if EBPC_ARCH_HAVE_AVX2
-  if constexpr (sizeof(Word) <= 2) {
+  if constexpr (sizeof(Word) <= 2) {  // the AVX2 encoder takes uint8 and uint16 buffers
     if (arch::use_avx2()) {
       all = detail::encode_b8_avx2(words, w, params.max_zero_run_nwords, znz, bpc);
-    } else {
-      all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
+      coded = true;
     }
-  } else {
+  }
+#endif
+  if (!coded) {
     all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
   }
-#else
-  all = encode_fast_b8(words, w, params.max_zero_run_nwords, znz, bpc);
-#endif
   EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
   EbpcSizes sizes;
   sizes.znz_nbits = znz.nbits();

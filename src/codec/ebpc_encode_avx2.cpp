@@ -20,6 +20,7 @@
 #include <bit>
 #include <cstring>
 
+#include "codec/znz_emit.hpp"
 #include "common/check.hpp"
 
 #if EBPC_ARCH_HAVE_AVX2
@@ -115,94 +116,6 @@ EBPC_TARGET_AVX2 inline std::uint64_t or_lanes(__m256i v) noexcept {
   return r & static_cast<Word>(~Word{0});
 }
 
-// ---- ZNZ symbols of count words (1..64) whose non-zero mask is m (bits at and above count
-// are 0): each zero run (cut into pieces of Z) with the run of '1' bits after it in one add.
-EBPC_TARGET_AVX2 inline void emit_znz(WideBitWriter& znz, std::uint64_t m, unsigned count, unsigned& zero_run,
-                                      unsigned z, unsigned z_nbits) noexcept {
-  if (m == ~std::uint64_t{0} && zero_run == 0) {  // 64 non-zero words
-    znz.add(0xffffffffu, 32);
-    znz.flush();
-    znz.add(0xffffffffu, 32);
-    znz.flush();
-    return;
-  }
-  unsigned pos = 0;
-  while (pos < count) {
-    const unsigned zeros = std::min(static_cast<unsigned>(std::countr_zero(m >> pos)), count - pos);
-    pos += zeros;
-    zero_run += zeros;
-    while (zero_run >= z) {
-      znz.add(z - 1, 1 + z_nbits);
-      znz.flush();
-      zero_run -= z;
-    }
-    if (pos == count) {
-      break;
-    }
-    unsigned ones = static_cast<unsigned>(std::countr_one(m >> pos));  // stops at count: bit count is 0
-    pos += ones;
-    std::uint64_t code = 0;
-    unsigned code_nbits = 0;
-    if (zero_run != 0) {
-      code = zero_run - 1;
-      code_nbits = 1 + z_nbits;
-      zero_run = 0;
-    }
-    if (ones > 32) {
-      znz.add(code << 32 | low_mask64(32), code_nbits + 32);
-      znz.flush();
-      ones -= 32;
-      code = 0;
-      code_nbits = 0;
-    }
-    znz.add(code << ones | low_mask64(ones), code_nbits + ones);  // <= 9 + 32 bits
-    znz.flush();
-  }
-}
-
-// The same for a full group of 64 words: one pass per non-zero run (the zero run before it
-// and its '1' bits in one add), the zero words after the last non-zero one carried over.
-EBPC_TARGET_AVX2 inline void emit_znz64(WideBitWriter& znz, std::uint64_t m, unsigned& zero_run, unsigned z,
-                                        unsigned z_nbits) noexcept {
-  unsigned run = zero_run;
-  if (m == 0) {
-    run += 64;
-  } else {
-    std::uint64_t x = m;
-    do {
-      const auto zeros = static_cast<unsigned>(std::countr_zero(x));
-      run += zeros;
-      x >>= zeros;  // bit 0 is now a non-zero word
-      unsigned ones = static_cast<unsigned>(std::countr_one(x));  // 1..64
-      x = (x >> 1) >> (ones - 1);
-      while (run >= z) [[unlikely]] {
-        znz.add(z - 1, 1 + z_nbits);
-        znz.flush();
-        run -= z;
-      }
-      std::uint64_t code = run != 0 ? run - 1 : 0;
-      unsigned code_nbits = run != 0 ? 1 + z_nbits : 0;
-      if (ones > 32) [[unlikely]] {
-        znz.add(code << 32 | low_mask64(32), code_nbits + 32);
-        znz.flush();
-        ones -= 32;
-        code = 0;
-        code_nbits = 0;
-      }
-      znz.add(code << ones | low_mask64(ones), code_nbits + ones);  // <= 9 + 32 bits
-      znz.flush();
-      run = 0;
-    } while (x != 0);
-    run = static_cast<unsigned>(std::countl_zero(m));
-  }
-  while (run >= z) {
-    znz.add(z - 1, 1 + z_nbits);
-    znz.flush();
-    run -= z;
-  }
-  zero_run = run;
-}
-
 // ---- (2) Compaction of the non-zero words of 64 words with mask m to out; returns the count.
 
 // pshufb controls that gather the words selected by an 8-bit mask to the front: bytes
@@ -229,33 +142,25 @@ struct CompactTable {
 constexpr CompactTable<1> k_compact_u8{};
 constexpr CompactTable<2> k_compact_u16{};
 
-EBPC_TARGET_AVX2 inline unsigned compact64(const std::uint8_t* in, std::uint64_t m, std::uint8_t* out) noexcept {
+// Word: uint8 (8 words = 8 bytes per step) or uint16 (8 words = 16 bytes per step).
+template <class Word>
+EBPC_TARGET_AVX2 inline unsigned compact64(const Word* in, std::uint64_t m, Word* out) noexcept {
   if (m == ~std::uint64_t{0}) {
-    std::memcpy(out, in, 64);
+    std::memcpy(out, in, 64 * sizeof(Word));
     return 64;
   }
+  const auto& table = sizeof(Word) == 1 ? k_compact_u8.t : k_compact_u16.t;
   unsigned n = 0;
   for (unsigned k = 0; k < 8; ++k) {
     const auto mb = static_cast<unsigned>((m >> (8 * k)) & 0xff);
-    const __m128i x = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + 8 * k));
-    const __m128i c = _mm_shuffle_epi8(x, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(k_compact_u8.t[mb])));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + n), c);  // 8 bytes of slack at out
-    n += static_cast<unsigned>(_mm_popcnt_u32(mb));
-  }
-  return n;
-}
-
-EBPC_TARGET_AVX2 inline unsigned compact64(const std::uint16_t* in, std::uint64_t m, std::uint16_t* out) noexcept {
-  if (m == ~std::uint64_t{0}) {
-    std::memcpy(out, in, 128);
-    return 64;
-  }
-  unsigned n = 0;
-  for (unsigned k = 0; k < 8; ++k) {
-    const auto mb = static_cast<unsigned>((m >> (8 * k)) & 0xff);
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 8 * k));
-    const __m128i c = _mm_shuffle_epi8(x, _mm_load_si128(reinterpret_cast<const __m128i*>(k_compact_u16.t[mb])));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), c);  // 8 words of slack at out
+    const __m128i ctrl = _mm_load_si128(reinterpret_cast<const __m128i*>(table[mb]));
+    if constexpr (sizeof(Word) == 1) {
+      const __m128i x = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + 8 * k));
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + n), _mm_shuffle_epi8(x, ctrl));  // 8 bytes of slack at out
+    } else {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 8 * k));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n), _mm_shuffle_epi8(x, ctrl));  // 8 words of slack at out
+    }
     n += static_cast<unsigned>(_mm_popcnt_u32(mb));
   }
   return n;
