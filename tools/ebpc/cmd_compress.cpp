@@ -379,23 +379,26 @@ ContainerHeader read_container_header(Input& in) {
   return *h;
 }
 
+// Reads chunk i's header and its payload (into payload); a bad header is a one-line error.
+ChunkHeader read_chunk(Input& in, const ContainerHeader& h, std::uint64_t i, std::vector<std::uint8_t>& payload) {
+  std::uint8_t ch_bytes[k_chunk_header_nbytes];
+  read_exact(in, ch_bytes, "a chunk header");
+  auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
+  if (!ch) {
+    fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
+  }
+  payload.resize(ch->payload_nbytes);
+  read_exact(in, payload, "a chunk");
+  return *ch;
+}
+
 // Streams every chunk of in to sink(elements of the chunk, its payload bytes), in order,
 // decoding up to `threads` chunks in parallel, and checks that nothing follows.
 template <class Sink>
 void for_each_decoded_chunk(Input& in, const ContainerHeader& h, unsigned threads, Sink&& sink) {
   run_pipeline(
       h.nchunks(), threads,
-      [&](ChunkSlot& slot, std::uint64_t i) {
-        std::uint8_t ch_bytes[k_chunk_header_nbytes];
-        read_exact(in, ch_bytes, "a chunk header");
-        auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
-        if (!ch) {
-          fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
-        }
-        slot.header = *ch;
-        slot.in.resize(ch->payload_nbytes);
-        read_exact(in, slot.in, "a chunk");
-      },
+      [&](ChunkSlot& slot, std::uint64_t i) { slot.header = read_chunk(in, h, i, slot.in); },
       [&](ChunkSlot& slot, std::uint64_t i) {
         slot.out.resize(static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes));
         slot.decoded = decode_chunk(slot.in, slot.header, h, slot.out);
@@ -452,18 +455,11 @@ void run_info(const std::string& path, bool verify) {
       compressed += k_chunk_header_nbytes + payload;
     });
   } else {
-    std::uint8_t ch_bytes[k_chunk_header_nbytes];
     std::vector<std::uint8_t> payload;
     for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
-      read_exact(in, ch_bytes, "a chunk header");
-      auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
-      if (!ch) {
-        fail(fmt::format("{}: chunk {}: bad chunk header", path, i), ch.error());
-      }
-      payload.resize(ch->payload_nbytes);
-      read_exact(in, payload, "a chunk");
-      payload_total += ch->payload_nbytes;
-      compressed += k_chunk_header_nbytes + ch->payload_nbytes;
+      const ChunkHeader ch = read_chunk(in, h, i, payload);
+      payload_total += ch.payload_nbytes;
+      compressed += k_chunk_header_nbytes + ch.payload_nbytes;
     }
   }
   const std::uint64_t original = h.nwords * h.codec.elem_nbytes;
