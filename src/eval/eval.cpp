@@ -1,4 +1,4 @@
-#include "eval/eval.hpp"
+#include <ebpc/eval.hpp>
 
 #include <fmt/core.h>
 
@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "eval/paper_quirks.hpp"
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 
 namespace ebpc::eval {
 

@@ -87,7 +87,7 @@ void run_measure(const MeasureOptions& o) {
   while (std::getline(ss, item, ',')) {
     CodecParams p;
     if (!parse_codec_spec(item, p)) {
-      fail("--codecs: unknown codec '" + item + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+      fail("--codecs: unknown codec '" + item + "' (" + std::string(k_codec_list) + ")");
     }
     p.block_nwords = o.block_nwords;
     p.max_zero_run_nwords = o.max_zero_run_nwords;
