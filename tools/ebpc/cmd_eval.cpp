@@ -129,31 +129,15 @@ void run_eval_command(const EvalOptions& o) {
 #ifdef EBPC_HAVE_HW
     config.hw_sim = [](std::span<const std::uint32_t> words,
                        unsigned word_nbits) -> tl::expected<eval::HwCycles, std::string> {
-      if (words.empty() || words.size() > hw::k_max_hw_nwords) {
-        return tl::unexpected(std::string("the hardware carries 1..2^24 words per transmission"));
-      }
       hw::HwConfig hc;
       hc.word_nbits = word_nbits;
       hc.block_nwords = 8;
-      auto e = hw::hw_encode(words, hc);
-      bool rtl_hang = false;
-      if (!e && e.error() == Error::hardware_hang) {
-        // The authors' RTL hangs on this map: count it, and time the fixed design.
-        rtl_hang = true;
-        hc.fix_last_bpc_hang = true;
-        e = hw::hw_encode(words, hc);
+      // Where the authors' RTL hangs on a map: count it, and time the fixed design.
+      auto rt = hw::hw_round_trip(words, hc, true);
+      if (!rt) {
+        return tl::unexpected(rt.error().message);
       }
-      if (!e) {
-        return tl::unexpected(std::string(error_message(e.error())));
-      }
-      auto d = hw::hw_decode(e->znz_words, e->bpc_words, words.size(), hc);
-      if (!d) {
-        return tl::unexpected(std::string(error_message(d.error())));
-      }
-      if (!std::equal(d->words.begin(), d->words.end(), words.begin(), words.end())) {
-        return tl::unexpected(std::string("the decoder model did not return the input"));
-      }
-      return eval::HwCycles{e->ncycles, d->ncycles, rtl_hang};
+      return eval::HwCycles{rt->enc.ncycles, rt->dec.ncycles, rt->rtl_hang};
     };
 #else
     fail("--hw: this build has no hardware model (configure with -DEBPC_WITH_HW=ON)");

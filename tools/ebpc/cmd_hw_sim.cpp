@@ -48,25 +48,18 @@ SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& wo
   if (words.empty()) {
     fail(name + ": no words to simulate");
   }
-  if (words.size() > hw::k_max_hw_nwords) {
-    fail(fmt::format("{}: {} words exceed the hardware's transmission of at most 2^24 words", name, words.size()));
-  }
-  auto enc = hw::hw_encode(words, config);
-  if (!enc) {
-    if (enc.error() == Error::hardware_hang) {
+  auto rt = hw::hw_round_trip(words, config, false);
+  if (!rt) {
+    if (rt.error().code == Error::hardware_hang) {
       fail(name + ": the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, "
                   "\"A hang in the RTL\"); --fix-last-bpc-hang models the one-line fix");
     }
-    fail(name + ": encoder model", enc.error());
+    if (rt.error().code == Error::bad_parameter) {
+      fail(fmt::format("{}: {} words exceed the hardware's transmission of at most 2^24 words", name, words.size()));
+    }
+    fail(name + ": " + rt.error().message);
   }
-  auto dec = hw::hw_decode(enc->znz_words, enc->bpc_words, words.size(), config);
-  if (!dec) {
-    fail(name + ": decoder model", dec.error());
-  }
-  if (dec->words != words) {
-    fail(name + ": the decoder model did not return the input (a model bug; please report it)");
-  }
-  return {name, config.word_nbits, std::move(*enc), std::move(*dec)};
+  return {name, config.word_nbits, std::move(rt->enc), std::move(rt->dec)};
 }
 
 nlohmann::json to_json(const SimResult& r) {
