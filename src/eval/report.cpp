@@ -441,12 +441,12 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows, b
   return s + "\n";
 }
 
-tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInput& in, const std::string& plots_dir) {
+Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::string& plots_dir) {
   const Tables t(in);
   std::error_code ec;
   std::filesystem::create_directories(plots_dir, ec);
   if (ec) {
-    return tl::unexpected(plots_dir + ": cannot create the directory");
+    return tl::unexpected(Failure{Error::io, plots_dir + ": cannot create the directory"});
   }
   std::vector<std::string> pngs;
   std::map<std::string, std::string> files;  // data file name -> contents
@@ -565,7 +565,7 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
     std::ofstream out(plots_dir + "/" + name, std::ios::binary);
     out << contents;
     if (!out) {
-      return tl::unexpected(plots_dir + "/" + name + ": cannot write");
+      return tl::unexpected(Failure{Error::io, plots_dir + "/" + name + ": cannot write"});
     }
   }
   const std::string script = plots_dir + "/plots.gp";
@@ -573,7 +573,7 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
     std::ofstream out(script, std::ios::binary);
     out << gp;
     if (!out) {
-      return tl::unexpected(script + ": cannot write");
+      return tl::unexpected(Failure{Error::io, script + ": cannot write"});
     }
   }
   pid_t pid = 0;
@@ -581,11 +581,11 @@ tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInpu
   std::string arg1 = script;
   char* argv[] = {arg0.data(), arg1.data(), nullptr};
   if (posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ) != 0) {
-    return tl::unexpected("gnuplot not found (apt-get install gnuplot-nox): plots not drawn, script in " + script);
+    return tl::unexpected(Failure{Error::unsupported, "gnuplot not found (apt-get install gnuplot-nox): plots not drawn, script in " + script});
   }
   int status = 0;
   if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return tl::unexpected("gnuplot failed on " + script);
+    return tl::unexpected(Failure{Error::io, "gnuplot failed on " + script});
   }
   return pngs;
 }

@@ -112,7 +112,7 @@ void run_eval_command(const EvalOptions& o) {
   for (const std::string& dir : o.datasets) {
     auto d = eval::read_dataset(dir);
     if (!d) {
-      fail(d.error());
+      fail(d.error().message);
     }
     for (const eval::Dataset& other : datasets) {
       if (other.network == d->network) {
@@ -128,14 +128,14 @@ void run_eval_command(const EvalOptions& o) {
   if (o.hw) {
 #ifdef EBPC_HAVE_HW
     config.hw_sim = [](std::span<const std::uint32_t> words,
-                       unsigned word_nbits) -> tl::expected<eval::HwCycles, std::string> {
+                       unsigned word_nbits) -> Outcome<eval::HwCycles> {
       hw::HwConfig hc;
       hc.word_nbits = word_nbits;
       hc.block_nwords = 8;
       // Where the authors' RTL hangs on a map: count it, and time the fixed design.
       auto rt = hw::hw_round_trip(words, hc, true);
       if (!rt) {
-        return tl::unexpected(rt.error().message);
+        return tl::unexpected(rt.error());
       }
       return eval::HwCycles{rt->enc.ncycles, rt->dec.ncycles, rt->rtl_hang};
     };
@@ -158,7 +158,7 @@ void run_eval_command(const EvalOptions& o) {
     std::fflush(stderr);
   }
   if (!rows) {
-    fail(rows.error());
+    fail(rows.error().message);
   }
   std::error_code ec;
   std::filesystem::create_directories(o.out_dir, ec);
@@ -174,7 +174,7 @@ void run_eval_command(const EvalOptions& o) {
   if (!o.no_plots) {
     auto p = eval::write_plots(report, o.out_dir + "/plots");
     if (!p) {
-      std::fprintf(stderr, "ebpc: warning: %s\n", p.error().c_str());
+      std::fprintf(stderr, "ebpc: warning: %s\n", p.error().message.c_str());
     } else {
       pngs = std::move(*p);
     }
