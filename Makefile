@@ -12,7 +12,8 @@ CMAKE_COMMON := -G Ninja -DEBPC_WERROR=ON
 
 APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libcli11-dev libfmt-dev nlohmann-json3-dev libzstd-dev liblz4-dev libdeflate-dev libxxhash-dev \
-  libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd
+  libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
+  verilator iverilog opensta qflow-tech-osu018
 
 SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 RESULTS ?= $(BUILD)/results

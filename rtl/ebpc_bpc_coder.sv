@@ -46,6 +46,10 @@ module ebpc_bpc_coder #(
   logic [RW-1:0] run_v;
   logic [OUT_MAX-1:0] bits;
   logic [OLENW-1:0] nbits;
+  // run code: `01` for a run of one, else `001` + r-2 in log2(W) bits
+  logic [RUNC-1:0] rcode;
+  logic [OLENW-1:0] rlen;
+  logic [LW-1:0] rm2;
 
   // The planes of this cycle: bit j of every (shifted) delta, d[1] as the MSB.
   always_comb begin
@@ -61,21 +65,14 @@ module ebpc_bpc_coder #(
     ebpc_plane_symbol #(.W(W), .B(B)) u_sym (.dbx_i(dbx[j]), .dbp_i(dbp[j]), .code_o(sym_code[j]), .len_o(sym_len[j]));
   end
 
-  function automatic logic [RUNC-1:0] run_code(input logic [RW-1:0] r);
-    logic [LW-1:0] rm2;
-    rm2 = LW'(r - RW'(2));
-    if (r == RW'(1)) return {2'b01, {(RUNC - 2){1'b0}}};
-    return {3'b001, rm2[LW-1:0]};
-  endfunction
-  function automatic logic [OLENW-1:0] run_len(input logic [RW-1:0] r);
-    return r == RW'(1) ? OLENW'(2) : OLENW'(RUNC);
-  endfunction
-
   always_comb begin
     final_cycle = empty_q || (!base_phase_q && k_q == KW'(K - 1));
     bits = '0;
     nbits = '0;
     run_v = run_q;
+    rcode = '0;
+    rlen = '0;
+    rm2 = '0;
     if (empty_q) begin
       // nothing: only `last`
     end else if (base_phase_q) begin
@@ -87,13 +84,19 @@ module ebpc_bpc_coder #(
           if (dbx[j] == '0) begin
             run_v = run_v + RW'(1);
             if (int'(k_q) * P + j == W) begin
-              bits = bits | ({run_code(run_v), {(OUT_MAX - RUNC){1'b0}}} >> nbits);
-              nbits = nbits + run_len(run_v);
+              rm2 = LW'(run_v - RW'(2));
+              rcode = run_v == RW'(1) ? {2'b01, {(RUNC - 2){1'b0}}} : {3'b001, rm2};
+              rlen = run_v == RW'(1) ? OLENW'(2) : OLENW'(RUNC);
+              bits = bits | ({rcode, {(OUT_MAX - RUNC){1'b0}}} >> nbits);
+              nbits = nbits + rlen;
             end
           end else begin
             if (run_v != '0) begin
-              bits = bits | ({run_code(run_v), {(OUT_MAX - RUNC){1'b0}}} >> nbits);
-              nbits = nbits + run_len(run_v);
+              rm2 = LW'(run_v - RW'(2));
+              rcode = run_v == RW'(1) ? {2'b01, {(RUNC - 2){1'b0}}} : {3'b001, rm2};
+              rlen = run_v == RW'(1) ? OLENW'(2) : OLENW'(RUNC);
+              bits = bits | ({rcode, {(OUT_MAX - RUNC){1'b0}}} >> nbits);
+              nbits = nbits + rlen;
               run_v = '0;
             end
             bits = bits | ({sym_code[j], {(OUT_MAX - S){1'b0}}} >> nbits);

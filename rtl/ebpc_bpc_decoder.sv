@@ -13,7 +13,6 @@ module ebpc_bpc_decoder #(
   localparam int FW = ebpc_pkg::clog2(WIN + 1),
   localparam int TAKE_MAX = ebpc_pkg::max2(W, P * S),
   localparam int TW = ebpc_pkg::clog2(TAKE_MAX + 1),
-  localparam int SLENW = ebpc_pkg::clog2(S + 1),
   localparam int RW = ebpc_pkg::clog2(W + 2),
   localparam int KW = ebpc_pkg::max2(1, ebpc_pkg::clog2(K))
 ) (
@@ -62,69 +61,48 @@ module ebpc_bpc_decoder #(
 
   localparam int LB = ebpc_pkg::clog2(B);
   localparam int LW = ebpc_pkg::clog2(W);
-  typedef struct packed {
-    logic run;                 // a zero-DBX run code: this plane is its first
-    logic [RW-1:0] run_len;    // the run's length r
-    logic [B-2:0] dbp;         // otherwise the plane's DBP
-    logic [SLENW-1:0] len;     // code length in bits
-  } sym_t;
-
-  // The plane symbol at the top of bits (spec "Stream 2", step 5, read back), undoing the XOR
-  // chain with prev.
-  function automatic sym_t plane_decode(input logic [S-1:0] bits, input logic [B-2:0] prev);
-    sym_t r;
-    logic [B-2:0] one_at;
-    logic [LB-1:0] idx;
-    idx = bits[S-6 -: LB];
-    one_at = {1'b1, {(B - 2){1'b0}}} >> idx;
-    r.run = 1'b0;
-    r.run_len = RW'(1);
-    r.dbp = prev;
-    r.len = SLENW'(B);
-    if (bits[S-1]) begin                             // 1 + DBX
-      r.dbp = bits[S-2 -: B - 1] ^ prev;
-    end else if (bits[S-2]) begin                    // 01: a run of one
-      r.run = 1'b1;
-      r.len = SLENW'(2);
-    end else if (bits[S-3]) begin                    // 001 + r-2
-      r.run = 1'b1;
-      r.run_len = RW'(bits[S-4 -: LW]) + RW'(2);
-      r.len = SLENW'(3 + LW);
-    end else begin
-      r.len = bits[S-4] ? SLENW'(5 + LB) : SLENW'(5);
-      case (bits[S-4 -: 2])
-        2'b00: r.dbp = ~prev;                        // DBX all ones
-        2'b01: r.dbp = '0;                           // DBP all zeros
-        2'b10: r.dbp = (one_at | (one_at >> 1)) ^ prev;
-        default: r.dbp = one_at ^ prev;
-      endcase
-    end
-    return r;
-  endfunction
+  logic [TW-1:0] o;
+  logic [RW-1:0] rv;
+  logic [B-2:0] pv;
+  logic [S-1:0] bits;
+  logic [LB-1:0] idx;
+  logic [B-2:0] one_at;
 
   always_comb begin
-    sym_t sym;
-    logic [TW-1:0] o;
-    logic [RW-1:0] rv;
-    logic [B-2:0] pv;
     o = '0;
     rv = run_q;
     pv = prev_q;
-    sym = '0;
+    bits = '0;
+    idx = '0;
+    one_at = '0;
     for (int j = 0; j < P; j++) begin
       dbp[j] = pv;
       if (int'(k_q) * P + j <= W) begin
         if (rv != '0) begin
           rv = rv - RW'(1);                 // inside a zero-DBX run: DBP unchanged
         end else begin
-          sym = plane_decode(S'((win << o) >> (WIN - S)), pv);
-          o = o + TW'(sym.len);
-          if (sym.run) begin
-            rv = sym.run_len - RW'(1);
+          // the plane symbol at offset o (spec "Stream 2", step 5, read back)
+          bits = S'((win << o) >> (WIN - S));
+          idx = bits[S-6 -: LB];
+          one_at = {1'b1, {(B - 2){1'b0}}} >> idx;
+          if (bits[S-1]) begin                        // 1 + DBX
+            o = o + TW'(B);
+            pv = bits[S-2 -: B - 1] ^ pv;
+          end else if (bits[S-2]) begin               // 01: a run of one
+            o = o + TW'(2);
+          end else if (bits[S-3]) begin               // 001 + r-2: r planes, this one first
+            o = o + TW'(3 + LW);
+            rv = RW'(bits[S-4 -: LW]) + RW'(1);
           end else begin
-            dbp[j] = sym.dbp;
-            pv = sym.dbp;
+            o = o + (bits[S-4] ? TW'(5 + LB) : TW'(5));
+            case (bits[S-4 -: 2])
+              2'b00: pv = ~pv;                          // DBX all ones
+              2'b01: pv = '0;                           // DBP all zeros
+              2'b10: pv = (one_at | (one_at >> 1)) ^ pv;
+              default: pv = one_at ^ pv;
+            endcase
           end
+          dbp[j] = pv;
         end
       end
     end
