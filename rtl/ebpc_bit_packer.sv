@@ -4,6 +4,7 @@
 // left, padded with 0 bits to whole W-bit words, flags the final handshake with out_last_o
 // (out_full_o low when only the first of the NWORDS words is a stream word), and takes no
 // new field until that final handshake. in_ready_o depends on registers only.
+// A stream whose fields are all empty has no output handshake at all.
 module ebpc_bit_packer #(
   parameter int W = 8,
   parameter int NWORDS = 1,
@@ -32,7 +33,10 @@ module ebpc_bit_packer #(
   logic ended_q, ended_d;
   logic out_fire, in_fire;
 
-  assign out_valid_o = (fill_q >= FW'(OW)) || (ended_q && fill_q != '0);
+  // A full output word waits until a bit after it arrives or the stream ends, so that the
+  // final word can always be flagged last (even when the last field is empty and the stream
+  // ends on a word boundary: the case that hangs the published encoder).
+  assign out_valid_o = (fill_q > FW'(OW)) || (ended_q && fill_q != '0);
   assign out_last_o = ended_q && fill_q <= FW'(OW);
   assign out_full_o = !ended_q || fill_q > FW'(OW - W);
   assign out_data_o = acc_q[A-1 -: OW];
