@@ -7,7 +7,7 @@ module gate_tb;
   localparam W = 8;
   localparam MAXN = 1 << 16;
   reg clk, rst_n;
-  integer nin, nznz, nbpc, ntx, errors, cycle, seed, bubble_pct, ready_pct;
+  integer nin, nznz, nbpc, ntx, errors, cycle, seed, seed0, bubble_pct, ready_pct;
 
   reg [W:0] vin [0:MAXN-1];
   reg [W:0] vznz [0:MAXN-1];
@@ -47,6 +47,7 @@ module gate_tb;
   integer e_i, e_z, e_b;                 // encoder: next input, next expected ZNZ / BPC
   integer d_c, d_z, d_b, d_o;            // decoder: next count, ZNZ, BPC, expected output
   integer r;
+  reg e_in_acc, d_cnt_acc, d_znz_acc, d_bpc_acc;  // handshakes sampled before the edge
 
   function chance(input integer pct);
     begin
@@ -75,6 +76,7 @@ module gate_tb;
       $finish;
     end
     if (!$value$plusargs("seed=%d", seed)) seed = 1;
+    seed0 = seed;
     if (!$value$plusargs("bubble=%d", bubble_pct)) bubble_pct = 0;
     if (!$value$plusargs("ready=%d", ready_pct)) ready_pct = 100;
     $readmemh("in.hex", vin, 0, nin - 1);
@@ -82,6 +84,7 @@ module gate_tb;
     if (nbpc > 0) $readmemh("bpc.hex", vbpc, 0, nbpc - 1);
     $readmemh("cnt.hex", vcnt, 0, ntx - 1);
     errors = 0; cycle = 0;
+    e_in_acc = 0; d_cnt_acc = 0; d_znz_acc = 0; d_bpc_acc = 0;
     e_i = 0; e_z = 0; e_b = 0; d_c = 0; d_z = 0; d_b = 0; d_o = 0;
     e_in_valid = 0; e_in_last = 0; e_in_data = 0; e_znz_ready = 0; e_bpc_ready = 0;
     d_cnt_valid = 0; d_cnt_data = 0; d_znz_valid = 0; d_znz_data = 0; d_znz_last = 0;
@@ -92,6 +95,11 @@ module gate_tb;
     while ((e_z < nznz || e_b < nbpc || d_o < nin) && cycle < 50 * nin + 10000) begin
       // drive after the falling edge; a valid, once high, stays high until its handshake
       @(negedge clk);
+      // the handshakes of the cycle that just ended: the next word after the edge
+      if (e_in_acc) begin e_in_valid = 0; e_i = e_i + 1; end
+      if (d_cnt_acc) begin d_cnt_valid = 0; d_c = d_c + 1; end
+      if (d_znz_acc) begin d_znz_valid = 0; d_z = d_z + 1; end
+      if (d_bpc_acc) begin d_bpc_valid = 0; d_b = d_b + 1; end
       if (!e_in_valid && e_i < nin && !chance(bubble_pct)) begin
         e_in_valid = 1; e_in_data = vin[e_i][W-1:0]; e_in_last = vin[e_i][W];
       end
@@ -110,9 +118,7 @@ module gate_tb;
       d_out_ready = chance(ready_pct);
       // sample just before the rising edge
       #4;
-      if (e_in_valid && e_in_ready) begin
-        e_in_valid = 0; e_i = e_i + 1;
-      end
+      e_in_acc = e_in_valid && e_in_ready;
       if (e_znz_valid === 1'bx || e_bpc_valid === 1'bx || d_out_valid === 1'bx) fail("X on a valid", cycle, 0, 0);
       if (e_znz_valid && e_znz_ready) begin
         if ({e_znz_last, e_znz_data} !== vznz[e_z]) fail("encoder ZNZ word", e_z, {e_znz_last, e_znz_data}, vznz[e_z]);
@@ -123,15 +129,9 @@ module gate_tb;
           fail("encoder BPC handshake", e_b, {e_bpc_last, e_bpc_pair, e_bpc_data}, vbpc[e_b]);
         e_b = e_b + 1;
       end
-      if (d_cnt_valid && d_cnt_ready) begin
-        d_cnt_valid = 0; d_c = d_c + 1;
-      end
-      if (d_znz_valid && d_znz_ready) begin
-        d_znz_valid = 0; d_z = d_z + 1;
-      end
-      if (d_bpc_valid && d_bpc_ready) begin
-        d_bpc_valid = 0; d_b = d_b + 1;
-      end
+      d_cnt_acc = d_cnt_valid && d_cnt_ready;
+      d_znz_acc = d_znz_valid && d_znz_ready;
+      d_bpc_acc = d_bpc_valid && d_bpc_ready;
       if (d_out_valid && d_out_ready) begin
         if ({d_out_last, d_out_data} !== vin[d_o]) fail("decoder output word", d_o, {d_out_last, d_out_data}, vin[d_o]);
         d_o = d_o + 1;
@@ -142,7 +142,7 @@ module gate_tb;
       $display("incomplete after %0d cycles: ZNZ %0d/%0d BPC %0d/%0d decoded %0d/%0d", cycle, e_z, nznz, e_b, nbpc, d_o, nin);
       errors = errors + 1;
     end
-    if (errors == 0) $display("GATE PASS: %0d transmissions, %0d words, %0d cycles, seed %0d", ntx, nin, cycle, seed);
+    if (errors == 0) $display("GATE PASS: %0d transmissions, %0d words, %0d cycles, seed %0d", ntx, nin, cycle, seed0);
     else $display("GATE FAIL: %0d errors", errors);
     $finish;
   end
