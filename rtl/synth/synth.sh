@@ -34,7 +34,13 @@ for cfg in $configs; do
     dir="$out/${top}_w${w}_b${b}_d${d}"
     mkdir -p "$dir"
     dflag=""
-    [ "$d" != 0 ] && dflag="-D $d"
+    extra=()
+    if [ "$d" != 0 ]; then
+      # timing-driven: delay target, and a driver/load so that abc buffers and sizes gates
+      printf 'set_driving_cell BUFX2\nset_load 0.02\n' >"$dir/abc.constr"
+      dflag="-D $d -constr abc.constr"
+      extra=("$dir/abc.constr")
+    fi
     cat >"$dir/synth.ys" <<YS
 read_liberty -lib osu018_stdcells.lib
 read_verilog -sv $names
@@ -51,7 +57,7 @@ splitnets -ports
 insbuf -buf BUFX2 A Y
 write_verilog -noattr -noexpr netlist.v
 YS
-    node "$here/run_yosys.mjs" "$dir/synth.ys" "$dir" "${srcs[@]}" "$lib" >/dev/null
+    node "$here/run_yosys.mjs" "$dir/synth.ys" "$dir" "${srcs[@]}" "$lib" "${extra[@]}" >/dev/null
     cat >"$dir/sta.tcl" <<TCL
 read_liberty $lib
 read_verilog $dir/netlist.v
