@@ -20,13 +20,7 @@
 
 #include <ebpc/ebpc.hpp>
 
-#include "Vrtl_dec_w16_b16.h"
-#include "Vrtl_dec_w16_b8.h"
-#include "Vrtl_dec_w8_b8.h"
-#include "Vrtl_enc_w16_b16.h"
-#include "Vrtl_enc_w16_b8.h"
-#include "Vrtl_enc_w8_b8.h"
-#include "rtl_harness.hpp"
+#include "rtl_sim.hpp"
 
 namespace ebpc::rtl_test {
 namespace {
@@ -64,18 +58,7 @@ Expected reference(const Words& words, unsigned w, unsigned b) {
 }
 
 DecoderInput decoder_input(const Words& words, const Expected& e) {
-  DecoderInput d;
-  d.nwords = words.size();
-  d.znz_words = e.znz;
-  for (std::size_t i = 0; i < e.bpc.size(); i += 2) {
-    BpcBeat beat;
-    beat.hi = e.bpc[i];
-    beat.pair = i + 1 < e.bpc.size();
-    beat.lo = beat.pair ? e.bpc[i + 1] : 0;
-    beat.last = i + 2 >= e.bpc.size();
-    d.bpc_beats.push_back(beat);
-  }
-  return d;
+  return rtl::decoder_input_of(words.size(), e.znz, e.bpc);
 }
 
 std::string describe(const Words& w) {
@@ -95,7 +78,6 @@ struct Cycles {
 
 // Runs both tops on transmissions back to back and checks every stream and word. Returns the
 // cycle counts per transmission.
-template <class Enc, class Dec>
 Cycles check(unsigned w, unsigned b, const std::vector<Words>& txs, const Traffic& t, const std::string& what) {
   std::uint64_t total = 0;
   for (const auto& x : txs) {
@@ -109,15 +91,13 @@ Cycles check(unsigned w, unsigned b, const std::vector<Words>& txs, const Traffi
     din.push_back(decoder_input(x, exp.back()));
   }
   Cycles c;
-  auto enc = std::make_unique<Enc>();
-  const auto got = run_encoder(*enc, w, txs, t, max_ncycles);
+  const auto got = rtl::rtl_encode(w, b, txs, t, max_ncycles);
   for (std::size_t k = 0; k < txs.size(); ++k) {
     EXPECT_EQ(got[k].znz_words, exp[k].znz) << what << " tx " << k << " ZNZ " << describe(txs[k]);
     EXPECT_EQ(got[k].bpc_words, exp[k].bpc) << what << " tx " << k << " BPC " << describe(txs[k]);
     c.enc.push_back(got[k].ncycles);
   }
-  auto dec = std::make_unique<Dec>();
-  const auto out = run_decoder(*dec, w, din, t, max_ncycles);
+  const auto out = rtl::rtl_decode(w, b, din, t, max_ncycles);
   for (std::size_t k = 0; k < txs.size(); ++k) {
     EXPECT_EQ(out[k].words, txs[k]) << what << " tx " << k << " decode " << describe(txs[k]);
     c.dec.push_back(out[k].ncycles);
@@ -210,14 +190,13 @@ const Traffic k_traffics[] = {
     {0.0, 1.0, 11}, {0.3, 1.0, 12}, {0.0, 0.5, 13}, {0.5, 0.3, 14}, {0.1, 0.9, 15}, {0.8, 0.8, 16},
 };
 
-template <class Enc, class Dec>
 void random_suite(unsigned w, unsigned b, std::uint64_t seed0, int nbatches) {
   for (int i = 0; i < nbatches; ++i) {
     const std::uint64_t seed = seed0 + static_cast<std::uint64_t>(i);
     const auto txs = random_batch(seed, w, 40, 3000);
     const Traffic& t = k_traffics[static_cast<std::size_t>(i) % std::size(k_traffics)];
     SCOPED_TRACE("seed " + std::to_string(seed));
-    check<Enc, Dec>(w, b, txs, Traffic{t.in_bubble, t.out_ready, seed}, "random seed " + std::to_string(seed));
+    check(w, b, txs, Traffic{t.in_bubble, t.out_ready, seed}, "random seed " + std::to_string(seed));
     if (::testing::Test::HasFailure()) {
       return;
     }
@@ -226,15 +205,15 @@ void random_suite(unsigned w, unsigned b, std::uint64_t seed0, int nbatches) {
 
 // ---- tests --------------------------------------------------------------------------------
 
-TEST(RtlCosim, RandomW8B8) { random_suite<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(8, 8, 1000, 400); }
-TEST(RtlCosim, RandomW16B8) { random_suite<Vrtl_enc_w16_b8, Vrtl_dec_w16_b8>(16, 8, 2000, 400); }
-TEST(RtlCosim, RandomW16B16) { random_suite<Vrtl_enc_w16_b16, Vrtl_dec_w16_b16>(16, 16, 3000, 200); }
+TEST(RtlCosim, RandomW8B8) { random_suite(8, 8, 1000, 400); }
+TEST(RtlCosim, RandomW16B8) { random_suite(16, 8, 2000, 400); }
+TEST(RtlCosim, RandomW16B16) { random_suite(16, 16, 3000, 200); }
 
 TEST(RtlCosim, HangShapesEveryTraffic) {
   for (const auto& t : k_traffics) {
-    check<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(8, 8, hang_shapes(8), t, "hang shapes W=8");
-    check<Vrtl_enc_w16_b8, Vrtl_dec_w16_b8>(16, 8, hang_shapes(8), t, "hang shapes W=16");
-    check<Vrtl_enc_w16_b16, Vrtl_dec_w16_b16>(16, 16, hang_shapes(16), t, "hang shapes W=16 B=16");
+    check(8, 8, hang_shapes(8), t, "hang shapes W=8");
+    check(16, 8, hang_shapes(8), t, "hang shapes W=16");
+    check(16, 16, hang_shapes(16), t, "hang shapes W=16 B=16");
   }
 }
 
@@ -245,8 +224,8 @@ TEST(RtlCosim, LongInputs) {
     const Words x8 = generate(rng, 100000, 8, kind, z);
     const Words x16 = generate(rng, 100000, 16, kind, z);
     const Traffic t = k_traffics[static_cast<std::size_t>(kind)];
-    check<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(8, 8, {x8}, t, "long W=8 kind " + std::to_string(kind));
-    check<Vrtl_enc_w16_b8, Vrtl_dec_w16_b8>(16, 8, {x16}, t, "long W=16 kind " + std::to_string(kind));
+    check(8, 8, {x8}, t, "long W=8 kind " + std::to_string(kind));
+    check(16, 8, {x16}, t, "long W=16 kind " + std::to_string(kind));
   }
 }
 
@@ -275,9 +254,9 @@ TEST(RtlCosim, GoldenVectors) {
     ASSERT_EQ(e.bpc, bpc) << v.at("name");
     for (const auto& t : k_traffics) {
       if (w == 8) {
-        check<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(w, b, {x}, t, v.at("name").get<std::string>());
+        check(w, b, {x}, t, v.at("name").get<std::string>());
       } else {
-        check<Vrtl_enc_w16_b8, Vrtl_dec_w16_b8>(w, b, {x}, t, v.at("name").get<std::string>());
+        check(w, b, {x}, t, v.at("name").get<std::string>());
       }
     }
     ++n;
@@ -334,7 +313,7 @@ TEST(RtlCosim, EveryShippedFixed8Layer) {
   std::printf("%-40s %9s %9s %9s\n", "layer (fixed8, W=8, B=8)", "N", "enc cyc", "dec cyc");
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const auto& [name, x] = layers[i];
-    const auto c = check<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(8, 8, {x}, Traffic{}, name);
+    const auto c = check(8, 8, {x}, Traffic{}, name);
     std::printf("%-40s %9zu %9llu %9llu\n", name.c_str(), x.size(), static_cast<unsigned long long>(c.enc[0]),
                 static_cast<unsigned long long>(c.dec[0]));
     EXPECT_LE(c.enc[0], x.size() + k_latency_bound_ncycles) << name;
@@ -347,12 +326,11 @@ TEST(RtlCosim, EveryShippedFixed8Layer) {
               static_cast<unsigned long long>(enc), static_cast<unsigned long long>(dec),
               static_cast<double>(n) / static_cast<double>(enc), static_cast<double>(n) / static_cast<double>(dec));
   // two layers again under back-pressure and bubbles on every port
-  check<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(8, 8, {layers[0].second}, Traffic{0.2, 0.6, 5}, layers[0].first);
-  check<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(8, 8, {layers[20].second}, Traffic{0.5, 0.4, 6}, layers[20].first);
+  check(8, 8, {layers[0].second}, Traffic{0.2, 0.6, 5}, layers[0].first);
+  check(8, 8, {layers[20].second}, Traffic{0.5, 0.4, 6}, layers[20].first);
 }
 
 // Cycles with outputs always ready, on the shapes of issue 13: printed, and bounded by N + C.
-template <class Enc, class Dec>
 void throughput_rows(unsigned w, unsigned b) {
   std::mt19937_64 rng(5);
   struct Row {
@@ -376,7 +354,7 @@ void throughput_rows(unsigned w, unsigned b) {
   std::printf("W=%u B=%u, outputs always ready: cycles (words/cycle)\n", w, b);
   std::printf("%-24s %7s %16s %16s\n", "data", "N", "encoder", "decoder");
   for (const auto& r : rows) {
-    const auto c = check<Enc, Dec>(w, b, {r.x}, Traffic{}, r.name);
+    const auto c = check(w, b, {r.x}, Traffic{}, r.name);
     const double n = static_cast<double>(r.x.size());
     std::printf("%-24s %7zu %7llu (%.4f) %7llu (%.4f)\n", r.name.c_str(), r.x.size(),
                 static_cast<unsigned long long>(c.enc[0]), n / static_cast<double>(c.enc[0]),
@@ -386,9 +364,9 @@ void throughput_rows(unsigned w, unsigned b) {
   }
 }
 
-TEST(RtlThroughput, W8B8) { throughput_rows<Vrtl_enc_w8_b8, Vrtl_dec_w8_b8>(8, 8); }
-TEST(RtlThroughput, W16B8) { throughput_rows<Vrtl_enc_w16_b8, Vrtl_dec_w16_b8>(16, 8); }
-TEST(RtlThroughput, W16B16) { throughput_rows<Vrtl_enc_w16_b16, Vrtl_dec_w16_b16>(16, 16); }
+TEST(RtlThroughput, W8B8) { throughput_rows(8, 8); }
+TEST(RtlThroughput, W16B8) { throughput_rows(16, 8); }
+TEST(RtlThroughput, W16B16) { throughput_rows(16, 16); }
 
 }  // namespace
 }  // namespace ebpc::rtl_test

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -41,11 +42,14 @@ struct EncodedTx {
   std::uint64_t ncycles = 0;          // cycles of this transmission (first one: from reset)
   std::uint64_t first_cycle = 0;      // cycle of its first input handshake
   std::uint64_t last_in_cycle = 0;
+  std::optional<std::uint64_t> first_znz_cycle;  // absolute cycles (from reset)
+  std::optional<std::uint64_t> first_bpc_cycle;  // none when every word is zero
 };
 
 struct DecodedTx {
   std::vector<std::uint32_t> words;
   std::uint64_t ncycles = 0;
+  std::optional<std::uint64_t> first_output_cycle;  // absolute cycle (from reset)
 };
 
 class Coin {
@@ -154,6 +158,9 @@ std::vector<EncodedTx> run_encoder(M& m, unsigned word_nbits, const std::vector<
       if (znz_tx >= txs.size()) {
         throw std::runtime_error("encoder: ZNZ word after the last transmission");
       }
+      if (!out[znz_tx].first_znz_cycle) {
+        out[znz_tx].first_znz_cycle = cycle;
+      }
       out[znz_tx].znz_words.push_back(static_cast<std::uint32_t>(m.znz_data_o));
       if (m.znz_last_o) {
         znz_done[znz_tx] = true;
@@ -173,6 +180,9 @@ std::vector<EncodedTx> run_encoder(M& m, unsigned word_nbits, const std::vector<
                 m.bpc_pair_o != 0, m.bpc_last_o != 0};
       if (!b.pair && !b.last) {
         throw std::runtime_error("encoder: a one-word BPC handshake that is not the last");
+      }
+      if (!out[bpc_tx].first_bpc_cycle) {
+        out[bpc_tx].first_bpc_cycle = cycle;
       }
       out[bpc_tx].bpc_beats.push_back(b);
       out[bpc_tx].bpc_words.push_back(b.hi);
@@ -285,6 +295,9 @@ std::vector<DecodedTx> run_decoder(M& m, unsigned word_nbits, const std::vector<
     if (m.out_valid_o && m.out_ready_i) {
       if (out_tx >= txs.size() || cnt_tx != out_tx + 1) {
         throw std::runtime_error("decoder: output word without a count");
+      }
+      if (!out[out_tx].first_output_cycle) {
+        out[out_tx].first_output_cycle = cycle;
       }
       out[out_tx].words.push_back(static_cast<std::uint32_t>(m.out_data_o));
       const bool want_last = out[out_tx].words.size() == txs[out_tx].nwords;
