@@ -5,7 +5,7 @@
 #
 # usage: rtl/synth/synth.sh [OUTDIR]          (default build/synth; needs node/npm, sta)
 # env:   SYNTH_CONFIGS="ebpc_encoder:8:8 ..."  tops and W:B to run (default: both tops, W=8 and 16, B=8)
-#        SYNTH_DELAYS="0 3000"                 abc -D targets in ps (0: plain abc, no -D)
+#        SYNTH_DELAYS="0 3500"                 abc -D targets in ps (0: plain abc, no -D)
 # Prints one table row per top, W, B and abc mode; OUTDIR/<top>_w<W>_b<B>_d<D>/ holds the
 # netlists (netlist.v for STA, ports split; sim_netlist.v for simulation), yosys.log,
 # stat.txt and sta.txt.
@@ -22,7 +22,7 @@ if [ ! -d "$here/node_modules/@yowasp/yosys" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 configs=${SYNTH_CONFIGS:-"ebpc_encoder:8:8 ebpc_decoder:8:8 ebpc_encoder:16:8 ebpc_decoder:16:8"}
-delays=${SYNTH_DELAYS:-"0 4000"}
+delays=${SYNTH_DELAYS:-"0 3500"}
 nand2_um2=24   # NAND2X1 area of the OSU018 library, one gate equivalent
 
 printf '%-13s %3s %3s %9s %12s %8s %7s %14s %9s\n' top W B "abc -D" "area um^2" kGE cells "reg-to-reg ns" "fmax MHz"
