@@ -39,8 +39,8 @@ struct EncodedTx {
   std::vector<std::uint32_t> znz_words;
   std::vector<std::uint32_t> bpc_words;
   std::vector<BpcBeat> bpc_beats;
-  std::uint64_t ncycles = 0;          // cycles of this transmission (first one: from reset)
-  std::uint64_t first_cycle = 0;      // cycle of its first input handshake
+  std::uint64_t ncycles = 0;      // cycles of this transmission (first one: from reset)
+  std::uint64_t first_cycle = 0;  // cycle of its first input handshake
   std::uint64_t last_in_cycle = 0;
   std::optional<std::uint64_t> first_znz_cycle;  // absolute cycles (from reset)
   std::optional<std::uint64_t> first_bpc_cycle;  // none when every word is zero
@@ -90,8 +90,8 @@ void reset(M& m) {
 
 // Runs the encoder model on transmissions back to back (no reset between them).
 template <class M>
-std::vector<EncodedTx> run_encoder(M& m, unsigned word_nbits, const std::vector<std::vector<std::uint32_t>>& txs, const Traffic& t,
-                                   std::uint64_t max_ncycles) {
+std::vector<EncodedTx> run_encoder(M& m, unsigned word_nbits, const std::vector<std::vector<std::uint32_t>>& txs,
+                                   const Traffic& t, std::uint64_t max_ncycles) {
   Coin in_coin(t.seed * 3 + 1);
   Coin znz_coin(t.seed * 3 + 2);
   Coin bpc_coin(t.seed * 3 + 3);
@@ -176,8 +176,8 @@ std::vector<EncodedTx> run_encoder(M& m, unsigned word_nbits, const std::vector<
       }
       const auto d = static_cast<std::uint64_t>(m.bpc_data_o);
       const unsigned w = word_nbits;
-      BpcBeat b{static_cast<std::uint32_t>(d >> w), static_cast<std::uint32_t>(d & ((1u << w) - 1)),
-                m.bpc_pair_o != 0, m.bpc_last_o != 0};
+      BpcBeat b{static_cast<std::uint32_t>(d >> w), static_cast<std::uint32_t>(d & ((1u << w) - 1)), m.bpc_pair_o != 0,
+                m.bpc_last_o != 0};
       if (!b.pair && !b.last) {
         throw std::runtime_error("encoder: a one-word BPC handshake that is not the last");
       }

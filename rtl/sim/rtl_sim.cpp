@@ -12,7 +12,9 @@
 
 namespace ebpc::rtl {
 
-bool rtl_has_config(unsigned w, unsigned b) { return (w == 8 && b == 8) || (w == 16 && (b == 8 || b == 16)); }
+bool rtl_has_config(unsigned w, unsigned b) {
+  return (w == 8 && b == 8) || (w == 16 && (b == 8 || b == 16));
+}
 
 namespace {
 

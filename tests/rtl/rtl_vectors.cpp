@@ -6,14 +6,12 @@
 // bpc.hex: {last, pair, hi, lo} per BPC handshake; cnt.hex: N-1 per transmission;
 // counts.txt: the four line counts.
 #include <cstdio>
+#include <ebpc/ebpc.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <ebpc/ebpc.hpp>
 
 namespace {
 
@@ -88,7 +86,8 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < bpc.size(); i += 2, ++nb) {
       const bool pair = i + 1 < bpc.size();
       const bool last = i + 2 >= bpc.size();
-      std::fprintf(fb, "%05x\n", (last ? 0x20000u : 0u) | (pair ? 0x10000u : 0u) | (bpc[i] << 8) | (pair ? bpc[i + 1] : 0u));
+      std::fprintf(fb, "%05x\n",
+                   (last ? 0x20000u : 0u) | (pair ? 0x10000u : 0u) | (bpc[i] << 8) | (pair ? bpc[i + 1] : 0u));
     }
     std::fprintf(fc, "%06zx\n", x.size() - 1);
   }

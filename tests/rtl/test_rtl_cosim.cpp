@@ -8,17 +8,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ebpc/ebpc.hpp>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include <ebpc/ebpc.hpp>
 
 #include "rtl_sim.hpp"
 
@@ -205,9 +203,15 @@ void random_suite(unsigned w, unsigned b, std::uint64_t seed0, int nbatches) {
 
 // ---- tests --------------------------------------------------------------------------------
 
-TEST(RtlCosim, RandomW8B8) { random_suite(8, 8, 1000, 400); }
-TEST(RtlCosim, RandomW16B8) { random_suite(16, 8, 2000, 400); }
-TEST(RtlCosim, RandomW16B16) { random_suite(16, 16, 3000, 200); }
+TEST(RtlCosim, RandomW8B8) {
+  random_suite(8, 8, 1000, 400);
+}
+TEST(RtlCosim, RandomW16B8) {
+  random_suite(16, 8, 2000, 400);
+}
+TEST(RtlCosim, RandomW16B16) {
+  random_suite(16, 16, 3000, 200);
+}
 
 TEST(RtlCosim, HangShapesEveryTraffic) {
   for (const auto& t : k_traffics) {
@@ -284,7 +288,8 @@ std::vector<std::pair<std::string, Words>> fmaps() {
     const unsigned major = static_cast<unsigned char>(bytes[6]);
     std::size_t hlen = 0, hstart = 0;
     if (major == 1) {
-      hlen = static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+      hlen =
+          static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
       hstart = 10;
     } else {
       hlen = 0;
@@ -364,9 +369,15 @@ void throughput_rows(unsigned w, unsigned b) {
   }
 }
 
-TEST(RtlThroughput, W8B8) { throughput_rows(8, 8); }
-TEST(RtlThroughput, W16B8) { throughput_rows(16, 8); }
-TEST(RtlThroughput, W16B16) { throughput_rows(16, 16); }
+TEST(RtlThroughput, W8B8) {
+  throughput_rows(8, 8);
+}
+TEST(RtlThroughput, W16B8) {
+  throughput_rows(16, 8);
+}
+TEST(RtlThroughput, W16B16) {
+  throughput_rows(16, 16);
+}
 
 }  // namespace
 }  // namespace ebpc::rtl_test
