@@ -12,12 +12,13 @@ CMAKE_COMMON := -G Ninja -DEBPC_WERROR=ON
 
 APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libcli11-dev libfmt-dev nlohmann-json3-dev libzstd-dev liblz4-dev libdeflate-dev libxxhash-dev \
-  libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd
+  libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
+  verilator iverilog opensta qflow-tech-osu018
 
 SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract bench install clean
+.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract bench synth rtl-lint install clean
 
 all: build
 
@@ -76,6 +77,19 @@ test-extract: deps
 
 bench: build
 	$(RELEASE_DIR)/bench/ebpc_bench
+
+# Our RTL (rtl/, docs/hardware.md "Our RTL"): area and timing in one open flow (YoWASP Yosys
+# 0.55 pinned in rtl/synth/package-lock.json, OSU 0.18 um cells, OpenSTA), one table row per
+# top, W and abc mode; netlists and reports in $(BUILD)/synth.
+synth: deps
+	bash rtl/synth/synth.sh $(BUILD)/synth
+
+# Verilator lint (-Wall) of both tops at every tested W, B.
+rtl-lint: deps
+	@for top in ebpc_encoder ebpc_decoder; do for wb in 8:8 16:8 16:16; do \
+	  w=$${wb%%:*}; b=$${wb##*:}; echo "verilator --lint-only -Wall $$top W=$$w B=$$b"; \
+	  (cd rtl && verilator --lint-only -Wall -GW=$$w -GB=$$b --top-module $$top $$(cat $$top.f)) || exit 1; \
+	done; done
 
 install: build
 	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)
