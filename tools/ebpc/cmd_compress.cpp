@@ -2,6 +2,7 @@
 // streaming container (include/ebpc/stream.hpp), so memory is bounded by the chunk size
 // whatever the file size. This file only turns options into calls and errors into lines.
 #include <fmt/core.h>
+#include <sys/stat.h>
 
 #include <memory>
 #include <sstream>
@@ -52,11 +53,17 @@ std::vector<std::uint64_t> parse_shape(const std::string& text) {
   return shape;
 }
 
-void open_output(AtomicFile& out, const std::string& path, bool force) {
+// The output for input (its permission bits carry over, as zstd does); never the input itself.
+void open_output(AtomicFile& out, const std::string& path, bool force, const std::string& input) {
+  if (path != "-" && input != "-" && same_file(path, input)) {
+    fail(path + ": is the input file (refusing to overwrite it)");
+  }
   if (path != "-" && !force && file_exists(path)) {
     fail(path + ": already exists (use -f to overwrite)");
   }
-  if (auto r = out.open(path, force); !r) {
+  struct stat st {};
+  const unsigned mode = input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? (st.st_mode & 0777) : 0644;
+  if (auto r = out.open(path, force, mode); !r) {
     fail(path + ": cannot create output file");
   }
 }
@@ -154,7 +161,7 @@ void run_compress(const CompressOptions& o) {
     out_path = o.input == "-" ? "-" : o.input + ".ebpc";
   }
   AtomicFile out;
-  open_output(out, out_path, o.force);
+  open_output(out, out_path, o.force, o.input);
   auto w = ContainerWriter::create(h, file_sink(out, out_path), stream_options(o.threads));
   if (!w) {
     fail(out_path + ": " + w.error().message);
@@ -221,7 +228,7 @@ void run_decompress(const DecompressOptions& o) {
   auto reader = open_reader(*in, o.threads);
   const ContainerHeader& h = reader->header();
   AtomicFile out;
-  open_output(out, out_path, o.force);
+  open_output(out, out_path, o.force, o.input);
   write_or_fail(out, make_npy_header(h.dtype, h.shape, h.fortran_order), out_path);
   for_each_decoded_chunk(*in, *reader, [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
   if (auto r = out.commit(); !r) {
