@@ -261,6 +261,22 @@ for sig in TERM INT HUP; do
   kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
   [ "$had_tmp" -eq 1 ] && ! ls -A sig_$sig | grep -q "ebpc-tmp" && ! [ -e sig_$sig/out.ebpc ] && ok || bad "SIG$sig: temp before $had_tmp, after: $(ls -A sig_$sig)"
 done
+# .npy.zst without a content size in the frame (a pipe into zstd), and in two frames.
+if command -v zstd >/dev/null; then
+  cat a.npy | zstd -q -c > nosize.npy.zst
+  { head -c 100 a.npy | zstd -q -c; tail -c +101 a.npy | zstd -q -c; } > twoframes.npy.zst
+  "$EBPC" measure a.npy --codecs ebpc | tail -1 > m_plain.txt
+  "$EBPC" measure nosize.npy.zst --codecs ebpc | tail -1 > m_nosize.txt && cmp -s m_plain.txt m_nosize.txt && ok || bad ".npy.zst without content size"
+  "$EBPC" measure twoframes.npy.zst --codecs ebpc | tail -1 > m_two.txt && cmp -s m_plain.txt m_two.txt && ok || bad ".npy.zst in two frames"
+  head -c 40 nosize.npy.zst > cutzst.npy.zst
+  expect_rc1 "truncated .npy.zst" "$EBPC" measure cutzst.npy.zst
+fi
+# The memory budget: a file whose chunks need more than --memory is a one-line error, not a
+# large allocation; with enough budget it decodes (16 MiB chunks: about 48 MiB a slot).
+head -c $((16 << 20)) /dev/zero | "$EBPC" compress - --dtype int32 --shape $((4 << 20)) --codec zstd --chunk-words $((4 << 20)) -o bigchunk.ebpc 2>/dev/null
+expect_rc1 "decompress above the memory budget" "$EBPC" decompress bigchunk.ebpc -o bigchunk.npy --memory 32
+grep -q "memory budget" stderr.txt && ok || bad "memory budget message: $(cat stderr.txt)"
+"$EBPC" decompress bigchunk.ebpc -o bigchunk.npy --memory 64 2>/dev/null && [ "$(stat -c %s bigchunk.npy)" -gt $((16 << 20)) ] && ok || bad "decompress within the budget"
 # A corrupt chunk arriving on a pipe whose writer then stalls inside the next chunk header:
 # exit 1 at once, not when the writer goes away (the reader thread blocked on the pipe is
 # woken).
