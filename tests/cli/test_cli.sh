@@ -277,6 +277,10 @@ head -c $((16 << 20)) /dev/zero | "$EBPC" compress - --dtype int32 --shape $((4 
 expect_rc1 "decompress above the memory budget" "$EBPC" decompress bigchunk.ebpc -o bigchunk.npy --memory 32
 grep -q "memory budget" stderr.txt && ok || bad "memory budget message: $(cat stderr.txt)"
 "$EBPC" decompress bigchunk.ebpc -o bigchunk.npy --memory 64 2>/dev/null && [ "$(stat -c %s bigchunk.npy)" -gt $((16 << 20)) ] && ok || bad "decompress within the budget"
+# hw sim has a cycle cap: a near-zero --out-ready is a prompt one-line error, not minutes.
+start=$(date +%s)
+expect_rc1 "hw sim past --max-cycles" timeout 60 "$EBPC" hw sim "$SAMPLE"/Conv1_relu.fixed8.npy --out-ready 1e-6 --max-cycles 2000000
+[ $(( $(date +%s) - start )) -lt 30 ] && grep -q "max-cycles" stderr.txt && ok || bad "hw sim cycle cap: $(cat stderr.txt)"
 # A corrupt chunk arriving on a pipe whose writer then stalls inside the next chunk header:
 # exit 1 at once, not when the writer goes away (the reader thread blocked on the pipe is
 # woken).

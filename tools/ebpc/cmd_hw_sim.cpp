@@ -27,6 +27,7 @@ struct SimOptions {
   unsigned block_nwords = 8;
   bool json = false;
   double out_ready = 1.0;
+  std::uint64_t max_cycles = std::uint64_t{1} << 30;  // the simulation stops with an error past it
   double in_bubble = 0.0;
   std::uint64_t seed = 1;
   std::optional<double> relu_like;
@@ -59,6 +60,10 @@ SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& wo
     if (rt.error().code == Error::hardware_hang) {
       fail(name + ": the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, "
                   "\"A hang in the RTL\"); --fix-last-bpc-hang models the one-line fix");
+    }
+    if (rt.error().code == Error::limit_exceeded) {
+      fail(fmt::format("{}: the simulation passed --max-cycles {} (slow outputs or many bubbles: raise --out-ready "
+                       "or --max-cycles)", name, config.max_ncycles));
     }
     if (rt.error().code == Error::bad_parameter) {
       fail(fmt::format("{}: {} words exceed the hardware's transmission of at most 2^24 words", name, words.size()));
@@ -223,6 +228,7 @@ void run_sim(const SimOptions& o) {
     c.in_bubble_probability = o.in_bubble;
     c.in_bubble_seed = o.seed + 1;
     c.fix_last_bpc_hang = o.fix_last_bpc_hang;
+    c.max_ncycles = o.max_cycles;
     if (!hw::validate(c)) {
       fail(fmt::format("hw sim: the published hardware takes --width 8 or 16 and --block 8 or 16 with block <= "
                        "width, --out-ready in (0, 1], --in-bubble in [0, 1) (got width {}, block {})",
@@ -317,6 +323,8 @@ void register_hw_sim(CLI::App& hw) {
   sim->add_option("-b,--block", opts->block_nwords, "block size B: 8 or 16, B <= W (default 8)");
   sim->add_flag("--json", opts->json, "print JSON instead of text");
   sim->add_option("--out-ready", opts->out_ready, "probability that an output is ready in a cycle (default 1)");
+  sim->add_option("--max-cycles", opts->max_cycles, "stop with an error after this many cycles per model")
+      ->capture_default_str();
   sim->add_option("--in-bubble", opts->in_bubble, "probability of an input bubble before each word (default 0)");
   sim->add_option("--seed", opts->seed, "seed of the back-pressure, bubbles and --relu-like data (default 1)");
   sim->add_option("--relu-like", opts->relu_like,
