@@ -49,26 +49,6 @@ void skip_space(std::string_view s, std::size_t& i) {
   }
 }
 
-// Reads the value after key "name": in the header dict; returns its text.
-bool find_value(std::string_view dict, std::string_view key, std::size_t& pos) {
-  for (const char q : {'\'', '"'}) {
-    const std::string pattern = std::string(1, q) + std::string(key) + std::string(1, q);
-    const auto k = dict.find(pattern);
-    if (k == std::string_view::npos) {
-      continue;
-    }
-    std::size_t i = k + pattern.size();
-    skip_space(dict, i);
-    if (i >= dict.size() || dict[i] != ':') {
-      return false;
-    }
-    ++i;
-    skip_space(dict, i);
-    pos = i;
-    return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -93,64 +73,122 @@ Result<NpyHeader> parse_npy_header(std::span<const std::uint8_t> in) noexcept {
 
   NpyHeader h;
   h.data_offset = start + len;
-  std::size_t i;
-  // descr
-  EBPC_CHECK(find_value(dict, "descr", i), corrupt);
-  EBPC_CHECK(i < dict.size() && (dict[i] == '\'' || dict[i] == '"'), unsupported);  // structured dtypes are lists
-  const char q = dict[i];
-  const auto end = dict.find(q, i + 1);
-  EBPC_CHECK(end != std::string_view::npos, corrupt);
-  const std::string_view descr = dict.substr(i + 1, end - i - 1);
-  bool found = false;
-  for (const auto& m : k_descrs) {
-    if (m.descr == descr) {
-      h.dtype = m.dtype;
-      found = true;
+  // The header is a Python literal: {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
+  // followed by spaces and a newline. Parsed as that literal (as numpy's safe_eval does):
+  // exactly these three keys, each once, string keys and values in either quote style, no
+  // escapes, True/False, a tuple of non-negative integers.
+  std::size_t i = 0;
+  auto string_at = [&](std::string_view& out) -> bool {
+    if (i >= dict.size() || (dict[i] != '\'' && dict[i] != '"')) {
+      return false;
     }
-  }
-  EBPC_CHECK(found, unsupported);
-  // fortran_order
-  EBPC_CHECK(find_value(dict, "fortran_order", i), corrupt);
-  if (dict.substr(i, 4) == "True") {
-    h.fortran_order = true;
-  } else {
-    EBPC_CHECK(dict.substr(i, 5) == "False", corrupt);
-  }
-  // shape
-  EBPC_CHECK(find_value(dict, "shape", i), corrupt);
-  EBPC_CHECK(i < dict.size() && dict[i] == '(', corrupt);
+    const char q = dict[i];
+    const auto e = dict.find(q, i + 1);
+    if (e == std::string_view::npos || dict.substr(i + 1, e - i - 1).find('\\') != std::string_view::npos) {
+      return false;
+    }
+    out = dict.substr(i + 1, e - i - 1);
+    i = e + 1;
+    return true;
+  };
+  skip_space(dict, i);
+  EBPC_CHECK(i < dict.size() && dict[i] == '{', corrupt);
   ++i;
+  bool have_descr = false;
+  bool have_order = false;
+  bool have_shape = false;
   std::uint64_t product = 1;
   while (true) {
     skip_space(dict, i);
     EBPC_CHECK(i < dict.size(), corrupt);
-    if (dict[i] == ')') {
+    if (dict[i] == '}') {
+      ++i;
       break;
     }
-    std::uint64_t v = 0;
-    std::size_t digits = 0;
-    while (i < dict.size() && dict[i] >= '0' && dict[i] <= '9') {
-      EBPC_CHECK(v <= (UINT64_MAX - 9) / 10, limit_exceeded);
-      v = v * 10 + static_cast<std::uint64_t>(dict[i] - '0');
+    std::string_view key;
+    EBPC_CHECK(string_at(key), corrupt);
+    skip_space(dict, i);
+    EBPC_CHECK(i < dict.size() && dict[i] == ':', corrupt);
+    ++i;
+    skip_space(dict, i);
+    if (key == "descr") {
+      EBPC_CHECK(!have_descr, corrupt);
+      have_descr = true;
+      EBPC_CHECK(i < dict.size() && (dict[i] == '\'' || dict[i] == '"'), unsupported);  // structured dtypes are lists
+      std::string_view descr;
+      EBPC_CHECK(string_at(descr), corrupt);
+      bool found = false;
+      for (const auto& m : k_descrs) {
+        if (m.descr == descr) {
+          h.dtype = m.dtype;
+          found = true;
+        }
+      }
+      EBPC_CHECK(found, unsupported);
+    } else if (key == "fortran_order") {
+      EBPC_CHECK(!have_order, corrupt);
+      have_order = true;
+      if (dict.substr(i, 4) == "True") {
+        h.fortran_order = true;
+        i += 4;
+      } else {
+        EBPC_CHECK(dict.substr(i, 5) == "False", corrupt);
+        i += 5;
+      }
+    } else if (key == "shape") {
+      EBPC_CHECK(!have_shape, corrupt);
+      have_shape = true;
+      EBPC_CHECK(i < dict.size() && dict[i] == '(', corrupt);
       ++i;
-      ++digits;
+      bool need_comma_for_one = true;
+      while (true) {
+        skip_space(dict, i);
+        EBPC_CHECK(i < dict.size(), corrupt);
+        if (dict[i] == ')') {
+          ++i;
+          break;
+        }
+        std::uint64_t v = 0;
+        std::size_t digits = 0;
+        while (i < dict.size() && dict[i] >= '0' && dict[i] <= '9') {
+          EBPC_CHECK(v <= (UINT64_MAX - 9) / 10, limit_exceeded);
+          v = v * 10 + static_cast<std::uint64_t>(dict[i] - '0');
+          ++i;
+          ++digits;
+        }
+        while (i < dict.size() && dict[i] == 'L') {  // Python 2 longs
+          ++i;
+        }
+        EBPC_CHECK(digits > 0, corrupt);
+        EBPC_CHECK(h.shape.size() < k_max_ndim, limit_exceeded);
+        h.shape.push_back(v);
+        EBPC_CHECK(v == 0 || product <= UINT64_MAX / v, limit_exceeded);
+        product *= v;
+        skip_space(dict, i);
+        EBPC_CHECK(i < dict.size(), corrupt);
+        if (dict[i] == ',') {
+          ++i;
+          need_comma_for_one = false;
+        } else {
+          EBPC_CHECK(dict[i] == ')', corrupt);
+        }
+      }
+      // (3) is the integer 3 in Python, not a tuple: a one-element shape needs its comma.
+      EBPC_CHECK(h.shape.size() != 1 || !need_comma_for_one, corrupt);
+    } else {
+      return tl::unexpected(Error::corrupt);  // numpy writes no other key, and reads none
     }
-    while (i < dict.size() && dict[i] == 'L') {  // Python 2 longs
-      ++i;
-    }
-    EBPC_CHECK(digits > 0, corrupt);
-    EBPC_CHECK(h.shape.size() < k_max_ndim, limit_exceeded);
-    h.shape.push_back(v);
-    EBPC_CHECK(v == 0 || product <= UINT64_MAX / v, limit_exceeded);
-    product *= v;
     skip_space(dict, i);
     EBPC_CHECK(i < dict.size(), corrupt);
     if (dict[i] == ',') {
       ++i;
     } else {
-      EBPC_CHECK(dict[i] == ')', corrupt);
+      EBPC_CHECK(dict[i] == '}', corrupt);
     }
   }
+  EBPC_CHECK(have_descr && have_order && have_shape, corrupt);
+  skip_space(dict, i);
+  EBPC_CHECK(i == dict.size(), corrupt);  // only padding after the dict
   h.nelems = product;
   const unsigned elem = dtype_info(h.dtype)->nbytes;
   EBPC_CHECK(product <= UINT64_MAX / 8, limit_exceeded);
