@@ -39,4 +39,6 @@ class CMakeBuild(build_ext):
         shutil.copyfile(built[0], dest)
 
 
-setup(ext_modules=[Extension("ebpc._ebpc", sources=[])], cmdclass={"build_ext": CMakeBuild})
+# setuptools' own build files go below build/setuptools (build/release is the CMake tree).
+setup(ext_modules=[Extension("ebpc._ebpc", sources=[])], cmdclass={"build_ext": CMakeBuild},
+      options={"build": {"build_base": os.path.join("build", "setuptools")}})

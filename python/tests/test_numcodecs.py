@@ -34,6 +34,8 @@ def test_encode_is_a_container():
 def test_entry_point_declared():
     # Installed (pip): importlib.metadata sees it. In the build tree: pyproject declares it.
     eps = [e for e in md.entry_points().select(group="numcodecs.codecs") if e.name == "ebpc"]
+    if os.environ.get("EBPC_EXPECT_INSTALLED"):
+        assert eps, "pip install did not register the numcodecs.codecs entry point"
     if eps:
         assert eps[0].value == "ebpc.numcodecs:EBPC"
         assert eps[0].load() is EBPC
