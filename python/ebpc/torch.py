@@ -389,3 +389,11 @@ def _write_dataset(out, network, images, names, kinds, maps, storage):
     }
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
+
+
+def __getattr__(name):
+    if name == "models":
+        from . import torch_models
+
+        return torch_models
+    raise AttributeError(f"module 'ebpc.torch' has no attribute '{name}'")
