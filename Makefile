@@ -85,13 +85,14 @@ test-extract: deps
 	bash tests/extract/run.sh
 
 # The Python package: the extension from the release tree, its pytest suite against the
-# CLI, then an offline pip install (reusing the release tree) into a scratch directory,
+# CLI and the converted MobileNetV2 (npm nsfwjs, tools/extract's pinned packages), then an offline pip install (reusing the release tree) into a scratch directory,
 # whose copy is tested too (entry point for numcodecs included).
 test-python: build
 	cmake -S . -B $(RELEASE_DIR) -DEBPC_WITH_PYTHON=ON -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target ebpc_python
+	[ -d tools/extract/node_modules/nsfwjs ] || npm ci --prefix tools/extract --no-audit --no-fund --loglevel=error
 	PYTHONPATH=$(CURDIR)/$(RELEASE_DIR)/python EBPC_CLI=$(CURDIR)/$(RELEASE_DIR)/tools/ebpc/ebpc \
-	  EBPC_REQUIRE_CLI=1 $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
+	  EBPC_REQUIRE_CLI=1 EBPC_REQUIRE_MODELS=1 $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
 	rm -rf $(PY_INSTALL_DIR)
 	EBPC_CMAKE_BUILD_DIR=$(CURDIR)/$(RELEASE_DIR) $(PYTHON) -m pip install -q --no-build-isolation --no-deps \
 	  --no-index --target $(PY_INSTALL_DIR) .

@@ -247,7 +247,7 @@ def _canonical(x: _torch.Tensor, storage: str) -> _np.ndarray:
 
 
 def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradients=True, loss_fn=None, codecs=None,
-            out=None, images=None, storage="float16", block=8, max_zero_run=16, network="model"):
+            out=None, images=None, storage="float16", block=8, max_zero_run=16, network="model", train=True):
     """The paper's study of ``model`` on a batch ``inputs`` (N images): forward hooks on
     every ReLU/ReLU6 output (activations) and tensor hooks on their inputs (gradients of the
     loss), in train mode as the paper did. Each image's map of each layer is stored as the
@@ -256,7 +256,9 @@ def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradient
     truncated; float16/bfloat16 rounded to nearest even) and sized by every codec (whole
     map as one stream, exact bits).
 
-    loss_fn(output) -> scalar (default: output.float().sum()). With ``out=DIR`` it writes
+    ``train=False`` runs in eval mode instead (batch norm with its moving statistics, no
+    dropout), as tools/extract extracts activations. loss_fn(output) -> scalar (default:
+    output.float().sum()). With ``out=DIR`` it writes
     DIR/manifest.json and DIR/{activations,gradients}/IMAGE/NN_LAYER.npy, the layout that
     ``ebpc eval DIR`` reads. Returns {"layers": [...], "total": [...]} with, per (kind,
     layer, format, codec), values, zero_values, uncompressed_bits, compressed_bits, ratio
@@ -281,7 +283,7 @@ def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradient
 
             handles.append(mod.register_forward_hook(hook))
     was_training = model.training
-    model.train()
+    model.train(train)
     try:
         with _torch.set_grad_enabled(gradients):
             output = model(inputs)

@@ -24,8 +24,7 @@ from ebpc import Error
 
 __all__ = ["KerasGraph", "load_tfjs", "export_nsfwjs", "load_nsfwjs", "load_rgb", "preprocess_nsfwjs"]
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_EXPORT_JS = os.path.join(_ROOT, "python", "tools", "export_nsfwjs.js")
+_EXPORT_JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_nsfwjs.js")
 
 
 def _read_weights(model_dir, manifest):
@@ -240,8 +239,11 @@ def load_tfjs(model_dir: str) -> KerasGraph:
 def export_nsfwjs(network: str, out_dir: str, photos=(), node_modules=None) -> str:
     """Writes nsfwjs's bundled model as plain tfjs files (and photos decoded by the
     extractor's jpeg-js / pngjs as DIR/NAME.rgb + NAME.json) with node; needs
-    ``npm ci --prefix tools/extract``. Returns out_dir."""
-    node_modules = node_modules or os.path.join(_ROOT, "tools", "extract", "node_modules")
+    ``npm ci --prefix tools/extract``. node_modules: that directory (default:
+    $EBPC_NODE_MODULES, else tools/extract/node_modules under the working directory).
+    Returns out_dir."""
+    node_modules = os.path.abspath(node_modules or os.environ.get("EBPC_NODE_MODULES")
+                                   or os.path.join("tools", "extract", "node_modules"))
     if not os.path.isdir(os.path.join(node_modules, "nsfwjs")):
         raise Error(f"{node_modules}/nsfwjs missing (run: npm ci --prefix tools/extract)")
     env = dict(os.environ, NODE_PATH=node_modules)

@@ -2,8 +2,8 @@
 // Writes an nsfwjs model (shipped as JS bundles under dist/models/) in the plain tfjs
 // layers format (model.json + weights.bin), and decodes photos with the extractor's own
 // decoders (jpeg-js / pngjs: the pixels tools/extract fed the network) into raw RGB .npy-free
-// files, for ebpc.torch.models (python/ebpc/models.py). No network access.
-// Usage: NODE_PATH=tools/extract/node_modules node python/tools/export_nsfwjs.js NETWORK OUTDIR [PHOTO...]
+// files, for ebpc.torch.models (python/ebpc/torch_models.py). No network access.
+// Usage: NODE_PATH=tools/extract/node_modules node python/ebpc/export_nsfwjs.js NETWORK OUTDIR [PHOTO...]
 const fs = require('fs');
 const path = require('path');
 
