@@ -10,6 +10,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -145,48 +146,67 @@ py::bytes compress(const py::buffer& data, const std::string& dtype, const std::
   if (elems.size() != h.nwords * info.nbytes) {
     fail("buffer size does not match the shape and dtype");
   }
-  std::vector<std::uint8_t> out = ebpc::serialize_header(h);
+  const std::vector<std::uint8_t> head = ebpc::serialize_header(h);
   const std::uint64_t nchunks = h.nchunks();
-  // Each chunk is coded exactly as compress_container codes it, so the bytes are the same
-  // for any thread count; chunks are coded in parallel and concatenated in order.
-  std::vector<std::vector<std::uint8_t>> coded(static_cast<std::size_t>(nchunks));
-  std::vector<ebpc::Error> errors(static_cast<std::size_t>(nchunks), ebpc::Error{});
+  // The result is written straight into a bytes object sized to the worst case (pages
+  // never touched cost nothing) and shrunk at the end. Chunks are coded in waves of one
+  // chunk per thread into buffers reused from wave to wave, then appended in order: the
+  // bytes are those of compress_container for any thread count.
+  std::size_t bound = head.size();
+  for (std::uint64_t i = 0; i < nchunks; ++i) {
+    bound += ebpc::chunk_bound_nbytes(h, h.chunk_nwords_at(i));
+  }
+  PyObject* raw = PyBytes_FromStringAndSize(nullptr, static_cast<py::ssize_t>(bound));
+  if (raw == nullptr) {
+    throw py::error_already_set();
+  }
+  py::object result = py::reinterpret_steal<py::object>(raw);
+  auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(raw));
+  std::memcpy(dst, head.data(), head.size());
+  std::size_t pos = head.size();
+  const unsigned nthreads =
+      static_cast<unsigned>(std::min<std::uint64_t>(thread_count(threads), std::max<std::uint64_t>(nchunks, 1)));
+  std::vector<std::vector<std::uint8_t>> outs(nthreads);
+  std::vector<std::vector<std::uint8_t>> scratches(nthreads);
+  std::vector<ebpc::Error> errors(nthreads, ebpc::Error{});
+  std::uint64_t failed_chunk = UINT64_MAX;
+  ebpc::Error failed_error{};
   {
     py::gil_scoped_release release;
-    const unsigned n = thread_count(threads);
-    // One scratch per worker slot: chunks are handed out one at a time, so a
-    // thread_local keeps allocation per thread, not per chunk.
-    ebpc::parallel_for(static_cast<std::size_t>(nchunks), n, [&](std::size_t i) {
-      thread_local std::vector<std::uint8_t> scratch;
-      const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * info.nbytes);
-      const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * info.nbytes);
-      auto r = ebpc::encode_chunk(elems.subspan(off, len), h, scratch, coded[i]);
-      if (!r) {
-        errors[i] = r.error();
+    for (std::uint64_t start = 0; start < nchunks && failed_chunk == UINT64_MAX; start += nthreads) {
+      const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(nthreads, nchunks - start));
+      ebpc::parallel_for(m, static_cast<unsigned>(m), [&](std::size_t j) {
+        const std::uint64_t i = start + j;
+        const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * info.nbytes);
+        const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * info.nbytes);
+        outs[j].clear();
+        auto r = ebpc::encode_chunk(elems.subspan(off, len), h, scratches[j], outs[j]);
+        errors[j] = r ? ebpc::Error{} : r.error();
+      });
+      for (std::size_t j = 0; j < m; ++j) {
+        if (errors[j] != ebpc::Error{}) {
+          failed_chunk = start + j;
+          failed_error = errors[j];
+          break;
+        }
+        std::memcpy(dst + pos, outs[j].data(), outs[j].size());
+        pos += outs[j].size();
       }
-    });
-  }
-  std::size_t total = out.size();
-  for (std::size_t i = 0; i < coded.size(); ++i) {
-    if (errors[i] != ebpc::Error{}) {
-      const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * info.nbytes);
-      const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * info.nbytes);
-      if (errors[i] == ebpc::Error::bad_parameter) {
-        fail_not_fitting(elems.subspan(off, len), h, i * h.chunk_nwords);
-      }
-      fail("cannot compress", errors[i]);
     }
-    total += coded[i].size();
   }
-  py::bytes result(nullptr, static_cast<py::ssize_t>(total));
-  auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(result.ptr()));
-  std::memcpy(dst, out.data(), out.size());
-  std::size_t pos = out.size();
-  for (const auto& c : coded) {
-    std::memcpy(dst + pos, c.data(), c.size());
-    pos += c.size();
+  if (failed_chunk != UINT64_MAX) {
+    const std::size_t off = static_cast<std::size_t>(failed_chunk * h.chunk_nwords * info.nbytes);
+    const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(failed_chunk) * info.nbytes);
+    if (failed_error == ebpc::Error::bad_parameter) {
+      fail_not_fitting(elems.subspan(off, len), h, failed_chunk * h.chunk_nwords);
+    }
+    fail("cannot compress", failed_error);
   }
-  return result;
+  raw = result.release().ptr();
+  if (_PyBytes_Resize(&raw, static_cast<py::ssize_t>(pos)) != 0) {
+    throw py::error_already_set();
+  }
+  return py::reinterpret_steal<py::bytes>(raw);
 }
 
 py::dict header_dict(const ebpc::ContainerHeader& h, std::size_t header_nbytes) {
