@@ -16,7 +16,7 @@ import numpy as _np
 from . import _ebpc
 from ._ebpc import Error
 
-__all__ = ["Error", "compress", "decompress", "header", "measure", "hw", "DEFAULT_CODECS", "DTYPES"]
+__all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw", "DEFAULT_CODECS", "DTYPES"]
 __version__ = "0.1.0"
 
 # The codecs `ebpc measure` sizes by default (tools/ebpc/cmd_measure.cpp).
@@ -158,6 +158,14 @@ def measure(a, codecs=None, *, width=None, block: int = 8, max_zero_run: int = 1
     rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, codecs,
                          int(width or 0), int(block), int(max_zero_run))
     return {r.pop("codec"): r for r in rows}
+
+
+def open(file, mode: str = "r", **kwargs):
+    """Streaming read ("r") or write ("w") of an .ebpc file chunk by chunk: see
+    :func:`ebpc.stream.open`."""
+    from .stream import open as _open
+
+    return _open(file, mode, **kwargs)
 
 
 def __getattr__(name):

@@ -663,6 +663,165 @@ float max_abs(const py::buffer& values, const std::string& src_dtype) {
   return ebpc::eval::max_abs(v);
 }
 
+
+// --- chunk-level glue behind ebpc.open (python/ebpc/stream.py) ----------------------
+// Until include/ebpc/stream.hpp (issue 9) is on main, the Python stream classes read and
+// write chunk by chunk over the container's chunk functions; this class holds the header.
+class StreamHeader {
+ public:
+  explicit StreamHeader(ebpc::ContainerHeader h) : h_(std::move(h)) {}
+
+  static StreamHeader make(const std::string& dtype, const std::vector<std::uint64_t>& shape, bool fortran,
+                           const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run, int level,
+                           std::uint32_t chunk_nwords) {
+    return StreamHeader(make_header(dtype_or_fail(dtype), shape, fortran, codec, width, block, max_zero_run, level,
+                                    chunk_nwords));
+  }
+  // The header at the start of buf; None when buf is too short (read more: needed_nbytes).
+  static py::object parse(const py::buffer& buf) {
+    const auto in = bytes_of(buf);
+    std::size_t n = 0;
+    auto h = ebpc::parse_header(in, &n);
+    if (!h && h.error() == ebpc::Error::truncated) {
+      return py::none();
+    }
+    if (!h) {
+      parse_or_fail(in, &n);  // the same messages as decompress
+    }
+    auto r = py::cast(StreamHeader(*h));
+    r.attr("_nbytes") = n;
+    return r;
+  }
+  // How many bytes a header starting with these 32 bytes takes (the CLI's rule).
+  static std::size_t needed_nbytes(const py::buffer& buf) {
+    const auto in = bytes_of(buf);
+    if (in.size() < 32) {
+      return 32;
+    }
+    return 32 + 8 * std::size_t{in[13]} + 4;
+  }
+
+  py::bytes serialize() const {
+    const auto b = ebpc::serialize_header(h_);
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+  }
+  py::dict info() const { return header_dict(h_, ebpc::serialize_header(h_).size()); }
+  std::uint64_t nchunks() const { return h_.nchunks(); }
+  std::uint64_t chunk_nwords_at(std::uint64_t i) const { return h_.chunk_nwords_at(i); }
+
+  // Codes chunks first, first+1, ... from data (their elements, in order), on up to
+  // `threads` threads; returns the chunk headers and payloads, in order.
+  py::bytes encode_chunks(const py::buffer& data, std::uint64_t first, unsigned threads) const {
+    const auto elems = bytes_of(data);
+    const unsigned esize = h_.codec.elem_nbytes;
+    std::vector<std::pair<std::size_t, std::size_t>> spans;  // (offset, length) per chunk
+    std::size_t off = 0;
+    for (std::uint64_t i = first; off < elems.size(); ++i) {
+      if (i >= h_.nchunks()) {
+        fail("more elements than the shape holds");
+      }
+      const std::size_t len = static_cast<std::size_t>(h_.chunk_nwords_at(i) * esize);
+      if (off + len > elems.size()) {
+        fail("chunks must be whole (internal)");
+      }
+      spans.emplace_back(off, len);
+      off += len;
+    }
+    std::vector<std::vector<std::uint8_t>> outs(spans.size());
+    std::vector<ebpc::Error> errors(spans.size(), ebpc::Error{});
+    {
+      py::gil_scoped_release release;
+      ebpc::parallel_for(spans.size(), thread_count(threads), [&](std::size_t j) {
+        std::vector<std::uint8_t> scratch;
+        auto r = ebpc::encode_chunk(elems.subspan(spans[j].first, spans[j].second), h_, scratch, outs[j]);
+        errors[j] = r ? ebpc::Error{} : r.error();
+      });
+    }
+    std::size_t total = 0;
+    for (std::size_t j = 0; j < spans.size(); ++j) {
+      if (errors[j] != ebpc::Error{}) {
+        if (errors[j] == ebpc::Error::bad_parameter) {
+          fail_not_fitting(elems.subspan(spans[j].first, spans[j].second), h_, (first + j) * h_.chunk_nwords);
+        }
+        fail("cannot compress", errors[j]);
+      }
+      total += outs[j].size();
+    }
+    py::bytes result(nullptr, static_cast<py::ssize_t>(total));
+    auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(result.ptr()));
+    for (const auto& o : outs) {
+      std::memcpy(dst, o.data(), o.size());
+      dst += o.size();
+    }
+    return result;
+  }
+
+  // Payload size of chunk i from its 16-byte chunk header (checked against the limits).
+  std::uint32_t payload_nbytes(const py::buffer& chunk_header, std::uint64_t i) const {
+    const auto in = bytes_of(chunk_header);
+    if (i >= h_.nchunks()) {
+      fail("trailing data after the last chunk", ebpc::Error::corrupt);
+    }
+    if (in.size() < ebpc::k_chunk_header_nbytes) {
+      fail("chunk " + std::to_string(i), ebpc::Error::truncated);
+    }
+    auto ch = ebpc::parse_chunk_header(in, h_, h_.chunk_nwords_at(i));
+    if (!ch) {
+      fail("chunk " + std::to_string(i) + ": bad chunk header", ch.error());
+    }
+    return ch->payload_nbytes;
+  }
+
+  // Decodes chunks first, first+1, ... (each given as its chunk header + payload) into
+  // out (their elements, in order) on up to `threads` threads.
+  void decode_chunks(const std::vector<py::bytes>& chunks, std::uint64_t first, const py::buffer& out_buf,
+                     unsigned threads) const {
+    const auto out = writable_bytes_of(out_buf);
+    struct Job {
+      std::span<const std::uint8_t> payload;
+      ebpc::ChunkHeader ch;
+      std::size_t off;
+      std::size_t len;
+    };
+    std::vector<Job> jobs;
+    std::size_t off = 0;
+    for (std::size_t j = 0; j < chunks.size(); ++j) {
+      const std::uint64_t i = first + j;
+      std::string_view sv = chunks[j];
+      std::span<const std::uint8_t> in(reinterpret_cast<const std::uint8_t*>(sv.data()), sv.size());
+      auto ch = ebpc::parse_chunk_header(in, h_, h_.chunk_nwords_at(i));
+      if (!ch) {
+        fail("chunk " + std::to_string(i) + ": bad chunk header", ch.error());
+      }
+      if (in.size() != ebpc::k_chunk_header_nbytes + ch->payload_nbytes) {
+        fail("chunk " + std::to_string(i), ebpc::Error::truncated);
+      }
+      const std::size_t len = static_cast<std::size_t>(h_.chunk_nwords_at(i) * h_.codec.elem_nbytes);
+      if (off + len > out.size()) {
+        fail("output buffer too small (internal)");
+      }
+      jobs.push_back({in.subspan(ebpc::k_chunk_header_nbytes), *ch, off, len});
+      off += len;
+    }
+    std::vector<ebpc::Error> errors(jobs.size(), ebpc::Error{});
+    {
+      py::gil_scoped_release release;
+      ebpc::parallel_for(jobs.size(), thread_count(threads), [&](std::size_t j) {
+        auto r = ebpc::decode_chunk(jobs[j].payload, jobs[j].ch, h_, out.subspan(jobs[j].off, jobs[j].len));
+        errors[j] = r ? ebpc::Error{} : r.error();
+      });
+    }
+    for (std::size_t j = 0; j < errors.size(); ++j) {
+      if (errors[j] != ebpc::Error{}) {
+        fail("chunk " + std::to_string(first + j), errors[j]);
+      }
+    }
+  }
+
+ private:
+  ebpc::ContainerHeader h_;
+};
+
 }  // namespace
 
 PYBIND11_MODULE(_ebpc, m) {
@@ -697,6 +856,17 @@ PYBIND11_MODULE(_ebpc, m) {
   m.def("quantise", &quantise, py::arg("values"), py::arg("src_dtype"), py::arg("format"), py::arg("max_abs"),
         py::arg("out"));
   m.def("max_abs", &max_abs, py::arg("values"), py::arg("src_dtype"));
+  py::class_<StreamHeader>(m, "StreamHeader", py::dynamic_attr())
+      .def_static("make", &StreamHeader::make)
+      .def_static("parse", &StreamHeader::parse)
+      .def_static("needed_nbytes", &StreamHeader::needed_nbytes)
+      .def("serialize", &StreamHeader::serialize)
+      .def("info", &StreamHeader::info)
+      .def("nchunks", &StreamHeader::nchunks)
+      .def("chunk_nwords_at", &StreamHeader::chunk_nwords_at)
+      .def("encode_chunks", &StreamHeader::encode_chunks)
+      .def("payload_nbytes", &StreamHeader::payload_nbytes)
+      .def("decode_chunks", &StreamHeader::decode_chunks);
   m.attr("default_chunk_nwords") = ebpc::k_default_chunk_nwords;
   m.attr("default_threads") = ebpc::default_thread_count();
 }
