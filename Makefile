@@ -22,6 +22,9 @@ PYTHON      ?= /usr/bin/python3
 PY_INSTALL_DIR := $(BUILD)/python-install
 # Debian 12's pip refuses to install outside a virtual environment unless told
 # (PEP 668); older pips do not know the flag.
+# pip's default as root on Debian is /usr/local/lib/python3.X/dist-packages (PREFIX's
+# default); another PREFIX is passed on (Debian's pip then uses PREFIX/local/lib/...).
+PIP_PREFIX  = $(if $(filter /usr/local,$(PREFIX)),,--prefix $(PREFIX))
 PIP_SYSTEM  := $(shell $(PYTHON) -m pip install --help 2>/dev/null | grep -q -- --break-system-packages && echo --break-system-packages)
 
 SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
@@ -106,7 +109,7 @@ bench: build
 install: build
 	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)
 	EBPC_CMAKE_BUILD_DIR=$(CURDIR)/$(RELEASE_DIR) $(PYTHON) -m pip install --no-build-isolation --no-deps --no-index \
-	  $(PIP_SYSTEM) .
+	  $(PIP_SYSTEM) $(PIP_PREFIX) .
 
 clean:
 	rm -rf $(BUILD)
