@@ -31,8 +31,8 @@ def compress(t: _torch.Tensor, codec: str = "ebpc", **kwargs) -> bytes:
     """An ``.ebpc`` container of tensor ``t`` (CPU or not; int8, uint8, int16, int32,
     float16, bfloat16, float32). A C-contiguous tensor is coded without a copy; a tensor
     whose strides are exactly reversed (a transposed, Fortran-order one) is stored in
-    Fortran order and comes back with the same strides; any other layout is made
-    contiguous first. Options as :func:`ebpc.compress`."""
+    Fortran order and comes back with the same strides (not for bfloat16, which numpy
+    cannot view that way); any other layout is made contiguous first. Options as :func:`ebpc.compress`."""
     if not isinstance(t, _torch.Tensor):
         raise Error("expected a torch.Tensor")
     if t.dtype not in _CONTAINER_DTYPES:
@@ -40,21 +40,11 @@ def compress(t: _torch.Tensor, codec: str = "ebpc", **kwargs) -> bytes:
     t = t.detach()
     if t.device.type != "cpu":
         t = t.cpu()
-    if not t.is_contiguous() and t.dim() > 1 and t.permute(*reversed(range(t.dim()))).is_contiguous():
-        # Fortran order: hand numpy the transposed (C-contiguous) tensor's array, transposed back.
-        if t.dtype == _torch.bfloat16:
-            raw = t.view(_torch.int16).numpy().view(_np.uint16)
-            h = _ebpc.compress(raw, codec, **kwargs)
-            return _retag_bfloat16(h)
+    if (t.dtype != _torch.bfloat16 and not t.is_contiguous() and t.dim() > 1
+            and t.permute(*reversed(range(t.dim()))).is_contiguous()):
+        # Fortran order: numpy sees an F-contiguous array and the container records it.
         return _ebpc.compress(t.numpy(), codec, **kwargs)
-    return _ebpc.compress(t, codec, **kwargs)
-
-
-def _retag_bfloat16(buf: bytes) -> bytes:
-    # Not reached through the public path for C-order tensors (ebpc.compress views
-    # bfloat16 tensors itself); Fortran-order bfloat16 needs its dtype byte set. The dtype
-    # is a byte of the header; re-coding is simpler and exact: decode and recode.
-    raise Error("Fortran-order bfloat16 tensors are not supported; call .contiguous() first")
+    return _ebpc.compress(t, codec, **kwargs)  # C order (other layouts are made contiguous)
 
 
 def decompress(buf, *, device=None, threads: int = 0) -> _torch.Tensor:

@@ -126,6 +126,12 @@ class KerasGraph(_torch.nn.Module):
                 raise Error(f"layer {name}: activation {act} not supported")
             if cls in ("Conv2D", "DepthwiseConv2D") and act not in (None, "linear"):
                 raise Error(f"layer {name}: activation {act} not supported")
+        # Where each value is used last: forward drops it there, so that the module holds no
+        # more than the layers themselves (what autograd saves is autograd's business).
+        self.last_use = {}
+        for k, (name, inbound, _) in enumerate(self.order):
+            for i in inbound:
+                self.last_use[i] = k
         unused = set(weights) - used
         if unused:
             raise Error(f"weights not used by any layer: {sorted(unused)[:3]}")
@@ -207,7 +213,7 @@ class KerasGraph(_torch.nn.Module):
         """x: N,C,H,W. capture: a dict that receives every layer's output by Keras name
         (Dense relu outputs as NAME_relu)."""
         vals = {}
-        for name, inbound, cls in self.order:
+        for k, (name, inbound, cls) in enumerate(self.order):
             if cls == "InputLayer":
                 y = x
             elif cls == "Add":
@@ -226,6 +232,9 @@ class KerasGraph(_torch.nn.Module):
             vals[name] = y
             if capture is not None:
                 capture[name] = y
+            for i in set(inbound):
+                if self.last_use.get(i) == k and i not in self.outputs:
+                    del vals[i]
         return vals[self.outputs[0]]
 
 

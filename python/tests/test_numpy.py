@@ -291,3 +291,11 @@ def test_hw_sim_matches_cli(cli, tmp_path):
     assert ebpc.hw.sim(a, out_ready=0.9, seed=3) == j
     with pytest.raises(ebpc.Error, match="width 8 or 16"):
         ebpc.hw.sim(a, width=12)
+
+
+def test_numpy_users_never_import_torch():
+    import subprocess
+
+    code = ("import sys, numpy as np, ebpc, ebpc.hw, ebpc.numcodecs; b = ebpc.compress(np.zeros(10, np.int8)); "
+            "ebpc.decompress(b); ebpc.measure(np.zeros(10, np.int8)); assert 'torch' not in sys.modules, 'torch'")
+    subprocess.run([sys.executable, "-c", code], check=True)
