@@ -335,9 +335,10 @@ def _row(a, **kw):
     return kw
 
 
-_FORMAT_WIDTH = {"fixed8": 8, "fixed12": 12, "fixed16": 16, "float16": 16, "bfloat16": 16, "float32": 32}
-_FORMAT_STORAGE = {"fixed8": "int8", "fixed12": "int16", "fixed16": "int16", "float16": "float16",
-                   "bfloat16": "uint16", "float32": "float32"}
+# ebpc eval's formats (src/eval/quantise.cpp): W and the storage type (bfloat16 bits as uint16).
+_FORMATS = _ebpc._ebpc.formats()
+_FORMAT_WIDTH = {k: w for k, (w, _) in _FORMATS.items()}
+_FORMAT_STORAGE = {k: ("uint16" if st == "bfloat16" else st) for k, (_, st) in _FORMATS.items()}
 
 
 def quantise(values, fmt: str, max_abs: float) -> _np.ndarray:

@@ -867,6 +867,14 @@ PYBIND11_MODULE(_ebpc, m) {
       .def("encode_chunks", &StreamHeader::encode_chunks)
       .def("payload_nbytes", &StreamHeader::payload_nbytes)
       .def("decode_chunks", &StreamHeader::decode_chunks);
+  m.def("formats", [] {
+    // ebpc eval's number formats: name -> (W, storage dtype).
+    py::dict d;
+    for (const auto& f : ebpc::eval::format_table()) {
+      d[py::str(std::string(f.name))] = py::make_tuple(f.word_nbits, std::string(ebpc::dtype_info(f.storage)->name));
+    }
+    return d;
+  });
   m.attr("default_chunk_nwords") = ebpc::k_default_chunk_nwords;
   m.attr("default_threads") = ebpc::default_thread_count();
 }
