@@ -15,7 +15,7 @@
 #include <ebpc/codecs.hpp>
 #include <ebpc/ebpc.hpp>
 
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Any bytes as a .npy header.
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto h = ebpc::parse_npy_header(std::span<const std::uint8_t>(data, size));

@@ -8,7 +8,7 @@
 #include <ebpc/codecs.hpp>
 #include <ebpc/container.hpp>
 
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 #include "testutil.hpp"
 
 namespace {

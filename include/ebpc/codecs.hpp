@@ -68,6 +68,9 @@ std::span<const Codec> codec_table() noexcept;
 const Codec* find_codec(CodecId id) noexcept;
 const Codec* find_codec(std::string_view name) noexcept;
 
+// The codec names parse_codec_spec takes, for help and error texts.
+inline constexpr std::string_view k_codec_list = "ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL]";
+
 // Parses "ebpc", "zvc", "zrle", "bpc", "zstd", "zstd-19", "lz4", "deflate", "deflate-9"
 // into params.id and params.level (other fields untouched). bad_parameter if unknown.
 Result<void> parse_codec_spec(std::string_view spec, CodecParams& params);

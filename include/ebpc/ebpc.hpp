@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,8 @@ enum class Error : std::uint8_t {
   io = 7,                   // a read or write failed
   unsupported = 8,          // a valid request this build does not implement
   output_too_small = 9,     // the caller's output buffer is too small
+  hardware_hang = 10,       // the modelled published RTL never finishes on this input
+  cancelled = 11,           // the caller's cancel flag was set
 };
 
 // A short, stable, human-readable description ("truncated input", ...).
@@ -36,6 +39,21 @@ std::string_view error_message(Error e) noexcept;
 
 template <class T>
 using Result = tl::expected<T, Error>;
+
+// An error with the context that makes it a useful one-line message (which file, which
+// chunk, which element). Calls that work on files, streams, datasets or the hardware
+// model return it; the codecs' whole-buffer calls return the bare Error. The message is
+// complete: a tool prints it as it is (after its own prefix).
+struct Failure {
+  Error code = Error::io;
+  std::string message;
+};
+
+// "context: <error_message(code)>", or error_message(code) alone when context is empty.
+Failure failure(Error code, std::string_view context = {});
+
+template <class T>
+using Outcome = tl::expected<T, Failure>;
 
 inline constexpr unsigned k_min_word_nbits = 2;
 inline constexpr unsigned k_max_word_nbits = 32;
@@ -99,5 +117,17 @@ struct EbpcStreams {
   EbpcSizes sizes;
 };
 Result<EbpcStreams> ebpc_encode_to_vectors(std::span<const std::uint32_t> words, const EbpcParams& params);
+
+// The hardware's raw stream files (`ebpc hw encode/decode`): each W-bit word of a stream
+// as ceil(W/8) big-endian bytes. stream holds padded_nbits (a multiple of W) MSB-first.
+std::vector<std::uint8_t> stream_to_hw_words(std::span<const std::uint8_t> stream, std::uint64_t padded_nbits,
+                                             unsigned word_nbits);
+// The inverse: an MSB-first stream (padded to whole bytes). bad_parameter when the size is
+// not a whole number of words; corrupt when a word has bits above W (*bad_word says which).
+Result<std::vector<std::uint8_t>> hw_words_to_stream(std::span<const std::uint8_t> bytes, unsigned word_nbits,
+                                                     std::uint64_t* bad_word = nullptr);
+
+// What the codecs run on, for reports: "avx2+bmi2", "sse2" or "scalar".
+const char* simd_kernels() noexcept;
 
 }  // namespace ebpc

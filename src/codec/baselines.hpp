@@ -2,6 +2,9 @@
 // stream (MSB-first, padded to whole W-bit words).
 #pragma once
 
+#include <span>
+#include <string_view>
+
 #include <ebpc/codecs.hpp>
 
 namespace ebpc::detail {
@@ -40,5 +43,27 @@ Result<CodedSize> deflate_encode(std::span<const std::uint8_t> words, const Code
                                  std::span<std::uint8_t> out);
 Result<void> deflate_decode(std::span<const std::uint8_t> in, std::size_t, const CodecParams& p,
                             std::span<std::uint8_t> words_out);
+
+// Decode-side limit on a deflate payload (>= libdeflate's compress bound).
+std::size_t deflate_payload_limit_nbytes(std::size_t nwords, const CodecParams& p);
+
+// What a decoder needs of a codec: the decoder-only library's table (registry.cpp adds
+// the encoders for the full table).
+struct CodecDecodeEntry {
+  std::string_view name;
+  CodecId id;
+  bool is_word_codec;
+  // The largest payload a decoder accepts: the encoder's bound, or for deflate a formula
+  // at least as large (its bound needs the compressor).
+  std::size_t (*payload_limit_nbytes)(std::size_t nwords, const CodecParams& params);
+  Result<void> (*decode)(std::span<const std::uint8_t> in, std::size_t stream0_nbytes, const CodecParams& params,
+                         std::span<std::uint8_t> words_out);
+};
+std::span<const CodecDecodeEntry> decode_table() noexcept;
+const CodecDecodeEntry* find_decoder(CodecId id) noexcept;
+const CodecDecodeEntry* find_decoder(std::string_view name) noexcept;
+
+// zstd's highest level (ZSTD_maxCLevel() of the zstd this was built with; a test checks it).
+inline constexpr int k_zstd_max_level = 22;
 
 }  // namespace ebpc::detail

@@ -1,5 +1,5 @@
-// General-purpose byte codecs through their Debian libraries, so every table can show
-// what a user would pick instead of EBPC.
+// Decompressors of the general-purpose byte codecs (zstd, lz4, libdeflate) for the
+// decoder-only library; their compressors and bounds are in bytecodecs_encode.cpp.
 #include <libdeflate.h>
 #include <lz4.h>
 #include <zstd.h>
@@ -14,28 +14,31 @@ namespace ebpc::detail {
 
 namespace {
 
-CodedSize byte_stream_size(std::size_t nbytes) {
-  CodedSize s;
-  s.nbytes = nbytes;
-  s.stream0_nbytes = nbytes;
-  s.exact_nbits = std::uint64_t{nbytes} * 8;
-  s.padded_nbits = s.exact_nbits;
-  return s;
-}
-
 std::size_t input_nbytes(std::size_t nwords, const CodecParams& p) { return nwords * p.elem_nbytes; }
+
+struct DecompressorDeleter {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
 
 }  // namespace
 
+// The bounds of zstd and lz4 are their headers' macros (ZSTD_compressBound and
+// LZ4_compressBound compute the same), so the decoders check sizes without a compressor.
 std::size_t zstd_bound_nbytes(std::size_t nwords, const CodecParams& p) {
-  return ZSTD_compressBound(input_nbytes(nwords, p));
+  return ZSTD_COMPRESSBOUND(input_nbytes(nwords, p));
 }
 
-Result<CodedSize> zstd_encode(std::span<const std::uint8_t> bytes, const CodecParams& p, std::span<std::uint8_t> out) {
-  const int level = p.level == 0 ? 3 : p.level;
-  const std::size_t r = ZSTD_compress(out.data(), out.size(), bytes.data(), bytes.size(), level);
-  EBPC_CHECK(!ZSTD_isError(r), output_too_small);
-  return byte_stream_size(r);
+std::size_t lz4_bound_nbytes(std::size_t nwords, const CodecParams& p) {
+  const std::size_t n = input_nbytes(nwords, p);
+  return n > LZ4_MAX_INPUT_SIZE ? 0 : static_cast<std::size_t>(LZ4_COMPRESSBOUND(n));
+}
+
+// At least libdeflate_deflate_compress_bound(nullptr, n) (5 bytes per block of at least
+// 10000 bytes, plus 9; tests/test_baselines.cpp checks it against the library's), without
+// linking the compressor.
+std::size_t deflate_payload_limit_nbytes(std::size_t nwords, const CodecParams& p) {
+  const std::size_t n = input_nbytes(nwords, p);
+  return n + 5 * (n / 4096 + 1) + 64;
 }
 
 Result<void> zstd_decode(std::span<const std::uint8_t> in, std::size_t, const CodecParams&,
@@ -50,19 +53,7 @@ Result<void> zstd_decode(std::span<const std::uint8_t> in, std::size_t, const Co
   return {};
 }
 
-std::size_t lz4_bound_nbytes(std::size_t nwords, const CodecParams& p) {
-  const std::size_t n = input_nbytes(nwords, p);
-  return n > LZ4_MAX_INPUT_SIZE ? 0 : static_cast<std::size_t>(LZ4_compressBound(static_cast<int>(n)));
-}
 
-Result<CodedSize> lz4_encode(std::span<const std::uint8_t> bytes, const CodecParams&, std::span<std::uint8_t> out) {
-  EBPC_CHECK(bytes.size() <= LZ4_MAX_INPUT_SIZE, bad_parameter);
-  const int cap = out.size() > INT_MAX ? INT_MAX : static_cast<int>(out.size());
-  const int r = LZ4_compress_default(reinterpret_cast<const char*>(bytes.data()), reinterpret_cast<char*>(out.data()),
-                                     static_cast<int>(bytes.size()), cap);
-  EBPC_CHECK(r > 0 || bytes.empty(), output_too_small);
-  return byte_stream_size(static_cast<std::size_t>(r));
-}
 
 Result<void> lz4_decode(std::span<const std::uint8_t> in, std::size_t, const CodecParams&,
                         std::span<std::uint8_t> out) {
@@ -74,29 +65,7 @@ Result<void> lz4_decode(std::span<const std::uint8_t> in, std::size_t, const Cod
   return {};
 }
 
-namespace {
-struct CompressorDeleter {
-  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
-};
-struct DecompressorDeleter {
-  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
-};
-}  // namespace
 
-std::size_t deflate_bound_nbytes(std::size_t nwords, const CodecParams& p) {
-  // libdeflate's bound does not depend on the compressor's level (NULL is allowed).
-  return libdeflate_deflate_compress_bound(nullptr, input_nbytes(nwords, p));
-}
-
-Result<CodedSize> deflate_encode(std::span<const std::uint8_t> bytes, const CodecParams& p,
-                                 std::span<std::uint8_t> out) {
-  const int level = p.level == 0 ? 6 : p.level;
-  std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(libdeflate_alloc_compressor(level));
-  EBPC_CHECK(c != nullptr, bad_parameter);
-  const std::size_t r = libdeflate_deflate_compress(c.get(), bytes.data(), bytes.size(), out.data(), out.size());
-  EBPC_CHECK(r != 0, output_too_small);
-  return byte_stream_size(r);
-}
 
 Result<void> deflate_decode(std::span<const std::uint8_t> in, std::size_t, const CodecParams&,
                             std::span<std::uint8_t> out) {

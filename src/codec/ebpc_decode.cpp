@@ -9,7 +9,7 @@
 
 #include "arch/bitplane.hpp"
 #include "arch/cpu.hpp"
-#include "codec/bpc_block.hpp"
+#include "codec/bpc_block_decode.hpp"
 #include "codec/ebpc_decode_avx2.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/bitio.hpp"

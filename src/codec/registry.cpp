@@ -1,11 +1,6 @@
-// The codec table (house style: a table of plain structs, libdeflate's benchmark engines).
+// The full codec table, encoders included (house style: a table of plain structs,
+// libdeflate's benchmark engines). Names, parameters and decoders: codec_info.cpp.
 #include <array>
-#include <charconv>
-#include <string>
-
-#include <libdeflate.h>
-#include <zstd.h>
-
 #include "codec/baselines.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/check.hpp"
@@ -46,50 +41,6 @@ const Codec* find_codec(std::string_view name) noexcept {
     }
   }
   return nullptr;
-}
-
-Result<void> parse_codec_spec(std::string_view spec, CodecParams& params) {
-  std::string_view name = spec;
-  int level = 0;
-  if (const auto dash = spec.find('-'); dash != std::string_view::npos) {
-    name = spec.substr(0, dash);
-    const auto digits = spec.substr(dash + 1);
-    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), level);
-    EBPC_CHECK(ec == std::errc{} && ptr == digits.data() + digits.size() && !digits.empty(), bad_parameter);
-  }
-  const Codec* c = find_codec(name);
-  EBPC_CHECK(c != nullptr, bad_parameter);
-  EBPC_CHECK(level == 0 || c->id == CodecId::zstd || c->id == CodecId::deflate, bad_parameter);
-  params.id = c->id;
-  params.level = level;
-  return validate(params);
-}
-
-std::string codec_spec(const CodecParams& params) {
-  const Codec* c = find_codec(params.id);
-  std::string s = c != nullptr ? std::string(c->name) : std::string("unknown");
-  if (params.level != 0) {
-    s += "-" + std::to_string(params.level);
-  }
-  return s;
-}
-
-Result<void> validate(const CodecParams& p) noexcept {
-  const Codec* c = find_codec(p.id);
-  EBPC_CHECK(c != nullptr, bad_parameter);
-  EBPC_CHECK(p.elem_nbytes == 1 || p.elem_nbytes == 2 || p.elem_nbytes == 4, bad_parameter);
-  EBPC_CHECK(p.word_nbits >= k_min_word_nbits && p.word_nbits <= k_max_word_nbits, bad_parameter);
-  EBPC_CHECK(p.word_nbits <= p.elem_nbytes * 8, bad_parameter);
-  switch (p.id) {
-    case CodecId::ebpc: EBPC_TRY(check_params(EbpcParams{p.word_nbits, p.block_nwords, p.max_zero_run_nwords})); break;
-    case CodecId::bpc:
-      EBPC_CHECK(is_pow2(p.block_nwords) && p.block_nwords >= 2 && p.block_nwords <= 32, bad_parameter);
-      break;
-    case CodecId::zstd: EBPC_CHECK(p.level >= 0 && p.level <= ZSTD_maxCLevel(), bad_parameter); break;
-    case CodecId::deflate: EBPC_CHECK(p.level >= 0 && p.level <= 12, bad_parameter); break;
-    default: EBPC_CHECK(p.level == 0, bad_parameter); break;
-  }
-  return {};
 }
 
 }  // namespace ebpc

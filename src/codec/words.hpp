@@ -34,4 +34,12 @@ auto with_word_type(unsigned elem_nbytes, F&& f) {
   }
 }
 
+// Bit j of x moves to bit 63 - j (flag masks are LSB-first, streams MSB-first).
+inline std::uint64_t reverse_bits64(std::uint64_t x) noexcept {
+  x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
+  x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
+  x = ((x >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((x & 0x0F0F0F0F0F0F0F0Full) << 4);
+  return __builtin_bswap64(x);
+}
+
 }  // namespace ebpc::detail

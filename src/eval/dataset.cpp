@@ -1,4 +1,4 @@
-#include "eval/dataset.hpp"
+#include <ebpc/eval_dataset.hpp>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -8,7 +8,7 @@
 #include <set>
 #include <tuple>
 
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 
 namespace ebpc::eval {
 

@@ -1,4 +1,5 @@
-#include "eval/eval.hpp"
+#include <ebpc/eval.hpp>
+#include <ebpc/measure.hpp>
 
 #include <fmt/core.h>
 
@@ -10,7 +11,7 @@
 #include <thread>
 
 #include "eval/paper_quirks.hpp"
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 
 namespace ebpc::eval {
 
@@ -25,18 +26,6 @@ struct Unit {
   std::vector<const DatasetFile*> files;  // image order
   std::uint64_t values = 0;
 };
-
-std::uint64_t count_zero_words(std::span<const std::uint8_t> words, unsigned elem_nbytes) {
-  std::uint64_t zeros = 0;
-  for (std::size_t i = 0; i < words.size(); i += elem_nbytes) {
-    bool zero = true;
-    for (unsigned b = 0; b < elem_nbytes; ++b) {
-      zero = zero && words[i + b] == 0;
-    }
-    zeros += zero ? 1 : 0;
-  }
-  return zeros;
-}
 
 std::string two_digits(unsigned i) { return fmt::format("{:02d}", i); }
 
@@ -182,28 +171,16 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
 tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t> elems, DType dtype,
                                                     unsigned word_nbits, std::span<const CodecParams> codecs,
                                                     std::vector<std::uint8_t>& scratch) {
-  const DTypeInfo* info = dtype_info(dtype);
-  std::vector<std::uint8_t> words(elems.begin(), elems.end());
-  if (!elements_to_words(words, dtype, word_nbits)) {
-    return tl::unexpected(fmt::format("a value does not fit in {} bits", word_nbits));
+  auto m = measure(elems, dtype, word_nbits, codecs, &scratch);
+  if (!m) {
+    return tl::unexpected(m.error().message);
   }
   ArraySizes s;
-  s.values = elems.size() / info->nbytes;
-  s.zero_values = count_zero_words(words, info->nbytes);
-  s.uncompressed_nbits = s.values * word_nbits;
-  for (CodecParams p : codecs) {
-    p.word_nbits = word_nbits;
-    p.elem_nbytes = info->nbytes;
-    if (!validate(p)) {
-      return tl::unexpected(fmt::format("invalid parameters for {} at width {}", codec_spec(p), word_nbits));
-    }
-    const Codec* codec = find_codec(p.id);
-    scratch.resize(codec->bound_nbytes(static_cast<std::size_t>(s.values), p));
-    auto r = codec->encode(codec->is_word_codec ? std::span<const std::uint8_t>(words) : elems, p, scratch);
-    if (!r) {
-      return tl::unexpected(codec_spec(p) + " failed: " + std::string(error_message(r.error())));
-    }
-    s.compressed_nbits.push_back(r->exact_nbits);
+  s.values = m->values;
+  s.zero_values = m->zero_values;
+  s.uncompressed_nbits = m->uncompressed_nbits;
+  for (const CodecMeasurement& c : m->codecs) {
+    s.compressed_nbits.push_back(c.size.exact_nbits);
   }
   return s;
 }

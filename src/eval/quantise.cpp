@@ -1,4 +1,4 @@
-#include "eval/quantise.hpp"
+#include <ebpc/eval_quantise.hpp>
 
 #include <bit>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "eval/report.hpp"
+#include <ebpc/eval_report.hpp>
 
 #include <fmt/core.h>
 

@@ -1,6 +1,8 @@
-// The .ebpc container (docs/format.md). Every field read from a file is checked before
-// it sizes anything: chunk sizes against k_max_chunk_nbytes, payload sizes against the
-// codec's bound, shape products against overflow.
+// The .ebpc container (docs/format.md): types, headers and the chunk decoder, in the
+// decoder-only library (the chunk encoder is in container_encode.cpp). Every field read
+// from a file is checked before it sizes anything: chunk sizes against
+// k_max_chunk_nbytes, payload sizes against the codec's bound, shape products against
+// overflow.
 #include <ebpc/container.hpp>
 
 #include <xxhash.h>
@@ -8,6 +10,7 @@
 #include <array>
 #include <cstring>
 
+#include "codec/baselines.hpp"
 #include "common/check.hpp"
 #include "common/endian.hpp"
 
@@ -179,7 +182,7 @@ Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size
 
   ContainerHeader h;
   h.codec.id = static_cast<CodecId>(p[5]);
-  EBPC_CHECK(find_codec(h.codec.id) != nullptr, corrupt);
+  EBPC_CHECK(detail::find_decoder(h.codec.id) != nullptr, corrupt);
   h.dtype = static_cast<DType>(p[6]);
   const DTypeInfo* info = dtype_info(h.dtype);
   EBPC_CHECK(info != nullptr, corrupt);
@@ -207,36 +210,10 @@ Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size
 }
 
 std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept {
-  const Codec* c = find_codec(h.codec.id);
-  return k_chunk_header_nbytes + c->bound_nbytes(static_cast<std::size_t>(chunk_nwords), h.codec);
+  const detail::CodecDecodeEntry* c = detail::find_decoder(h.codec.id);
+  return k_chunk_header_nbytes + c->payload_limit_nbytes(static_cast<std::size_t>(chunk_nwords), h.codec);
 }
 
-Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h,
-                               std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
-  const Codec* c = find_codec(h.codec.id);
-  EBPC_CHECK(c != nullptr, bad_parameter);
-  EBPC_CHECK(elems.size() % h.codec.elem_nbytes == 0, bad_parameter);
-  const std::size_t nwords = elems.size() / h.codec.elem_nbytes;
-  std::span<const std::uint8_t> words = elems;
-  if (c->is_word_codec && h.codec.word_nbits < h.codec.elem_nbytes * 8) {
-    scratch.assign(elems.begin(), elems.end());
-    EBPC_TRY(elements_to_words(scratch, h.dtype, h.codec.word_nbits));
-    words = scratch;
-  }
-  const std::size_t start = out.size();
-  out.resize(start + k_chunk_header_nbytes + c->bound_nbytes(nwords, h.codec));
-  auto r = c->encode(words, h.codec, std::span<std::uint8_t>(out).subspan(start + k_chunk_header_nbytes));
-  if (!r) {
-    out.resize(start);
-    return tl::unexpected(r.error());
-  }
-  EBPC_CHECK(r->nbytes <= UINT32_MAX, limit_exceeded);
-  store_le<std::uint32_t>(out.data() + start, static_cast<std::uint32_t>(r->nbytes));
-  store_le<std::uint32_t>(out.data() + start + 4, static_cast<std::uint32_t>(r->stream0_nbytes));
-  store_le<std::uint64_t>(out.data() + start + 8, XXH64(elems.data(), elems.size(), 0));
-  out.resize(start + k_chunk_header_nbytes + r->nbytes);
-  return *r;
-}
 
 Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const ContainerHeader& h,
                                        std::uint64_t chunk_nwords) noexcept {
@@ -252,7 +229,7 @@ Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const C
 
 Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHeader& ch, const ContainerHeader& h,
                           std::span<std::uint8_t> elems_out) noexcept {
-  const Codec* c = find_codec(h.codec.id);
+  const detail::CodecDecodeEntry* c = detail::find_decoder(h.codec.id);
   EBPC_CHECK(c != nullptr, bad_parameter);
   EBPC_CHECK(payload.size() == ch.payload_nbytes, truncated);
   EBPC_TRY(c->decode(payload, ch.stream0_nbytes, h.codec, elems_out));
@@ -263,19 +240,6 @@ Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHead
   return {};
 }
 
-Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h) {
-  EBPC_TRY(validate(h));
-  EBPC_CHECK(elems.size() == h.nwords * h.codec.elem_nbytes, bad_parameter);
-  std::vector<std::uint8_t> out = serialize_header(h);
-  std::vector<std::uint8_t> scratch;
-  const std::uint64_t nchunks = h.nchunks();
-  for (std::uint64_t i = 0; i < nchunks; ++i) {
-    const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
-    const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
-    EBPC_TRY(encode_chunk(elems.subspan(off, len), h, scratch, out));
-  }
-  return out;
-}
 
 Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint8_t> in, ContainerHeader* header_out,
                                                        std::uint64_t max_output_nbytes) {

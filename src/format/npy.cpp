@@ -1,4 +1,4 @@
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 
 #include <zstd.h>
 
@@ -9,7 +9,7 @@
 
 #include "common/check.hpp"
 #include "common/endian.hpp"
-#include "format/atomic_file.hpp"
+#include <ebpc/file.hpp>
 
 namespace ebpc {
 
@@ -265,6 +265,48 @@ Result<std::vector<std::uint32_t>> elements_to_word_vector(std::span<const std::
 
 Result<std::vector<std::uint32_t>> npy_to_words(const NpyArray& array, unsigned word_nbits, std::uint64_t* bad_index) {
   return elements_to_word_vector(array.data, array.header.dtype, word_nbits, bad_index);
+}
+
+Outcome<NpyHeader> read_npy_header(const ByteSource& source) {
+  // The fixed prefix (magic, version, header length), then the dict.
+  std::vector<std::uint8_t> head(12);
+  auto got = source(head);
+  if (!got) {
+    return tl::unexpected(failure(got.error(), "read error"));
+  }
+  head.resize(*got);
+  auto probe = parse_npy_header(head);
+  if (!probe && probe.error() != Error::truncated) {
+    return tl::unexpected(Failure{probe.error(), "not a valid .npy file"});
+  }
+  if (*got < 10) {
+    return tl::unexpected(Failure{Error::corrupt, "not a valid .npy file (too short)"});
+  }
+  const std::size_t len = head[6] == 1 ? load_le<std::uint16_t>(head.data() + 8) : load_le<std::uint32_t>(head.data() + 8);
+  const std::size_t prefix = head[6] == 1 ? 10 : 12;
+  if (len > (1u << 20)) {
+    return tl::unexpected(Failure{Error::limit_exceeded, "not a valid .npy file (header too large)"});
+  }
+  if (prefix + len <= *got) {
+    return tl::unexpected(Failure{Error::corrupt, "not a valid .npy file"});
+  }
+  std::vector<std::uint8_t> full(head.begin(), head.end());
+  full.resize(prefix + len);
+  auto more = source(std::span<std::uint8_t>(full).subspan(*got));
+  if (!more) {
+    return tl::unexpected(failure(more.error(), "read error"));
+  }
+  if (*more != full.size() - *got) {
+    return tl::unexpected(Failure{Error::truncated, "truncated input (ends inside the .npy header)"});
+  }
+  auto nh = parse_npy_header(full);
+  if (!nh) {
+    if (nh.error() == Error::unsupported) {
+      return tl::unexpected(Failure{Error::unsupported, "unsupported .npy dtype"});
+    }
+    return tl::unexpected(Failure{nh.error(), "not a valid .npy file"});
+  }
+  return *nh;
 }
 
 }  // namespace ebpc

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "hw/hw_common.hpp"
-#include "hw/hw_model.hpp"
+#include <ebpc/hw.hpp>
 
 namespace ebpc::hw {
 

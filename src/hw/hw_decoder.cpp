@@ -18,7 +18,7 @@
 #include <cstdint>
 
 #include "hw/hw_common.hpp"
-#include "hw/hw_model.hpp"
+#include <ebpc/hw.hpp>
 
 namespace ebpc::hw {
 

@@ -20,7 +20,7 @@
 #include <cstdint>
 
 #include "hw/hw_common.hpp"
-#include "hw/hw_model.hpp"
+#include <ebpc/hw.hpp>
 
 namespace ebpc::hw {
 
@@ -957,7 +957,7 @@ Result<HwEncodeReport> hw_encode(std::span<const std::uint32_t> words, const HwC
       break;
     }
     if (!bpc_done && enc.hung(driver.done())) {
-      return tl::unexpected(Error::unsupported);
+      return tl::unexpected(Error::hardware_hang);
     }
   }
   return report;

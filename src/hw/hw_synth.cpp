@@ -1,4 +1,4 @@
-#include "hw/hw_synth.hpp"
+#include <ebpc/hw_synth.hpp>
 
 #include <algorithm>
 #include <cmath>

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "format/npy.hpp"
+#include <ebpc/npy.hpp>
 
 int main(int argc, char** argv) {
   if (argc < 4) {

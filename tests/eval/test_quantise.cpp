@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "eval/quantise.hpp"
+#include <ebpc/eval_quantise.hpp>
 
 namespace ebpc::eval {
 namespace {

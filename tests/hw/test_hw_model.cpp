@@ -18,8 +18,8 @@
 
 #include <ebpc/ebpc.hpp>
 
-#include "hw/hw_model.hpp"
-#include "hw/hw_synth.hpp"
+#include <ebpc/hw.hpp>
+#include <ebpc/hw_synth.hpp>
 
 namespace {
 
@@ -537,7 +537,7 @@ TEST(HwModel, WordByteConversionsRoundTrip) {
 // comes in the cycle in which the bit streamer hands its final, exactly full word to the
 // output buffer; the BPC path then goes idle without ever seeing a flush, the top FSM's flush
 // state goes idle without flagging the buffered word, and the buffer keeps it forever. The
-// faithful model says so at once (unsupported); HwConfig::fix_last_bpc_hang models the fix.
+// faithful model says so at once (hardware_hang); HwConfig::fix_last_bpc_hang models the fix.
 
 // Checks one input: the faithful model either finishes with the codec's streams or reports
 // the hang; the fixed model always finishes with the codec's streams, in the same cycles as
@@ -558,7 +558,7 @@ bool check_full_range(const std::vector<std::uint32_t>& words, unsigned w, unsig
   const HwDecodeReport d = decode_ok(*fixed, words.size(), c);
   EXPECT_EQ(d.words, words);
   if (!faithful) {
-    EXPECT_EQ(faithful.error(), ebpc::Error::unsupported) << ebpc::error_message(faithful.error());
+    EXPECT_EQ(faithful.error(), ebpc::Error::hardware_hang) << ebpc::error_message(faithful.error());
     return true;
   }
   EXPECT_EQ(faithful->znz_words, ref.znz);
@@ -593,7 +593,7 @@ TEST(HwModel, RtlHangMinimalInputs) {
     c.max_ncycles = 1000;
     auto r = ebpc::hw::hw_encode(hc.words, c);
     ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error(), ebpc::Error::unsupported);  // the hang, not the cycle bound
+    EXPECT_EQ(r.error(), ebpc::Error::hardware_hang);  // the hang, not the cycle bound
     EXPECT_TRUE(check_full_range(hc.words, hc.w, hc.b));
     // one word fewer or more at the end: the timing no longer coincides, no hang
     std::vector<std::uint32_t> shorter(hc.words.begin(), hc.words.end() - 1);

@@ -13,9 +13,8 @@
 
 #include <ebpc/codecs.hpp>
 
-#include "arch/cpu.hpp"
 #include "commands.hpp"
-#include "common/parallel.hpp"
+#include <ebpc/parallel.hpp>
 
 namespace ebpc::cli {
 
@@ -85,11 +84,11 @@ void run_bench(const BenchOptions& o) {
                         {"files", o.files.size()},
                         {"uncompressed_bytes", total_nbytes},
                         {"hardware_threads", std::thread::hardware_concurrency()},
-                        {"isa", ebpc::arch::active_isa_name()},
+                        {"isa", ebpc::simd_kernels()},
                         {"codecs", nlohmann::json::array()}};
   if (!o.json) {
     fmt::print("{} file(s), {} bytes, {} chunk(s), {} thread(s), median of {} runs, kernels: {}\n", inputs.size(),
-               total_nbytes, jobs.size(), o.threads, o.repeat, ebpc::arch::active_isa_name());
+               total_nbytes, jobs.size(), o.threads, o.repeat, ebpc::simd_kernels());
     fmt::print("  {:<9} {:>8} {:>12} {:>12}\n", "codec", "ratio", "enc MB/s", "dec MB/s");
   }
 

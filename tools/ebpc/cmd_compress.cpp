@@ -1,21 +1,15 @@
-// ebpc compress / decompress / info: .npy (or raw) <-> .ebpc, streamed chunk by chunk so
-// memory is bounded by the chunk size whatever the file size.
+// ebpc compress / decompress / info: .npy (or raw) <-> .ebpc through the library's
+// streaming container (include/ebpc/stream.hpp), so memory is bounded by the chunk size
+// whatever the file size. This file only turns options into calls and errors into lines.
 #include <fmt/core.h>
 
-#include <algorithm>
-#include <condition_variable>
-#include <exception>
 #include <memory>
-#include <mutex>
 #include <sstream>
-#include <system_error>
-#include <thread>
+
+#include <ebpc/file.hpp>
+#include <ebpc/stream.hpp>
 
 #include "commands.hpp"
-#include "common/endian.hpp"
-#include "common/parallel.hpp"  // default_thread_count
-#include "format/atomic_file.hpp"
-#include "io.hpp"
 
 namespace ebpc::cli {
 
@@ -41,162 +35,6 @@ struct DecompressOptions {
   bool force = false;
   unsigned threads = 0;
 };
-
-unsigned thread_count(unsigned requested) { return requested == 0 ? default_thread_count() : requested; }
-
-// One chunk in flight. Its buffers keep their capacity from one chunk to the next, so
-// nothing is allocated after the first round through the ring (encode_chunk still
-// zero-fills the output's bound for every chunk: its resize, in src/format/container.cpp).
-struct ChunkSlot {
-  std::vector<std::uint8_t> in;       // compress: the chunk's elements; decompress: its payload
-  std::vector<std::uint8_t> scratch;  // encode_chunk's word buffer (W narrower than the dtype)
-  std::vector<std::uint8_t> out;      // compress: chunk header + payload; decompress: elements
-  ChunkHeader header;
-  Result<CodedSize> coded = CodedSize{};
-  Result<void> decoded = {};
-  std::exception_ptr error;  // anything the coding step threw (out of memory)
-};
-
-// The ordered chunk pipeline behind compress, decompress and info --verify.
-//
-// One reader thread reads chunk k into slot k % nslots, `workers` threads code the chunks
-// (any worker takes the next chunk read), and the calling thread writes them in order:
-// reading chunk k+2.., coding k+1.. and writing k overlap. Every chunk is coded exactly as
-// by the serial code, so the output is identical for any thread count.
-//
-// Memory: nslots = workers + 2 slots (workers coding, one being read, one being written;
-// more slack measured no faster), each holding one chunk's input, output and scratch: at
-// most the chunk's bytes twice plus the codec's bound, under 4 x the chunk's bytes. So the
-// buffers take at most (threads + 2) x 4 x chunk bytes whatever the file size: 16 MiB
-// for 2 threads and the default 1 Mi-word chunks of int8, where the whole process peaks
-// at about 16 MiB RSS.
-//
-// Errors: a chunk the reader cannot read (truncated or corrupt header) ends the reading
-// there; its exception is rethrown by the writer when it reaches that chunk, after the
-// chunks before it, so the message is the same as the serial code's. A coding error is
-// kept in the slot and reported by write(slot, k) in order the same way. When the writer
-// throws (any error, or a write error), the pipeline is stopped: workers finish their
-// current chunk and exit, a reader blocked on a pipe is woken (cancel_input_reads) and
-// every thread is joined before the exception leaves run_pipeline, so the caller's
-// AtomicFile then removes the temporary output.
-template <class Read, class Code, class Write>
-void run_pipeline(std::uint64_t njobs, unsigned threads, Read&& read, Code&& code, Write&& write) {
-  if (njobs == 0) {
-    return;
-  }
-  const unsigned workers = static_cast<unsigned>(std::min<std::uint64_t>(std::max(threads, 1u), njobs));
-  const std::size_t nslots = std::min<std::uint64_t>(workers + 2, njobs);
-  std::vector<ChunkSlot> slots(nslots);
-  std::vector<std::uint64_t> coded_job(nslots, UINT64_MAX);  // the job a slot holds, once coded
-
-  std::mutex m;
-  std::condition_variable reader_cv;  // a slot was freed, or stop
-  std::condition_variable worker_cv;  // a chunk was read, reading ended, or stop
-  std::condition_variable writer_cv;  // a chunk was coded, or reading failed
-  std::uint64_t nread = 0;            // chunks [0, nread) are read
-  std::uint64_t nclaimed = 0;         // chunks [0, nclaimed) are taken by workers
-  std::uint64_t nwritten = 0;         // chunks [0, nwritten) are written, their slots free
-  bool read_failed = false;           // reading stopped at chunk nread with read_error
-  std::exception_ptr read_error;
-  bool stop = false;
-
-  auto reader = [&] {
-    for (std::uint64_t k = 0; k < njobs; ++k) {
-      {
-        std::unique_lock lock(m);
-        reader_cv.wait(lock, [&] { return stop || k - nwritten < nslots; });
-        if (stop) {
-          return;
-        }
-      }
-      try {
-        read(slots[k % nslots], k);
-      } catch (...) {
-        std::lock_guard lock(m);
-        read_failed = true;
-        read_error = std::current_exception();
-        worker_cv.notify_all();
-        writer_cv.notify_all();
-        return;
-      }
-      std::lock_guard lock(m);
-      nread = k + 1;
-      worker_cv.notify_one();
-    }
-    std::lock_guard lock(m);
-    worker_cv.notify_all();  // reading is over: idle workers can exit
-  };
-  auto worker = [&] {
-    std::unique_lock lock(m);
-    while (true) {
-      worker_cv.wait(lock, [&] { return stop || nclaimed < nread || read_failed || nread == njobs; });
-      if (stop || nclaimed >= nread) {
-        return;  // stopped, or nothing left to code (reading is over)
-      }
-      const std::uint64_t k = nclaimed++;
-      lock.unlock();
-      ChunkSlot& slot = slots[k % nslots];
-      try {
-        slot.error = nullptr;
-        code(slot, k);
-      } catch (...) {
-        slot.error = std::current_exception();
-      }
-      lock.lock();
-      coded_job[k % nslots] = k;
-      writer_cv.notify_one();
-    }
-  };
-
-  std::vector<std::thread> pool;
-  auto stop_all = [&] {
-    {
-      std::lock_guard lock(m);
-      stop = true;
-    }
-    reader_cv.notify_all();
-    worker_cv.notify_all();
-    cancel_input_reads();  // wakes a reader blocked on a pipe
-    for (auto& t : pool) {
-      t.join();
-    }
-    pool.clear();
-  };
-  try {
-    try {
-      pool.reserve(workers + 1);
-      pool.emplace_back(reader);
-      for (unsigned w = 0; w < workers; ++w) {
-        pool.emplace_back(worker);
-      }
-    } catch (const std::system_error&) {
-      fail(fmt::format("cannot start {} threads (use --threads)", workers + 1));
-    }
-    for (std::uint64_t k = 0; k < njobs; ++k) {
-      ChunkSlot& slot = slots[k % nslots];
-      {
-        std::unique_lock lock(m);
-        writer_cv.wait(lock, [&] { return coded_job[k % nslots] == k || (read_failed && nread <= k); });
-        if (coded_job[k % nslots] != k) {
-          std::rethrow_exception(read_error);
-        }
-      }
-      if (slot.error) {
-        std::rethrow_exception(slot.error);
-      }
-      write(slot, k);
-      std::lock_guard lock(m);
-      nwritten = k + 1;
-      reader_cv.notify_one();
-    }
-  } catch (...) {
-    stop_all();
-    throw;
-  }
-  for (auto& t : pool) {
-    t.join();  // all chunks are written: the reader and the workers are done
-  }
-}
 
 std::vector<std::uint64_t> parse_shape(const std::string& text) {
   std::vector<std::uint64_t> shape;
@@ -229,18 +67,34 @@ void write_or_fail(AtomicFile& out, std::span<const std::uint8_t> bytes, const s
   }
 }
 
-// Reads exactly n bytes or fails naming what was being read.
-void read_exact(Input& in, std::span<std::uint8_t> buf, const char* what) {
-  if (in.read(buf) != buf.size()) {
-    fail(fmt::format("{}: truncated input (ends inside {})", in.name(), what));
+std::unique_ptr<InputFile> open_input(const std::string& path) {
+  auto in = InputFile::open(path);
+  if (!in) {
+    fail(in.error().message);
   }
+  return std::move(*in);
+}
+
+StreamOptions stream_options(unsigned threads) {
+  StreamOptions so;
+  so.threads = threads;  // 0 = one per core
+  return so;
+}
+
+ByteSink file_sink(AtomicFile& out, const std::string& path) {
+  return [&out, path](std::span<const std::uint8_t> bytes) -> Result<void> {
+    if (auto r = out.write(bytes); !r) {
+      fail(path + ": write error");
+    }
+    return {};
+  };
 }
 
 void run_compress(const CompressOptions& o) {
-  Input in(o.input);
+  auto in = open_input(o.input);
   ContainerHeader h;
   if (auto r = parse_codec_spec(o.codec, h.codec); !r) {
-    fail("--codec: unknown codec '" + o.codec + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+    fail("--codec: unknown codec '" + o.codec + "' (" + std::string(k_codec_list) + ")");
   }
   h.codec.block_nwords = o.block_nwords;
   h.codec.max_zero_run_nwords = o.max_zero_run_nwords;
@@ -257,36 +111,16 @@ void run_compress(const CompressOptions& o) {
     h.dtype = info->id;
     h.shape = parse_shape(o.shape);
   } else {
-    // .npy header: the fixed prefix, then the dict.
-    std::vector<std::uint8_t> head(12);
-    const std::size_t got = in.read(head);
-    head.resize(got);
-    auto probe = parse_npy_header(head);
-    if (!probe && probe.error() != Error::truncated) {
-      fail(in.name() + ": not a valid .npy file (use --dtype and --shape for raw data)", probe.error());
-    }
-    if (got < 10) {
-      fail(in.name() + ": not a valid .npy file (too short)");
-    }
-    const std::size_t len = head[6] == 1 ? load_le<std::uint16_t>(head.data() + 8) : load_le<std::uint32_t>(head.data() + 8);
-    const std::size_t prefix = head[6] == 1 ? 10 : 12;
-    if (len > (1u << 20)) {
-      fail(in.name() + ": .npy header too large");
-    }
-    std::vector<std::uint8_t> full(head.begin(), head.end());
-    full.resize(prefix + len);
-    if (prefix + len > got) {
-      read_exact(in, std::span<std::uint8_t>(full).subspan(got), "the .npy header");
-    } else {
-      fail(in.name() + ": not a valid .npy file");
-    }
-    auto nh = parse_npy_header(full);
+    auto nh = read_npy_header(in->source());
     if (!nh) {
-      if (nh.error() == Error::unsupported) {
-        fail(in.name() + ": unsupported .npy dtype (ebpc codes int8, uint8, int16, uint16, float16, int32, uint32, "
-                         "float32, little-endian)");
+      if (nh.error().code == Error::unsupported) {
+        fail(in->name() + ": unsupported .npy dtype (ebpc codes int8, uint8, int16, uint16, float16, int32, uint32, "
+                          "float32, little-endian)");
       }
-      fail(in.name() + ": not a valid .npy file", nh.error());
+      if (nh.error().code == Error::truncated) {
+        fail(in->name() + ": " + nh.error().message);
+      }
+      fail(in->name() + ": " + nh.error().message + " (use --dtype and --shape for raw data)");
     }
     h.dtype = nh->dtype;
     h.shape = nh->shape;
@@ -298,7 +132,7 @@ void run_compress(const CompressOptions& o) {
   std::uint64_t product = 1;
   for (auto d : h.shape) {
     if (d != 0 && product > UINT64_MAX / 8 / d) {
-      fail(in.name() + ": array too large");
+      fail(in->name() + ": array too large");
     }
     product *= d;
   }
@@ -321,101 +155,55 @@ void run_compress(const CompressOptions& o) {
   }
   AtomicFile out;
   open_output(out, out_path, o.force);
-  write_or_fail(out, serialize_header(h), out_path);
-
-  run_pipeline(
-      h.nchunks(), thread_count(o.threads),
-      [&](ChunkSlot& slot, std::uint64_t i) {
-        // resize() zero-fills only the first time a slot grows to a chunk's size.
-        slot.in.resize(static_cast<std::size_t>(h.chunk_nwords_at(i) * info->nbytes));
-        read_exact(in, slot.in, "the array data");
-      },
-      [&](ChunkSlot& slot, std::uint64_t) {
-        slot.out.clear();
-        slot.coded = encode_chunk(slot.in, h, slot.scratch, slot.out);
-      },
-      [&](ChunkSlot& slot, std::uint64_t i) {
-        if (!slot.coded) {
-          if (slot.coded.error() == Error::bad_parameter) {
-            std::uint64_t bad = 0;
-            std::vector<std::uint8_t> copy = slot.in;
-            (void)elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
-            fail(fmt::format("{}: value at flat index {} does not fit in {} bits", in.name(),
-                             i * h.chunk_nwords + bad, h.codec.word_nbits));
-          }
-          fail(in.name() + ": cannot compress", slot.coded.error());
-        }
-        write_or_fail(out, slot.out, out_path);
-      });
-  if (!in.at_end()) {
-    fail(in.name() + ": trailing data after the array");
+  auto w = ContainerWriter::create(h, file_sink(out, out_path), stream_options(o.threads));
+  if (!w) {
+    fail(out_path + ": " + w.error().message);
+  }
+  if (auto r = (*w)->write_from(in->source()); !r) {
+    fail(in->name() + ": " + r.error().message);
+  }
+  if (auto r = (*w)->finish(); !r) {
+    fail(in->name() + ": " + r.error().message);
+  }
+  auto end = in->at_end();
+  if (!end) {
+    fail(in->name() + ": read error");
+  }
+  if (!*end) {
+    fail(in->name() + ": trailing data after the array");
   }
   if (auto r = out.commit(); !r) {
     fail(out_path + ": cannot write output file");
   }
 }
 
-ContainerHeader read_container_header(Input& in) {
-  std::vector<std::uint8_t> head(32);
-  const std::size_t got = in.read(head);
-  head.resize(got);
-  std::size_t header_nbytes = 0;
-  auto h = parse_header(head, &header_nbytes);
-  if (!h && h.error() == Error::truncated && got == 32) {
-    const std::size_t total = 32 + 8 * std::size_t{head[13]} + 4;
-    head.resize(total);
-    read_exact(in, std::span<std::uint8_t>(head).subspan(32), "the .ebpc header");
-    h = parse_header(head, &header_nbytes);
+std::unique_ptr<ContainerReader> open_reader(InputFile& in, unsigned threads) {
+  StreamOptions so = stream_options(threads);
+  so.interrupt_source = [&in] { in.interrupt(); };
+  auto r = ContainerReader::open(in.source(), so);
+  if (!r) {
+    fail(in.name() + ": " + r.error().message);
   }
-  if (!h) {
-    if (h.error() == Error::corrupt && (got < 4 || std::memcmp(head.data(), "EBPC", 4) != 0)) {
-      fail(in.name() + ": not an .ebpc file");
-    }
-    if (h.error() == Error::truncated) {
-      fail(in.name() + ": truncated .ebpc header");
-    }
-    fail(in.name() + ": bad .ebpc header", h.error());
-  }
-  return *h;
+  return std::move(*r);
 }
 
-// Reads chunk i's header and its payload (into payload); a bad header is a one-line error.
-ChunkHeader read_chunk(Input& in, const ContainerHeader& h, std::uint64_t i, std::vector<std::uint8_t>& payload) {
-  std::uint8_t ch_bytes[k_chunk_header_nbytes];
-  read_exact(in, ch_bytes, "a chunk header");
-  auto ch = parse_chunk_header(ch_bytes, h, h.chunk_nwords_at(i));
-  if (!ch) {
-    fail(fmt::format("{}: chunk {}: bad chunk header", in.name(), i), ch.error());
-  }
-  payload.resize(ch->payload_nbytes);
-  read_exact(in, payload, "a chunk");
-  return *ch;
-}
-
-// Streams every chunk of in to sink(elements of the chunk, its payload bytes), in order,
-// decoding up to `threads` chunks in parallel, and checks that nothing follows.
+// Streams every decoded chunk of the container to sink, in order, and checks that
+// nothing follows the last chunk.
 template <class Sink>
-void for_each_decoded_chunk(Input& in, const ContainerHeader& h, unsigned threads, Sink&& sink) {
-  run_pipeline(
-      h.nchunks(), threads,
-      [&](ChunkSlot& slot, std::uint64_t i) { slot.header = read_chunk(in, h, i, slot.in); },
-      [&](ChunkSlot& slot, std::uint64_t i) {
-        slot.out.resize(static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes));
-        slot.decoded = decode_chunk(slot.in, slot.header, h, slot.out);
-      },
-      [&](ChunkSlot& slot, std::uint64_t i) {
-        if (!slot.decoded) {
-          fail(fmt::format("{}: chunk {}", in.name(), i), slot.decoded.error());
-        }
-        sink(std::span<const std::uint8_t>(slot.out), slot.header.payload_nbytes);
-      });
-  if (!in.at_end()) {
-    fail(in.name() + ": trailing data after the last chunk");
+void for_each_decoded_chunk(InputFile& in, ContainerReader& reader, Sink&& sink) {
+  while (true) {
+    auto c = reader.next_chunk();
+    if (!c) {
+      fail(in.name() + ": " + c.error().message);
+    }
+    if (c->empty()) {
+      return;
+    }
+    sink(*c);
   }
 }
 
 void run_decompress(const DecompressOptions& o) {
-  Input in(o.input);
   std::string out_path = o.output;
   if (out_path.empty()) {
     if (o.input == "-") {
@@ -429,39 +217,33 @@ void run_decompress(const DecompressOptions& o) {
       fail(o.input + ": unknown suffix (expected .ebpc); give the output with -o");
     }
   }
-  const ContainerHeader h = read_container_header(in);
+  auto in = open_input(o.input);
+  auto reader = open_reader(*in, o.threads);
+  const ContainerHeader& h = reader->header();
   AtomicFile out;
   open_output(out, out_path, o.force);
   write_or_fail(out, make_npy_header(h.dtype, h.shape, h.fortran_order), out_path);
-  for_each_decoded_chunk(in, h, thread_count(o.threads),
-                         [&](std::span<const std::uint8_t> elems, std::uint32_t) { write_or_fail(out, elems, out_path); });
+  for_each_decoded_chunk(*in, *reader, [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
   if (auto r = out.commit(); !r) {
     fail(out_path + ": cannot write output file");
   }
 }
 
 void run_info(const std::string& path, bool verify) {
-  Input in(path);
-  const ContainerHeader h = read_container_header(in);
+  auto in = open_input(path);
+  auto reader = open_reader(*in, 0);
+  const ContainerHeader& h = reader->header();
   std::string shape;
   for (std::size_t i = 0; i < h.shape.size(); ++i) {
     shape += (i != 0 ? "x" : "") + std::to_string(h.shape[i]);
   }
-  std::uint64_t compressed = serialize_header(h).size();
-  std::uint64_t payload_total = 0;
   if (verify) {
-    for_each_decoded_chunk(in, h, default_thread_count(), [&](std::span<const std::uint8_t>, std::uint32_t payload) {
-      payload_total += payload;
-      compressed += k_chunk_header_nbytes + payload;
-    });
-  } else {
-    std::vector<std::uint8_t> payload;
-    for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
-      const ChunkHeader ch = read_chunk(in, h, i, payload);
-      payload_total += ch.payload_nbytes;
-      compressed += k_chunk_header_nbytes + ch.payload_nbytes;
-    }
+    for_each_decoded_chunk(*in, *reader, [](std::span<const std::uint8_t>) {});
+  } else if (auto r = reader->scan(); !r) {
+    fail(in->name() + ": " + r.error().message);
   }
+  const std::uint64_t compressed = reader->totals().container_nbytes;
+  const std::uint64_t payload_total = reader->totals().payload_nbytes;
   const std::uint64_t original = h.nwords * h.codec.elem_nbytes;
   fmt::print("file:        {}\n", path);
   fmt::print("format:      .ebpc version {}\n", k_container_version);
@@ -494,7 +276,7 @@ void register_compress(CLI::App& app) {
   c->add_option("input", opts->input, "input .npy file, or raw data with --dtype and --shape ('-' = stdin)")->required();
   c->add_option("-o,--output", opts->output, "output file ('-' = stdout; default: INPUT.ebpc)");
   c->add_flag("-f,--force", opts->force, "overwrite an existing output file");
-  c->add_option("--codec", opts->codec, "ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL]")
+  c->add_option("--codec", opts->codec, std::string(k_codec_list))
       ->capture_default_str();
   c->add_option("--block", opts->block_nwords, "EBPC/BPC block size B (2, 4, 8, 16, 32)")->capture_default_str();
   c->add_option("--max-zero-run", opts->max_zero_run_nwords, "EBPC zero-run limit Z (power of two, 2..256)")

@@ -16,10 +16,10 @@
 #include <ebpc/codecs.hpp>
 
 #include "commands.hpp"
-#include "eval/eval.hpp"
-#include "eval/report.hpp"
+#include <ebpc/eval.hpp>
+#include <ebpc/eval_report.hpp>
 #ifdef EBPC_HAVE_HW
-#include "hw/hw_model.hpp"
+#include <ebpc/hw.hpp>
 #endif
 
 namespace ebpc::cli {
@@ -81,7 +81,7 @@ void run_eval_command(const EvalOptions& o) {
   for (const std::string& name : split_list(o.codecs)) {
     CodecParams p;
     if (!parse_codec_spec(name, p)) {
-      fail("--codecs: unknown codec '" + name + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+      fail("--codecs: unknown codec '" + name + "' (" + std::string(k_codec_list) + ")");
     }
     p.block_nwords = o.block_nwords;
     p.max_zero_run_nwords = o.max_zero_run_nwords;
@@ -137,7 +137,7 @@ void run_eval_command(const EvalOptions& o) {
       hc.block_nwords = 8;
       auto e = hw::hw_encode(words, hc);
       bool rtl_hang = false;
-      if (!e && e.error() == Error::unsupported) {
+      if (!e && e.error() == Error::hardware_hang) {
         // The authors' RTL hangs on this map: count it, and time the fixed design.
         rtl_hang = true;
         hc.fix_last_bpc_hang = true;
@@ -213,7 +213,7 @@ void register_eval(CLI::App& app) {
   auto* e = app.add_subcommand("eval", "The paper's study on datasets of real feature maps (tools/extract)");
   e->add_option("datasets", opts->datasets, "dataset directories (each with manifest.json)")->required();
   e->add_option("--formats", opts->formats, "comma-separated number formats")->capture_default_str();
-  e->add_option("--codecs", opts->codecs, "comma-separated codecs (ebpc, zvc, zrle, bpc, zstd[-L], lz4, deflate[-L])")
+  e->add_option("--codecs", opts->codecs, "comma-separated codecs (" + std::string(k_codec_list) + ")")
       ->capture_default_str();
   e->add_option("--out", opts->out_dir, "output directory (results.csv, summary.md, plots/)")->capture_default_str();
   e->add_option("--threads", opts->threads, "worker threads (default: all cores)");

@@ -8,9 +8,7 @@
 #include <ebpc/ebpc.hpp>
 
 #include "commands.hpp"
-#include "common/bitio.hpp"
-#include "format/atomic_file.hpp"
-#include "io.hpp"
+#include <ebpc/file.hpp>
 
 namespace ebpc::cli {
 
@@ -29,40 +27,16 @@ struct HwOptions {
   bool force = false;
 };
 
-// MSB-first bit stream padded to whole W-bit words -> one ceil(W/8)-byte big-endian word each.
-std::vector<std::uint8_t> to_hw_words(const std::vector<std::uint8_t>& bits, std::uint64_t padded_nbits, unsigned w) {
-  const unsigned word_nbytes = (w + 7) / 8;
-  std::vector<std::uint8_t> out;
-  BitReader br(bits);
-  for (std::uint64_t i = 0; i < padded_nbits / w; ++i) {
-    const std::uint32_t v = br.get(w);
-    for (unsigned b = word_nbytes; b-- > 0;) {
-      out.push_back(static_cast<std::uint8_t>(v >> (8 * b)));
-    }
-  }
-  return out;
-}
-
 std::vector<std::uint8_t> from_hw_words(const std::vector<std::uint8_t>& bytes, unsigned w, const std::string& path) {
-  const unsigned word_nbytes = (w + 7) / 8;
-  if (bytes.size() % word_nbytes != 0) {
-    fail(fmt::format("{}: {} bytes is not a whole number of {}-byte words", path, bytes.size(), word_nbytes));
-  }
-  const std::size_t nwords = bytes.size() / word_nbytes;
-  std::vector<std::uint8_t> out(nwords * w / 8 + 16);
-  BitWriter bw(out);
-  for (std::size_t i = 0; i < nwords; ++i) {
-    std::uint32_t v = 0;
-    for (unsigned b = 0; b < word_nbytes; ++b) {
-      v = (v << 8) | bytes[i * word_nbytes + b];
+  std::uint64_t bad = 0;
+  auto r = hw_words_to_stream(bytes, w, &bad);
+  if (!r) {
+    if (r.error() == Error::corrupt) {
+      fail(fmt::format("{}: word {} has bits set above bit {}", path, bad, w - 1));
     }
-    if (w < 32 && (v >> w) != 0) {
-      fail(fmt::format("{}: word {} has bits set above bit {}", path, i, w - 1));
-    }
-    bw.put(v, w);
+    fail(fmt::format("{}: {} bytes is not a whole number of {}-byte words", path, bytes.size(), (w + 7) / 8));
   }
-  out.resize(bw.finish(8));
-  return out;
+  return std::move(*r);
 }
 
 void write_file(const std::string& path, std::span<const std::uint8_t> bytes, bool force) {
@@ -76,11 +50,18 @@ void write_file(const std::string& path, std::span<const std::uint8_t> bytes, bo
 }
 
 std::vector<std::uint8_t> read_file(const std::string& path, std::uint64_t max_nbytes) {
-  Input in(path);
+  auto in = InputFile::open(path);
+  if (!in) {
+    fail(in.error().message);
+  }
   std::vector<std::uint8_t> out;
   std::uint8_t buf[65536];
   while (true) {
-    const std::size_t n = in.read(buf);
+    auto got = (*in)->read(buf);
+    if (!got) {
+      fail(path + ": read error");
+    }
+    const std::size_t n = *got;
     out.insert(out.end(), buf, buf + n);
     if (out.size() > max_nbytes) {
       fail(path + ": larger than the streams for --count words can be");
@@ -110,8 +91,8 @@ void run_hw_encode(const HwOptions& o) {
   if (!s) {
     fail(o.input + ": cannot encode", s.error());
   }
-  write_file(o.znz_path, to_hw_words(s->znz, s->sizes.znz_padded_nbits, o.width), o.force);
-  write_file(o.bpc_path, to_hw_words(s->bpc, s->sizes.bpc_padded_nbits, o.width), o.force);
+  write_file(o.znz_path, stream_to_hw_words(s->znz, s->sizes.znz_padded_nbits, o.width), o.force);
+  write_file(o.bpc_path, stream_to_hw_words(s->bpc, s->sizes.bpc_padded_nbits, o.width), o.force);
   fmt::print(stderr, "{} words: znz {} bits ({} words), bpc {} bits ({} words), ratio {:.3f}\n", words.size(),
              s->sizes.znz_nbits, s->sizes.znz_padded_nbits / o.width, s->sizes.bpc_nbits,
              s->sizes.bpc_padded_nbits / o.width,

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "hw/hw_model.hpp"
-#include "hw/hw_synth.hpp"
+#include <ebpc/hw.hpp>
+#include <ebpc/hw_synth.hpp>
 
 namespace ebpc::cli {
 
@@ -53,7 +53,7 @@ SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& wo
   }
   auto enc = hw::hw_encode(words, config);
   if (!enc) {
-    if (enc.error() == Error::unsupported) {
+    if (enc.error() == Error::hardware_hang) {
       fail(name + ": the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, "
                   "\"A hang in the RTL\"); --fix-last-bpc-hang models the one-line fix");
     }

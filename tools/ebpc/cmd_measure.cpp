@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <ebpc/codecs.hpp>
+#include <ebpc/measure.hpp>
 
 #include "commands.hpp"
 
@@ -87,7 +88,7 @@ void run_measure(const MeasureOptions& o) {
   while (std::getline(ss, item, ',')) {
     CodecParams p;
     if (!parse_codec_spec(item, p)) {
-      fail("--codecs: unknown codec '" + item + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+      fail("--codecs: unknown codec '" + item + "' (" + std::string(k_codec_list) + ")");
     }
     p.block_nwords = o.block_nwords;
     p.max_zero_run_nwords = o.max_zero_run_nwords;
@@ -106,47 +107,23 @@ void run_measure(const MeasureOptions& o) {
     const NpyArray a = load_npy(path);
     const DTypeInfo* info = dtype_info(a.header.dtype);
     const unsigned w = o.width != 0 ? o.width : info->nbytes * 8;
-    // Check the width once (names the offending value), then code the words.
-    (void)words_of(a, w, path);
-    std::vector<std::uint8_t> words = a.data;
-    (void)elements_to_words(words, a.header.dtype, w);
-    std::uint64_t zeros = 0;
-    for (std::size_t i = 0; i < words.size(); i += info->nbytes) {
-      bool zero = true;
-      for (unsigned b = 0; b < info->nbytes; ++b) {
-        zero = zero && words[i + b] == 0;
-      }
-      zeros += zero ? 1 : 0;
+    auto m = measure(a.data, a.header.dtype, w, codecs);
+    if (!m) {
+      fail(path + ": " + m.error().message);
     }
     std::vector<Row> rows;
-    std::vector<std::uint8_t> buf;
     for (std::size_t c = 0; c < codecs.size(); ++c) {
-      CodecParams p = codecs[c];
-      p.word_nbits = w;
-      p.elem_nbytes = info->nbytes;
-      if (auto v = validate(p); !v) {
-        fail(fmt::format("{}: invalid parameters for {} (width {}, block {}, max zero run {})", path, codec_spec(p), w,
-                         p.block_nwords, p.max_zero_run_nwords), v.error());
-      }
-      const Codec* codec = find_codec(p.id);
-      const std::size_t n = a.header.nelems;
-      buf.resize(codec->bound_nbytes(n, p));
-      auto r = codec->encode(codec->is_word_codec ? std::span<const std::uint8_t>(words)
-                                                  : std::span<const std::uint8_t>(a.data),
-                             p, buf);
-      if (!r) {
-        fail(path + ": " + codec_spec(p) + " failed", r.error());
-      }
+      const CodecMeasurement& x = m->codecs[c];
       Row row;
-      row.codec = codec_spec(p);
-      row.values = n;
-      row.zero_values = zeros;
-      row.uncompressed_nbits = std::uint64_t{n} * w;
-      row.compressed_nbits = r->exact_nbits;
-      row.padded_nbits = r->padded_nbits;
-      row.has_streams = p.id == CodecId::ebpc;
-      row.znz_nbits = r->znz_nbits;
-      row.bpc_nbits = r->bpc_nbits;
+      row.codec = codec_spec(x.params);
+      row.values = m->values;
+      row.zero_values = m->zero_values;
+      row.uncompressed_nbits = m->uncompressed_nbits;
+      row.compressed_nbits = x.size.exact_nbits;
+      row.padded_nbits = x.size.padded_nbits;
+      row.has_streams = x.params.id == CodecId::ebpc;
+      row.znz_nbits = x.size.znz_nbits;
+      row.bpc_nbits = x.size.bpc_nbits;
       totals[c].add(row);
       rows.push_back(row);
     }

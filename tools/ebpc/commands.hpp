@@ -9,7 +9,8 @@
 #include <ebpc/container.hpp>
 #include <ebpc/ebpc.hpp>
 
-#include "format/npy.hpp"
+#include <ebpc/file.hpp>
+#include <ebpc/npy.hpp>
 
 namespace ebpc::cli {
 
@@ -29,10 +30,9 @@ NpyArray load_npy(const std::string& path);
 // The W-bit words of an array, failing with a message naming the value that does not fit.
 std::vector<std::uint32_t> words_of(const NpyArray& a, unsigned word_nbits, const std::string& path);
 
-// Makes every read of a pipe or terminal Input (io.hpp), now or later, stop with an error
-// instead of waiting for data: the streaming pipeline calls it when it fails, so that a
-// reader thread blocked on standard input can be joined. Thread-safe; permanent.
-void cancel_input_reads() noexcept;
+inline bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 void register_compress(CLI::App& app);    // compress, decompress, info
 void register_measure(CLI::App& app);     // measure

@@ -1,0 +1,159 @@
+/* ebpc: Extended Bit-Plane Compression (Cavigelli, Rutishauser, Benini, JETCAS 2019).
+ *
+ * The C API, for FFI (Python, Rust, Julia, firmware tools): a thin layer over the C++ API
+ * (ebpc.hpp, codecs.hpp, container.hpp, stream.hpp). Plain structs of fixed-width fields,
+ * opaque handles, int status codes; no call throws, crashes or allocates from a size read
+ * from its input. Units are in every name: _nbits, _nbytes, _nwords.
+ *
+ * Errors: every call returns EBPC_OK (0) or a status below; the failing call also leaves a
+ * one-line message for the calling thread in ebpc_last_error_message() (it names the
+ * chunk or element where that helps: "chunk 7: checksum mismatch").
+ *
+ * ABI: the structs below only grow at their end, and only with a new EBPC_C_API_VERSION;
+ * enum values and status codes are never renumbered. */
+#ifndef EBPC_EBPC_H
+#define EBPC_EBPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EBPC_C_API_VERSION 1
+#define EBPC_MAX_NDIM 32
+
+/* Status codes: the values of ebpc::Error, and two of the C layer's own. */
+enum {
+  EBPC_OK = 0,
+  EBPC_ERR_TRUNCATED = 1,           /* the input ends before the data it announces */
+  EBPC_ERR_CORRUPT = 2,             /* the input cannot be parsed, or contradicts itself */
+  EBPC_ERR_LIMIT_EXCEEDED = 3,      /* a size from the input exceeds a caller limit */
+  EBPC_ERR_BAD_PARAMETER = 4,       /* a parameter (or a NULL pointer) is invalid */
+  EBPC_ERR_UNSUPPORTED_VERSION = 5, /* a container version this build cannot read */
+  EBPC_ERR_CHECKSUM_MISMATCH = 6,   /* decoded data does not match its stored checksum */
+  EBPC_ERR_IO = 7,                  /* a read or write callback failed */
+  EBPC_ERR_UNSUPPORTED = 8,         /* a valid request this build does not implement */
+  EBPC_ERR_OUTPUT_TOO_SMALL = 9,    /* the caller's output buffer is too small */
+  EBPC_ERR_HARDWARE_HANG = 10,      /* the modelled published RTL hangs on this input */
+  EBPC_ERR_CANCELLED = 11,
+  EBPC_ERR_OUT_OF_MEMORY = 100,
+  EBPC_ERR_INTERNAL = 101
+};
+
+/* Codec ids (as stored in .ebpc files). */
+enum {
+  EBPC_CODEC_EBPC = 1,
+  EBPC_CODEC_ZVC = 2,
+  EBPC_CODEC_ZRLE = 3,
+  EBPC_CODEC_BPC = 4,
+  EBPC_CODEC_ZSTD = 5,
+  EBPC_CODEC_LZ4 = 6,
+  EBPC_CODEC_DEFLATE = 7
+};
+
+/* Element types (as stored in .ebpc files). */
+enum {
+  EBPC_DTYPE_INT8 = 1,
+  EBPC_DTYPE_UINT8 = 2,
+  EBPC_DTYPE_INT16 = 3,
+  EBPC_DTYPE_UINT16 = 4,
+  EBPC_DTYPE_FLOAT16 = 5,
+  EBPC_DTYPE_INT32 = 6,
+  EBPC_DTYPE_UINT32 = 7,
+  EBPC_DTYPE_FLOAT32 = 8,
+  EBPC_DTYPE_BFLOAT16 = 9
+};
+
+/* A codec and its parameters. Words are elem_nbytes-byte host-order elements holding
+ * W-bit patterns in their low bits. */
+typedef struct ebpc_codec_params {
+  uint32_t codec;               /* EBPC_CODEC_* */
+  uint32_t word_nbits;          /* W: 2..32, at most elem_nbytes * 8 */
+  uint32_t elem_nbytes;         /* 1, 2 or 4 */
+  uint32_t block_nwords;        /* B (ebpc, bpc): 2, 4, 8, 16, 32 */
+  uint32_t max_zero_run_nwords; /* Z (ebpc): a power of two 2..256 */
+  int32_t level;                /* zstd / deflate level, 0 = the codec's default */
+} ebpc_codec_params;
+
+/* Sizes of one coded buffer (word codecs: exact_nbits unpadded, padded_nbits padded to
+ * whole W-bit words; EBPC: the two streams). */
+typedef struct ebpc_coded_size {
+  uint64_t nbytes;
+  uint64_t stream0_nbytes; /* EBPC: bytes of the ZNZ stream (the BPC stream follows) */
+  uint64_t exact_nbits;
+  uint64_t padded_nbits;
+  uint64_t znz_nbits;
+  uint64_t bpc_nbits;
+} ebpc_coded_size;
+
+/* An array in a container. */
+typedef struct ebpc_array_info {
+  uint32_t dtype;         /* EBPC_DTYPE_* */
+  uint32_t ndim;          /* 0..EBPC_MAX_NDIM */
+  uint64_t shape[EBPC_MAX_NDIM];
+  uint32_t fortran_order; /* 0 = C order */
+  uint32_t chunk_nwords;  /* words per independent chunk; 0 = the default (1 Mi) */
+} ebpc_array_info;
+
+const char* ebpc_version(void);
+/* A short, stable text for a status ("truncated input", ...). */
+const char* ebpc_status_string(int status);
+/* The calling thread's message of its last failed call ("" if none). */
+const char* ebpc_last_error_message(void);
+
+/* Defaults for a codec and element size: W = elem_nbytes * 8, B = 8, Z = 16, level 0. */
+void ebpc_codec_params_init(ebpc_codec_params* params, uint32_t codec, uint32_t elem_nbytes);
+/* "ebpc", "zstd-19", "deflate-9", ...: sets params->codec and params->level. */
+int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec);
+
+/* Whole buffers. ebpc_bound_nbytes is 0 for invalid params. */
+size_t ebpc_bound_nbytes(const ebpc_codec_params* params, size_t nwords);
+int ebpc_encode(const ebpc_codec_params* params, const void* words, size_t nwords, void* out, size_t out_nbytes,
+                ebpc_coded_size* size_out);
+/* in_nbytes and stream0_nbytes exactly as ebpc_encode reported them. */
+int ebpc_decode(const ebpc_codec_params* params, const void* in, size_t in_nbytes, size_t stream0_nbytes,
+                void* words_out, size_t nwords);
+/* The sizes ebpc_encode would report, without an output buffer. */
+int ebpc_measure(const ebpc_codec_params* params, const void* words, size_t nwords, ebpc_coded_size* size_out);
+
+/* Whole .ebpc containers. params->elem_nbytes must be the dtype's size. *out is allocated
+ * with malloc: free it with ebpc_free. */
+int ebpc_compress(const ebpc_codec_params* params, const ebpc_array_info* info, const void* data,
+                  size_t data_nbytes, unsigned threads, void** out, size_t* out_nbytes);
+/* max_output_nbytes: the caller's limit on the decoded size (EBPC_ERR_LIMIT_EXCEEDED). */
+int ebpc_decompress(const void* in, size_t in_nbytes, uint64_t max_output_nbytes, unsigned threads,
+                    ebpc_codec_params* params_out, ebpc_array_info* info_out, void** out, size_t* out_nbytes);
+void ebpc_free(void* p);
+
+/* Streaming .ebpc, over callbacks. A write callback writes all nbytes and returns 0, or
+ * non-zero to fail the stream (EBPC_ERR_IO). A read callback reads up to nbytes and
+ * returns how many (fewer only at the end of the input), or -1 on error. The reader with
+ * threads > 1 calls its callback from a thread of its own, one call at a time. */
+typedef int (*ebpc_write_fn)(void* user, const void* bytes, size_t nbytes);
+typedef int64_t (*ebpc_read_fn)(void* user, void* buf, size_t nbytes);
+
+typedef struct ebpc_writer ebpc_writer;
+typedef struct ebpc_reader ebpc_reader;
+
+/* threads: coding threads, 0 = one per core; the bytes are the same for any count. */
+int ebpc_writer_create(const ebpc_codec_params* params, const ebpc_array_info* info, unsigned threads,
+                       ebpc_write_fn write, void* user, ebpc_writer** writer_out);
+int ebpc_writer_write(ebpc_writer* writer, const void* data, size_t nbytes);
+int ebpc_writer_finish(ebpc_writer* writer);
+void ebpc_writer_free(ebpc_writer* writer);
+
+int ebpc_reader_open(ebpc_read_fn read, void* user, unsigned threads, uint64_t max_output_nbytes,
+                     ebpc_reader** reader_out);
+int ebpc_reader_info(const ebpc_reader* reader, ebpc_codec_params* params_out, ebpc_array_info* info_out);
+/* Decoded element bytes into buf: how many (0 at the end, after checking that nothing
+ * follows the last chunk), or minus a status on error. */
+int64_t ebpc_reader_read(ebpc_reader* reader, void* buf, size_t nbytes);
+void ebpc_reader_free(ebpc_reader* reader);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EBPC_EBPC_H */

@@ -1,0 +1,73 @@
+// Files for tools and bindings: sequential input files (or standard input) as byte
+// sources, and output files that appear only when complete.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <ebpc/ebpc.hpp>
+#include <ebpc/stream.hpp>
+
+namespace ebpc {
+
+// A file read front to back; the path "-" reads standard input.
+class InputFile {
+ public:
+  // Failures: "PATH: is a directory", "PATH: <strerror>".
+  static Outcome<std::unique_ptr<InputFile>> open(const std::string& path);
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile();
+
+  // Reads up to out.size() bytes; fewer only at the end of the input. io on a read error.
+  Result<std::size_t> read(std::span<std::uint8_t> out);
+  // True when no byte is left (reads one byte ahead and keeps it for the next read).
+  Result<bool> at_end();
+  // The path, or "<stdin>".
+  const std::string& name() const noexcept { return name_; }
+  // A ByteSource over read(); the file must outlive it.
+  ByteSource source();
+  // Makes a read blocked on a pipe or terminal, now or later, fail with Error::cancelled
+  // (for StreamOptions::interrupt_source). Thread-safe; permanent. Regular files never
+  // block for long and are not interrupted.
+  void interrupt() noexcept;
+
+ private:
+  InputFile() = default;
+  std::size_t wait_readable();
+  std::FILE* f_ = nullptr;
+  bool owned_ = false;
+  bool regular_ = true;
+  int cancel_pipe_[2] = {-1, -1};  // readable once interrupted (non-regular inputs only)
+  std::string name_;
+};
+
+bool file_exists(const std::string& path);
+
+// Output files that appear only when complete: written to a temporary file in the
+// same directory and renamed over the target on commit(); removed if never committed.
+// The path "-" writes to standard output directly.
+
+class AtomicFile {
+ public:
+  AtomicFile() = default;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  // overwrite = false: io error if path exists (checked again at rename time).
+  Result<void> open(const std::string& path, bool overwrite);
+  Result<void> write(std::span<const std::uint8_t> bytes);
+  Result<void> commit();
+
+ private:
+  std::FILE* f_ = nullptr;
+  std::string path_;
+  std::string tmp_path_;
+  bool overwrite_ = false;
+  bool is_stdout_ = false;
+};
+
+}  // namespace ebpc

@@ -1,0 +1,83 @@
+// The bit-plane block decoder (spec "Stream 2: BPC", steps 1-5), shared by EBPC's BPC
+// stream and the BPC baseline. Decoder side only: it links without any encoder.
+#pragma once
+
+#include "codec/bpc_block.hpp"
+
+namespace ebpc::detail {
+
+// Decodes one block into v[0..B-1] (signed values). Checks the code structure and that
+// every value fits W signed bits; the caller checks br.overrun().
+inline Result<void> decode_block(BitReader& br, const BlockShape& s, std::int64_t* v) noexcept {
+  const unsigned w = s.word_nbits;
+  const unsigned b = s.block_nwords;
+  const bool ebpc = s.zero_run_code == ZeroRunCode::ebpc;
+  v[0] = sign_extend(br.get(w), w);
+
+  std::uint64_t dbp[33];
+  std::uint64_t prev = 0;
+  unsigned p = 0;
+  while (p <= w) {
+    const std::uint32_t head = br.peek(5);
+    std::uint64_t plane;
+    unsigned nplanes = 1;
+    if (head & 0b10000) {  // '1' + DBX
+      br.skip(1);
+      plane = prev ^ br.get(b - 1);
+    } else if ((head >> 3) == 0b01) {  // '01'
+      br.skip(2);
+      if (ebpc) {
+        plane = prev;
+      } else {
+        nplanes = br.get(s.run_len_nbits) + 2;
+        plane = prev;
+      }
+    } else if ((head >> 2) == 0b001) {  // '001'
+      br.skip(3);
+      plane = prev;
+      if (ebpc) {
+        nplanes = br.get(s.run_len_nbits) + 2;
+      }
+    } else {
+      br.skip(5);
+      switch (head) {
+        case 0b00000: plane = prev ^ s.dbx_mask; break;
+        case 0b00001: plane = 0; break;
+        case 0b00010: {
+          const std::uint32_t idx = br.get(s.index_nbits);
+          EBPC_CHECK(idx + 3 <= b, corrupt);
+          plane = prev ^ (std::uint64_t{0b11} << (b - 3 - idx));
+          break;
+        }
+        default: {  // 0b00011
+          const std::uint32_t idx = br.get(s.index_nbits);
+          EBPC_CHECK(idx + 2 <= b, corrupt);
+          plane = prev ^ (std::uint64_t{1} << (b - 2 - idx));
+          break;
+        }
+      }
+    }
+    EBPC_CHECK(p + nplanes <= w + 1, corrupt);
+    for (unsigned k = 0; k < nplanes; ++k) {
+      dbp[p++] = plane;
+    }
+    prev = plane;
+  }
+
+  // Transpose back: d[i] bit p = DBP[p] bit (B-1-i); deltas are (W+1)-bit two's complement.
+  const std::int64_t lo = -(std::int64_t{1} << (w - 1));
+  const std::int64_t hi = (std::int64_t{1} << (w - 1)) - 1;
+  for (unsigned i = 1; i < b; ++i) {
+    const unsigned pos = b - 1 - i;
+    std::uint64_t d = 0;
+    for (unsigned q = 0; q <= w; ++q) {
+      d |= ((dbp[q] >> pos) & 1u) << q;
+    }
+    const std::int64_t value = v[i - 1] + sign_extend(d, w + 1);
+    EBPC_CHECK(value >= lo && value <= hi, corrupt);
+    v[i] = value;
+  }
+  return {};
+}
+
+}  // namespace ebpc::detail

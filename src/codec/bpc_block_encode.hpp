@@ -1,0 +1,84 @@
+// The bit-plane block encoder (spec "Stream 2: BPC", steps 1-5), shared by EBPC's BPC
+// stream and the BPC baseline. Encoder side only: decoders include bpc_block_decode.hpp.
+#pragma once
+
+#include "codec/bpc_block.hpp"
+
+namespace ebpc::detail {
+
+inline void put_zero_run(BitWriter& bw, const BlockShape& s, unsigned run) noexcept {
+  if (run == 0) {
+    return;
+  }
+  const bool ebpc = s.zero_run_code == ZeroRunCode::ebpc;
+  if (run == 1) {
+    if (ebpc) {
+      bw.put(0b01, 2);
+    } else {
+      bw.put(0b001, 3);
+    }
+  } else {
+    if (ebpc) {
+      bw.put(0b001, 3);
+    } else {
+      bw.put(0b01, 2);
+    }
+    bw.put(run - 2, s.run_len_nbits);
+  }
+}
+
+// Codes one block of B words given as signed values v[0..B-1] (each within W bits).
+inline void encode_block(BitWriter& bw, const BlockShape& s, const std::int64_t* v) noexcept {
+  const unsigned w = s.word_nbits;
+  const unsigned b = s.block_nwords;
+  bw.put(static_cast<std::uint32_t>(static_cast<std::uint64_t>(v[0]) & low_mask64(w)), w);
+
+  // Delta bit-planes: DBP[p] bit (B-1-i) = bit p of d[i] (d[1] is the MSB of the plane).
+  std::uint64_t dbp[33] = {};
+  const std::uint64_t delta_mask = low_mask64(w + 1);
+  for (unsigned i = 1; i < b; ++i) {
+    std::uint64_t d = static_cast<std::uint64_t>(v[i] - v[i - 1]) & delta_mask;
+    const unsigned pos = b - 1 - i;
+    while (d != 0) {
+      const auto p = static_cast<unsigned>(__builtin_ctzll(d));
+      dbp[p] |= std::uint64_t{1} << pos;
+      d &= d - 1;
+    }
+  }
+
+  unsigned run = 0;
+  std::uint64_t prev = 0;
+  for (unsigned p = 0; p <= w; ++p) {
+    const std::uint64_t plane = dbp[p];
+    const std::uint64_t dbx = plane ^ prev;
+    prev = plane;
+    if (dbx == 0) {
+      ++run;
+      continue;
+    }
+    put_zero_run(bw, s, run);
+    run = 0;
+    if (dbx == s.dbx_mask) {
+      bw.put(0b00000, 5);
+    } else if (plane == 0) {
+      bw.put(0b00001, 5);
+    } else {
+      const int ones = __builtin_popcountll(dbx);
+      const auto low = static_cast<unsigned>(__builtin_ctzll(dbx));
+      if (ones == 2 && (dbx >> low) == 0b11) {
+        // Index of the first (more significant) one, counted from the plane's MSB.
+        bw.put(0b00010, 5);
+        bw.put(b - 3 - low, s.index_nbits);
+      } else if (ones == 1) {
+        bw.put(0b00011, 5);
+        bw.put(b - 2 - low, s.index_nbits);
+      } else {
+        bw.put(1, 1);
+        bw.put(static_cast<std::uint32_t>(dbx), b - 1);
+      }
+    }
+  }
+  put_zero_run(bw, s, run);
+}
+
+}  // namespace ebpc::detail

@@ -1,0 +1,204 @@
+#include <ebpc/file.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "common/check.hpp"
+
+namespace ebpc {
+
+Outcome<std::unique_ptr<InputFile>> InputFile::open(const std::string& path) {
+  std::unique_ptr<InputFile> in(new InputFile());
+  in->name_ = path == "-" ? "<stdin>" : path;
+  if (path == "-") {
+    in->f_ = stdin;
+  } else {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      return tl::unexpected(Failure{Error::io, path + ": is a directory"});
+    }
+    in->f_ = std::fopen(path.c_str(), "rb");
+    if (in->f_ == nullptr) {
+      return tl::unexpected(Failure{Error::io, path + ": " + std::strerror(errno)});
+    }
+    in->owned_ = true;
+  }
+  struct stat st {};
+  in->regular_ = ::fstat(::fileno(in->f_), &st) == 0 && S_ISREG(st.st_mode);
+  if (in->regular_) {
+    // Whole-file streaming: ask for a larger read-ahead. Big reads bypass stdio's buffer.
+    (void)::posix_fadvise(::fileno(in->f_), 0, 0, POSIX_FADV_SEQUENTIAL);
+  } else {
+    // Unbuffered, so that a read waits on the descriptor itself (wait_readable) and never
+    // blocks inside fread with data stdio had already buffered.
+    std::setvbuf(in->f_, nullptr, _IONBF, 0);
+    if (::pipe(in->cancel_pipe_) != 0) {
+      in->cancel_pipe_[0] = in->cancel_pipe_[1] = -1;
+    }
+  }
+  return in;
+}
+
+InputFile::~InputFile() {
+  if (owned_ && f_ != nullptr) {
+    std::fclose(f_);
+  }
+  for (int fd : cancel_pipe_) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+}
+
+void InputFile::interrupt() noexcept {
+  if (cancel_pipe_[1] >= 0) {
+    const char c = 1;
+    (void)!::write(cancel_pipe_[1], &c, 1);
+  }
+}
+
+// For a pipe, socket or terminal: waits until the input has data (or its end) or reads are
+// interrupted (returns SIZE_MAX then), and returns how many bytes a read can take now
+// without blocking (at least 1: a read at the end returns 0 at once), or 0 when the device
+// cannot say (read as asked).
+std::size_t InputFile::wait_readable() {
+  pollfd fds[2] = {{::fileno(f_), POLLIN, 0}, {cancel_pipe_[0], POLLIN, 0}};
+  while (::poll(fds, 2, -1) < 0) {
+    if (errno != EINTR) {
+      return 0;
+    }
+  }
+  if ((fds[1].revents & POLLIN) != 0) {
+    return SIZE_MAX;
+  }
+  int avail = 0;
+  if (::ioctl(::fileno(f_), FIONREAD, &avail) != 0) {
+    return 0;
+  }
+  return static_cast<std::size_t>(std::max(avail, 1));
+}
+
+Result<std::size_t> InputFile::read(std::span<std::uint8_t> out) {
+  const bool wait = cancel_pipe_[0] >= 0;
+  std::size_t got = 0;
+  while (got < out.size()) {
+    std::size_t want = out.size() - got;
+    if (wait) {
+      const std::size_t avail = wait_readable();
+      EBPC_CHECK(avail != SIZE_MAX, cancelled);
+      if (avail != 0) {
+        want = std::min(want, avail);
+      }
+    }
+    const std::size_t r = std::fread(out.data() + got, 1, want, f_);
+    if (r == 0) {
+      EBPC_CHECK(std::ferror(f_) == 0, io);
+      break;
+    }
+    got += r;
+  }
+  return got;
+}
+
+// For a pipe the byte peeked here is pushed back into stdio, where read()'s wait on the
+// descriptor does not see it: the callers only ask at the very end.
+Result<bool> InputFile::at_end() {
+  if (cancel_pipe_[0] >= 0) {
+    EBPC_CHECK(wait_readable() != SIZE_MAX, cancelled);
+  }
+  const int c = std::fgetc(f_);
+  if (c == EOF) {
+    EBPC_CHECK(std::ferror(f_) == 0, io);
+    return true;
+  }
+  std::ungetc(c, f_);
+  return false;
+}
+
+ByteSource InputFile::source() {
+  return [this](std::span<std::uint8_t> buf) { return read(buf); };
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+AtomicFile::~AtomicFile() {
+  if (f_ != nullptr && !is_stdout_) {
+    std::fclose(f_);
+    ::unlink(tmp_path_.c_str());
+  }
+}
+
+Result<void> AtomicFile::open(const std::string& path, bool overwrite) {
+  path_ = path;
+  overwrite_ = overwrite;
+  if (path == "-") {
+    is_stdout_ = true;
+    f_ = stdout;
+    return {};
+  }
+  struct stat st {};
+  EBPC_CHECK(overwrite || ::stat(path.c_str(), &st) != 0, io);
+  std::string templ = path + ".tmpXXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  const int fd = ::mkstemp(buf.data());
+  EBPC_CHECK(fd >= 0, io);
+  tmp_path_ = buf.data();
+  ::fchmod(fd, 0644);
+  f_ = ::fdopen(fd, "wb");
+  if (f_ == nullptr) {
+    ::close(fd);
+    ::unlink(tmp_path_.c_str());
+    return tl::unexpected(Error::io);
+  }
+  return {};
+}
+
+Result<void> AtomicFile::write(std::span<const std::uint8_t> bytes) {
+  EBPC_CHECK(f_ != nullptr, io);
+  EBPC_CHECK(bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f_) == bytes.size(), io);
+  return {};
+}
+
+Result<void> AtomicFile::commit() {
+  EBPC_CHECK(f_ != nullptr, io);
+  if (is_stdout_) {
+    EBPC_CHECK(std::fflush(f_) == 0, io);
+    f_ = nullptr;
+    return {};
+  }
+  // No fsync: like zstd, durability is left to the file system; the rename makes the
+  // output appear only once it is complete.
+  const bool ok = std::fflush(f_) == 0;
+  const bool closed = std::fclose(f_) == 0;
+  f_ = nullptr;
+  if (!ok || !closed) {
+    ::unlink(tmp_path_.c_str());
+    return tl::unexpected(Error::io);
+  }
+  struct stat st {};
+  if (!overwrite_ && ::stat(path_.c_str(), &st) == 0) {
+    ::unlink(tmp_path_.c_str());
+    return tl::unexpected(Error::io);
+  }
+  if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+    ::unlink(tmp_path_.c_str());
+    return tl::unexpected(Error::io);
+  }
+  return {};
+}
+
+}  // namespace ebpc
