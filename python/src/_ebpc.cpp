@@ -5,8 +5,8 @@
 //
 // Glue that duplicates library or CLI logic (to be replaced by the public API of issue 9):
 // the chunk-parallel whole-buffer compress/decompress below (the container's serial
-// compress_container / decompress_container, with threads), measure_one (cmd_measure.cpp),
-// to_hw_words / from_hw_words (cmd_hw.cpp) and sim_json (cmd_hw_sim.cpp's to_json).
+// compress_container / decompress_container, with threads),
+// to_hw_words / from_hw_words (cmd_hw.cpp) and hw_sim's dict (cmd_hw_sim.cpp's to_json).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -20,11 +20,13 @@
 #include <ebpc/container.hpp>
 #include <ebpc/ebpc.hpp>
 
-#include "common/parallel.hpp"  // internal: parallel_for, default_thread_count
+#include <ebpc/eval_quantise.hpp>  // ebpc eval's quantisation (library ebpc_eval)
+#include <ebpc/measure.hpp>
+#include <ebpc/parallel.hpp>       // parallel_for, default_thread_count
+#include <ebpc/stream.hpp>
 #ifdef EBPC_PY_HAVE_HW
-#include "hw/hw_model.hpp"      // internal: the cycle model (src/hw)
+#include <ebpc/hw.hpp>             // the cycle model (library ebpc_hw)
 #endif
-#include "eval/quantise.hpp"    // internal: ebpc eval's quantisation (src/eval)
 
 namespace py = pybind11;
 
@@ -324,12 +326,11 @@ std::vector<std::uint32_t> words32(std::span<const std::uint8_t> words, unsigned
   return out;
 }
 
-// ebpc measure's numbers for one array (tools/ebpc/cmd_measure.cpp, run_measure).
+// ebpc measure's numbers for one array (ebpc::measure, as the CLI).
 py::list measure(const py::buffer& data, const std::string& dtype, const std::vector<std::string>& codecs,
                  unsigned width, unsigned block, unsigned max_zero_run) {
   const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
   const auto elems = bytes_of(data);
-  const unsigned w = width != 0 ? width : info.nbytes * 8;
   std::vector<ebpc::CodecParams> params;
   for (const auto& spec : codecs) {
     ebpc::CodecParams p;
@@ -338,62 +339,30 @@ py::list measure(const py::buffer& data, const std::string& dtype, const std::ve
     }
     p.block_nwords = block;
     p.max_zero_run_nwords = max_zero_run;
-    p.word_nbits = w;
-    p.elem_nbytes = info.nbytes;
-    if (auto v = ebpc::validate(p); !v) {
-      fail("invalid parameters for " + ebpc::codec_spec(p) + " (width " + std::to_string(w) + ", block " +
-               std::to_string(block) + ", max zero run " + std::to_string(max_zero_run) + ")",
-           v.error());
-    }
     params.push_back(p);
   }
-  struct Row {
-    ebpc::CodedSize size;
-    ebpc::Error error{};
-  };
-  std::vector<Row> rows(params.size());
-  std::uint64_t zeros = 0;
-  const std::size_t n = elems.size() / info.nbytes;
+  ebpc::Outcome<ebpc::Measurement> m = tl::unexpected(ebpc::Failure{});
   {
     py::gil_scoped_release release;
-    std::vector<std::uint8_t> words(elems.begin(), elems.end());
-    (void)ebpc::elements_to_words(words, info.id, w);  // checked below, with the GIL held
-    for (std::size_t i = 0; i < words.size(); i += info.nbytes) {
-      bool zero = true;
-      for (unsigned b = 0; b < info.nbytes; ++b) {
-        zero = zero && words[i + b] == 0;
-      }
-      zeros += zero ? 1 : 0;
-    }
-    std::vector<std::uint8_t> buf;
-    for (std::size_t c = 0; c < params.size(); ++c) {
-      const ebpc::Codec* codec = ebpc::find_codec(params[c].id);
-      buf.resize(codec->bound_nbytes(n, params[c]));
-      auto r = codec->encode(codec->is_word_codec ? std::span<const std::uint8_t>(words) : elems, params[c], buf);
-      if (r) {
-        rows[c].size = *r;
-      } else {
-        rows[c].error = r.error();
-      }
-    }
+    m = ebpc::measure(elems, info.id, width, params);
   }
-  (void)words_or_fail(elems, info, w);  // names the first value that does not fit
+  if (!m) {
+    fail(m.error().message);
+  }
   py::list out;
-  for (std::size_t c = 0; c < params.size(); ++c) {
-    if (rows[c].error != ebpc::Error{}) {
-      fail(ebpc::codec_spec(params[c]) + " failed", rows[c].error);
-    }
+  const std::uint64_t n = m->values;
+  for (const auto& c : m->codecs) {
     py::dict d;
-    const std::uint64_t unc = std::uint64_t{n} * w;
-    const auto& s = rows[c].size;
-    d["codec"] = ebpc::codec_spec(params[c]);
-    d["values"] = std::uint64_t{n};
-    d["zero_fraction"] = n == 0 ? 0.0 : static_cast<double>(zeros) / static_cast<double>(n);
-    d["uncompressed_bits"] = unc;
+    const auto& s = c.size;
+    d["codec"] = ebpc::codec_spec(c.params);
+    d["values"] = n;
+    d["zero_fraction"] = n == 0 ? 0.0 : static_cast<double>(m->zero_values) / static_cast<double>(n);
+    d["uncompressed_bits"] = m->uncompressed_nbits;
     d["compressed_bits"] = s.exact_nbits;
     d["compressed_bits_padded"] = s.padded_nbits;
-    d["ratio"] = s.exact_nbits == 0 ? 0.0 : static_cast<double>(unc) / static_cast<double>(s.exact_nbits);
-    if (params[c].id == ebpc::CodecId::ebpc) {
+    d["ratio"] = s.exact_nbits == 0 ? 0.0
+                                    : static_cast<double>(m->uncompressed_nbits) / static_cast<double>(s.exact_nbits);
+    if (c.params.id == ebpc::CodecId::ebpc) {
       d["znz_bits"] = s.znz_nbits;
       d["bpc_bits"] = s.bpc_nbits;
     }
@@ -559,7 +528,7 @@ py::dict hw_sim(const py::buffer& data, const std::string& dtype, unsigned width
     }
   }
   if (!enc) {
-    if (enc.error() == ebpc::Error::unsupported) {
+    if (enc.error() == ebpc::Error::unsupported || enc.error() == ebpc::Error::hardware_hang) {
       fail("the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, \"A hang in "
            "the RTL\"); fix_last_bpc_hang=True models the one-line fix");
     }
@@ -664,162 +633,197 @@ float max_abs(const py::buffer& values, const std::string& src_dtype) {
 }
 
 
-// --- chunk-level glue behind ebpc.open (python/ebpc/stream.py) ----------------------
-// Until include/ebpc/stream.hpp (issue 9) is on main, the Python stream classes read and
-// write chunk by chunk over the container's chunk functions; this class holds the header.
-class StreamHeader {
+// --- ebpc.open: the library's streaming container (include/ebpc/stream.hpp) -------------
+// Over a file descriptor (paths: no Python in the loop) or a Python file object (its
+// write / read methods, called with the GIL taken by the callback; the calls that code
+// release it). A Python exception in a callback becomes Error::io and its text is kept.
+
+[[noreturn]] void fail_stream(const ebpc::Failure& f, const std::string& callback_error) {
+  if (!callback_error.empty()) {
+    fail(callback_error);
+  }
+  fail(f.message);
+}
+
+class PyWriter {
  public:
-  explicit StreamHeader(ebpc::ContainerHeader h) : h_(std::move(h)) {}
-
-  static StreamHeader make(const std::string& dtype, const std::vector<std::uint64_t>& shape, bool fortran,
-                           const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run, int level,
-                           std::uint32_t chunk_nwords) {
-    return StreamHeader(make_header(dtype_or_fail(dtype), shape, fortran, codec, width, block, max_zero_run, level,
-                                    chunk_nwords));
-  }
-  // The header at the start of buf; None when buf is too short (read more: needed_nbytes).
-  static py::object parse(const py::buffer& buf) {
-    const auto in = bytes_of(buf);
-    std::size_t n = 0;
-    auto h = ebpc::parse_header(in, &n);
-    if (!h && h.error() == ebpc::Error::truncated) {
-      return py::none();
-    }
-    if (!h) {
-      parse_or_fail(in, &n);  // the same messages as decompress
-    }
-    auto r = py::cast(StreamHeader(*h));
-    r.attr("_nbytes") = n;
-    return r;
-  }
-  // How many bytes a header starting with these 32 bytes takes (the CLI's rule).
-  static std::size_t needed_nbytes(const py::buffer& buf) {
-    const auto in = bytes_of(buf);
-    if (in.size() < 32) {
-      return 32;
-    }
-    return 32 + 8 * std::size_t{in[13]} + 4;
-  }
-
-  py::bytes serialize() const {
-    const auto b = ebpc::serialize_header(h_);
-    return {reinterpret_cast<const char*>(b.data()), b.size()};
-  }
-  py::dict info() const { return header_dict(h_, ebpc::serialize_header(h_).size()); }
-  std::uint64_t nchunks() const { return h_.nchunks(); }
-  std::uint64_t chunk_nwords_at(std::uint64_t i) const { return h_.chunk_nwords_at(i); }
-
-  // Codes chunks first, first+1, ... from data (their elements, in order), on up to
-  // `threads` threads; returns the chunk headers and payloads, in order.
-  py::bytes encode_chunks(const py::buffer& data, std::uint64_t first, unsigned threads) const {
-    const auto elems = bytes_of(data);
-    const unsigned esize = h_.codec.elem_nbytes;
-    std::vector<std::pair<std::size_t, std::size_t>> spans;  // (offset, length) per chunk
-    std::size_t off = 0;
-    for (std::uint64_t i = first; off < elems.size(); ++i) {
-      if (i >= h_.nchunks()) {
-        fail("more elements than the shape holds");
-      }
-      const std::size_t len = static_cast<std::size_t>(h_.chunk_nwords_at(i) * esize);
-      if (off + len > elems.size()) {
-        fail("chunks must be whole (internal)");
-      }
-      spans.emplace_back(off, len);
-      off += len;
-    }
-    std::vector<std::vector<std::uint8_t>> outs(spans.size());
-    std::vector<ebpc::Error> errors(spans.size(), ebpc::Error{});
-    {
-      py::gil_scoped_release release;
-      ebpc::parallel_for(spans.size(), thread_count(threads), [&](std::size_t j) {
-        std::vector<std::uint8_t> scratch;
-        auto r = ebpc::encode_chunk(elems.subspan(spans[j].first, spans[j].second), h_, scratch, outs[j]);
-        errors[j] = r ? ebpc::Error{} : r.error();
-      });
-    }
-    std::size_t total = 0;
-    for (std::size_t j = 0; j < spans.size(); ++j) {
-      if (errors[j] != ebpc::Error{}) {
-        if (errors[j] == ebpc::Error::bad_parameter) {
-          fail_not_fitting(elems.subspan(spans[j].first, spans[j].second), h_, (first + j) * h_.chunk_nwords);
+  PyWriter(py::object file, int fd, const std::string& dtype, const std::vector<std::uint64_t>& shape, bool fortran,
+           const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run, int level,
+           std::uint32_t chunk_nwords, unsigned threads)
+      : file_(std::move(file)) {
+    const ebpc::ContainerHeader h =
+        make_header(dtype_or_fail(dtype), shape, fortran, codec, width, block, max_zero_run, level, chunk_nwords);
+    ebpc::ByteSink sink;
+    if (fd >= 0) {
+      sink = ebpc::fd_sink(fd);
+    } else {
+      sink = [this](std::span<const std::uint8_t> bytes) -> ebpc::Result<void> {
+        py::gil_scoped_acquire gil;
+        try {
+          file_.attr("write")(py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+          return {};
+        } catch (py::error_already_set& e) {
+          callback_error_ = std::string("write failed: ") + e.what();
+          return tl::unexpected(ebpc::Error::io);
         }
-        fail("cannot compress", errors[j]);
-      }
-      total += outs[j].size();
+      };
     }
-    py::bytes result(nullptr, static_cast<py::ssize_t>(total));
-    auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(result.ptr()));
-    for (const auto& o : outs) {
-      std::memcpy(dst, o.data(), o.size());
-      dst += o.size();
+    ebpc::StreamOptions o;
+    o.threads = threads;
+    auto w = ebpc::ContainerWriter::create(h, std::move(sink), o);
+    if (!w) {
+      fail_stream(w.error(), callback_error_);
     }
-    return result;
+    w_ = std::move(*w);
+    info_ = header_dict(h, ebpc::serialize_header(h).size());
   }
+  ~PyWriter() { close_quietly(); }
 
-  // Payload size of chunk i from its 16-byte chunk header (checked against the limits).
-  std::uint32_t payload_nbytes(const py::buffer& chunk_header, std::uint64_t i) const {
-    const auto in = bytes_of(chunk_header);
-    if (i >= h_.nchunks()) {
-      fail("trailing data after the last chunk", ebpc::Error::corrupt);
-    }
-    if (in.size() < ebpc::k_chunk_header_nbytes) {
-      fail("chunk " + std::to_string(i), ebpc::Error::truncated);
-    }
-    auto ch = ebpc::parse_chunk_header(in, h_, h_.chunk_nwords_at(i));
-    if (!ch) {
-      fail("chunk " + std::to_string(i) + ": bad chunk header", ch.error());
-    }
-    return ch->payload_nbytes;
-  }
-
-  // Decodes chunks first, first+1, ... (each given as its chunk header + payload) into
-  // out (their elements, in order) on up to `threads` threads.
-  void decode_chunks(const std::vector<py::bytes>& chunks, std::uint64_t first, const py::buffer& out_buf,
-                     unsigned threads) const {
-    const auto out = writable_bytes_of(out_buf);
-    struct Job {
-      std::span<const std::uint8_t> payload;
-      ebpc::ChunkHeader ch;
-      std::size_t off;
-      std::size_t len;
-    };
-    std::vector<Job> jobs;
-    std::size_t off = 0;
-    for (std::size_t j = 0; j < chunks.size(); ++j) {
-      const std::uint64_t i = first + j;
-      std::string_view sv = chunks[j];
-      std::span<const std::uint8_t> in(reinterpret_cast<const std::uint8_t*>(sv.data()), sv.size());
-      auto ch = ebpc::parse_chunk_header(in, h_, h_.chunk_nwords_at(i));
-      if (!ch) {
-        fail("chunk " + std::to_string(i) + ": bad chunk header", ch.error());
-      }
-      if (in.size() != ebpc::k_chunk_header_nbytes + ch->payload_nbytes) {
-        fail("chunk " + std::to_string(i), ebpc::Error::truncated);
-      }
-      const std::size_t len = static_cast<std::size_t>(h_.chunk_nwords_at(i) * h_.codec.elem_nbytes);
-      if (off + len > out.size()) {
-        fail("output buffer too small (internal)");
-      }
-      jobs.push_back({in.subspan(ebpc::k_chunk_header_nbytes), *ch, off, len});
-      off += len;
-    }
-    std::vector<ebpc::Error> errors(jobs.size(), ebpc::Error{});
+  void write(const py::buffer& data) {
+    check_open();
+    const auto elems = bytes_of(data);
+    ebpc::Outcome<void> r;
     {
       py::gil_scoped_release release;
-      ebpc::parallel_for(jobs.size(), thread_count(threads), [&](std::size_t j) {
-        auto r = ebpc::decode_chunk(jobs[j].payload, jobs[j].ch, h_, out.subspan(jobs[j].off, jobs[j].len));
-        errors[j] = r ? ebpc::Error{} : r.error();
-      });
+      r = w_->write(elems);
     }
-    for (std::size_t j = 0; j < errors.size(); ++j) {
-      if (errors[j] != ebpc::Error{}) {
-        fail("chunk " + std::to_string(first + j), errors[j]);
-      }
+    if (!r) {
+      close_quietly();
+      fail_stream(r.error(), callback_error_);
     }
   }
+  void finish() {
+    check_open();
+    ebpc::Outcome<void> r;
+    {
+      py::gil_scoped_release release;
+      r = w_->finish();
+    }
+    close_quietly();
+    if (!r) {
+      fail_stream(r.error(), callback_error_);
+    }
+  }
+  void abandon() { close_quietly(); }
+  py::dict info() const { return info_; }
 
  private:
-  ebpc::ContainerHeader h_;
+  void check_open() const {
+    if (!w_) {
+      fail("the ebpc stream is closed");
+    }
+  }
+  void close_quietly() {
+    if (w_) {
+      py::gil_scoped_release release;  // the writer's threads never call Python, but joining may wait
+      w_.reset();
+    }
+  }
+  py::object file_;
+  std::unique_ptr<ebpc::ContainerWriter> w_;
+  std::string callback_error_;
+  py::dict info_;
+};
+
+class PyReader {
+ public:
+  PyReader(py::object file, int fd, unsigned threads, std::uint64_t max_nbytes) : file_(std::move(file)) {
+    ebpc::ByteSource source;
+    if (fd >= 0) {
+      source = ebpc::fd_source(fd);
+    } else {
+      source = [this](std::span<std::uint8_t> buf) -> ebpc::Result<std::size_t> {
+        py::gil_scoped_acquire gil;
+        try {
+          std::size_t got = 0;
+          while (got < buf.size()) {
+            py::bytes b = file_.attr("read")(buf.size() - got);
+            std::string_view sv = b;
+            if (sv.empty()) {
+              break;
+            }
+            if (sv.size() > buf.size() - got) {
+              callback_error_ = "read returned more bytes than asked";
+              return tl::unexpected(ebpc::Error::io);
+            }
+            std::memcpy(buf.data() + got, sv.data(), sv.size());
+            got += sv.size();
+          }
+          return got;
+        } catch (py::error_already_set& e) {
+          callback_error_ = std::string("read failed: ") + e.what();
+          return tl::unexpected(ebpc::Error::io);
+        }
+      };
+    }
+    ebpc::StreamOptions o;
+    o.threads = threads;
+    o.max_output_nbytes = max_nbytes;
+    ebpc::Outcome<std::unique_ptr<ebpc::ContainerReader>> r = tl::unexpected(ebpc::Failure{});
+    {
+      py::gil_scoped_release release;
+      r = ebpc::ContainerReader::open(std::move(source), o);
+    }
+    if (!r) {
+      fail_stream(r.error(), callback_error_);
+    }
+    r_ = std::move(*r);
+    info_ = header_dict(r_->header(), ebpc::serialize_header(r_->header()).size());
+  }
+  ~PyReader() { close(); }
+
+  // The next chunk's elements as bytes (empty at the end).
+  py::bytes next_chunk() {
+    if (!r_) {
+      fail("the ebpc stream is closed");
+    }
+    ebpc::Outcome<std::span<const std::uint8_t>> c = tl::unexpected(ebpc::Failure{});
+    {
+      py::gil_scoped_release release;
+      c = r_->next_chunk();
+    }
+    if (!c) {
+      close();
+      fail_stream(c.error(), callback_error_);
+    }
+    return {reinterpret_cast<const char*>(c->data()), c->size()};
+  }
+  // The next chunk's elements into out (at least a chunk's bytes); returns the byte count.
+  std::size_t next_chunk_into(const py::buffer& out_buf) {
+    if (!r_) {
+      fail("the ebpc stream is closed");
+    }
+    const auto out = writable_bytes_of(out_buf);
+    ebpc::Outcome<std::span<const std::uint8_t>> c = tl::unexpected(ebpc::Failure{});
+    {
+      py::gil_scoped_release release;
+      c = r_->next_chunk();
+      if (c && c->size() <= out.size()) {
+        std::memcpy(out.data(), c->data(), c->size());
+      }
+    }
+    if (!c) {
+      close();
+      fail_stream(c.error(), callback_error_);
+    }
+    if (c->size() > out.size()) {
+      fail("output buffer smaller than a chunk (internal)");
+    }
+    return c->size();
+  }
+  void close() {
+    if (r_) {
+      py::gil_scoped_release release;  // the reader's thread may wait for the GIL in the source
+      r_.reset();
+    }
+  }
+  py::dict info() const { return info_; }
+
+ private:
+  py::object file_;
+  std::unique_ptr<ebpc::ContainerReader> r_;
+  std::string callback_error_;
+  py::dict info_;
 };
 
 }  // namespace
@@ -856,17 +860,19 @@ PYBIND11_MODULE(_ebpc, m) {
   m.def("quantise", &quantise, py::arg("values"), py::arg("src_dtype"), py::arg("format"), py::arg("max_abs"),
         py::arg("out"));
   m.def("max_abs", &max_abs, py::arg("values"), py::arg("src_dtype"));
-  py::class_<StreamHeader>(m, "StreamHeader", py::dynamic_attr())
-      .def_static("make", &StreamHeader::make)
-      .def_static("parse", &StreamHeader::parse)
-      .def_static("needed_nbytes", &StreamHeader::needed_nbytes)
-      .def("serialize", &StreamHeader::serialize)
-      .def("info", &StreamHeader::info)
-      .def("nchunks", &StreamHeader::nchunks)
-      .def("chunk_nwords_at", &StreamHeader::chunk_nwords_at)
-      .def("encode_chunks", &StreamHeader::encode_chunks)
-      .def("payload_nbytes", &StreamHeader::payload_nbytes)
-      .def("decode_chunks", &StreamHeader::decode_chunks);
+  py::class_<PyWriter>(m, "StreamWriter")
+      .def(py::init<py::object, int, const std::string&, const std::vector<std::uint64_t>&, bool, const std::string&,
+                    unsigned, unsigned, unsigned, int, std::uint32_t, unsigned>())
+      .def("write", &PyWriter::write)
+      .def("finish", &PyWriter::finish)
+      .def("abandon", &PyWriter::abandon)
+      .def("info", &PyWriter::info);
+  py::class_<PyReader>(m, "StreamReader")
+      .def(py::init<py::object, int, unsigned, std::uint64_t>())
+      .def("next_chunk", &PyReader::next_chunk)
+      .def("next_chunk_into", &PyReader::next_chunk_into)
+      .def("close", &PyReader::close)
+      .def("info", &PyReader::info);
   m.def("formats", [] {
     // ebpc eval's number formats: name -> (W, storage dtype).
     py::dict d;
