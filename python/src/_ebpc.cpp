@@ -5,8 +5,8 @@
 //
 // Glue that duplicates library or CLI logic (to be replaced by the public API of issue 9):
 // the chunk-parallel whole-buffer compress/decompress below (the container's serial
-// compress_container / decompress_container, with threads),
-// to_hw_words / from_hw_words (cmd_hw.cpp) and hw_sim's dict (cmd_hw_sim.cpp's to_json).
+// compress_container / decompress_container, with threads), make_header (the header
+// and messages of cmd_compress.cpp) and hw_sim's dict (cmd_hw_sim.cpp's to_json).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -380,50 +380,17 @@ ebpc::EbpcParams ebpc_params_or_fail(unsigned width, unsigned block, unsigned ma
   return p;
 }
 
-// MSB-first bit stream padded to whole W-bit words -> ceil(W/8) big-endian bytes per word
-// (the files of `ebpc hw encode`, tools/ebpc/cmd_hw.cpp).
-std::vector<std::uint8_t> to_hw_words(const std::vector<std::uint8_t>& bits, std::uint64_t padded_nbits, unsigned w) {
-  const unsigned word_nbytes = (w + 7) / 8;
-  std::vector<std::uint8_t> out;
-  out.reserve(static_cast<std::size_t>(padded_nbits / w * word_nbytes));
-  std::uint64_t bitpos = 0;
-  for (std::uint64_t i = 0; i < padded_nbits / w; ++i) {
-    std::uint32_t v = 0;
-    for (unsigned k = 0; k < w; ++k, ++bitpos) {
-      v = (v << 1) | ((bits[static_cast<std::size_t>(bitpos / 8)] >> (7 - bitpos % 8)) & 1u);
-    }
-    for (unsigned b = word_nbytes; b-- > 0;) {
-      out.push_back(static_cast<std::uint8_t>(v >> (8 * b)));
-    }
-  }
-  return out;
-}
-
 std::vector<std::uint8_t> from_hw_words(std::span<const std::uint8_t> bytes, unsigned w, const char* name) {
-  const unsigned word_nbytes = (w + 7) / 8;
-  if (bytes.size() % word_nbytes != 0) {
+  std::uint64_t bad = 0;
+  auto r = ebpc::hw_words_to_stream(bytes, w, &bad);
+  if (!r) {
+    if (r.error() == ebpc::Error::corrupt) {
+      fail(std::string(name) + ": word " + std::to_string(bad) + " has bits set above bit " + std::to_string(w - 1));
+    }
     fail(std::string(name) + ": " + std::to_string(bytes.size()) + " bytes is not a whole number of " +
-         std::to_string(word_nbytes) + "-byte words");
+         std::to_string((w + 7) / 8) + "-byte words");
   }
-  const std::size_t nwords = bytes.size() / word_nbytes;
-  std::vector<std::uint8_t> out((nwords * w + 7) / 8 + 8, 0);
-  std::uint64_t bitpos = 0;
-  for (std::size_t i = 0; i < nwords; ++i) {
-    std::uint32_t v = 0;
-    for (unsigned b = 0; b < word_nbytes; ++b) {
-      v = (v << 8) | bytes[i * word_nbytes + b];
-    }
-    if (w < 32 && (v >> w) != 0) {
-      fail(std::string(name) + ": word " + std::to_string(i) + " has bits set above bit " + std::to_string(w - 1));
-    }
-    for (unsigned k = w; k-- > 0; ++bitpos) {
-      if (((v >> k) & 1u) != 0) {
-        out[static_cast<std::size_t>(bitpos / 8)] |= static_cast<std::uint8_t>(0x80u >> (bitpos % 8));
-      }
-    }
-  }
-  out.resize(static_cast<std::size_t>((bitpos + 7) / 8));
-  return out;
+  return std::move(*r);
 }
 
 py::tuple hw_encode(const py::buffer& data, const std::string& dtype, unsigned width, unsigned block,
@@ -438,8 +405,8 @@ py::tuple hw_encode(const py::buffer& data, const std::string& dtype, unsigned w
     py::gil_scoped_release release;
     auto s = ebpc::ebpc_encode_to_vectors(words, p);
     if (s) {
-      znz = to_hw_words(s->znz, s->sizes.znz_padded_nbits, width);
-      bpc = to_hw_words(s->bpc, s->sizes.bpc_padded_nbits, width);
+      znz = ebpc::stream_to_hw_words(s->znz, s->sizes.znz_padded_nbits, width);
+      bpc = ebpc::stream_to_hw_words(s->bpc, s->sizes.bpc_padded_nbits, width);
     } else {
       err = s.error();
     }
