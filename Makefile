@@ -13,6 +13,7 @@ CMAKE_COMMON := -G Ninja -DEBPC_WERROR=ON
 APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libcli11-dev libfmt-dev nlohmann-json3-dev libzstd-dev liblz4-dev libdeflate-dev libxxhash-dev \
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
+  verilator iverilog opensta qflow-tech-osu018 \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-setuptools \
   python3-numcodecs python3-zarr python3-torch
 
@@ -30,7 +31,7 @@ PIP_SYSTEM  := $(shell $(PYTHON) -m pip install --help 2>/dev/null | grep -q -- 
 SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract test-python bench install clean
+.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
 
 all: build
 
@@ -105,6 +106,19 @@ test-python: build
 
 bench: build
 	$(RELEASE_DIR)/bench/ebpc_bench
+
+# Our RTL (rtl/, docs/hardware.md "Our RTL"): area and timing in one open flow (YoWASP Yosys
+# 0.55 pinned in rtl/synth/package-lock.json, OSU 0.18 um cells, OpenSTA), one table row per
+# top, W and abc mode; netlists and reports in $(BUILD)/synth.
+synth: deps
+	bash rtl/synth/synth.sh $(BUILD)/synth
+
+# Verilator lint (-Wall) of both tops at every tested W, B.
+rtl-lint: deps
+	@for top in ebpc_encoder ebpc_decoder; do for wb in 8:8 16:8 16:16; do \
+	  w=$${wb%%:*}; b=$${wb##*:}; echo "verilator --lint-only -Wall $$top W=$$w B=$$b"; \
+	  (cd rtl && verilator --lint-only -Wall -GW=$$w -GB=$$b --top-module $$top $$(cat $$top.f)) || exit 1; \
+	done; done
 
 install: build
 	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)

@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto r = ebpc::ContainerReader::open(ebpc::memory_source(out), so);
   std::vector<std::uint8_t> back(elems.size());
-  if (!r || !(*r)->read_all(back) || std::memcmp(back.data(), elems.data(), elems.size()) != 0) {
+  if (!r || !(*r)->read_all(back) || back != owned) {
     __builtin_trap();
   }
   return 0;

@@ -4,6 +4,7 @@
 // reader, bounded memory on lying sizes, cancellation, and the memory budget.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -306,6 +307,65 @@ TEST(Stream, ScanSumsSizesWithoutDecoding) {
   ASSERT_TRUE((*r)->scan().has_value());
   EXPECT_EQ((*r)->totals().container_nbytes, file->size());
   EXPECT_EQ((*r)->totals().nchunks, h.nchunks());
+}
+
+// Swaps two chunks of equal length (their checksums are not recomputed).
+std::vector<std::uint8_t> swap_chunks(std::vector<std::uint8_t> file, const ContainerHeader& h, std::uint64_t a,
+                                      std::uint64_t b) {
+  std::vector<std::size_t> offs;
+  std::size_t off = ebpc::serialize_header(h).size();
+  for (std::uint64_t k = 0; k < h.nchunks(); ++k) {
+    offs.push_back(off);
+    off += ebpc::k_chunk_header_nbytes + ebpc::load_le<std::uint32_t>(file.data() + off);
+  }
+  const std::size_t la = ebpc::k_chunk_header_nbytes + ebpc::load_le<std::uint32_t>(file.data() + offs[a]);
+  const std::size_t lb = ebpc::k_chunk_header_nbytes + ebpc::load_le<std::uint32_t>(file.data() + offs[b]);
+  EXPECT_EQ(la, lb);
+  std::swap_ranges(file.begin() + static_cast<std::ptrdiff_t>(offs[a]),
+                   file.begin() + static_cast<std::ptrdiff_t>(offs[a] + la),
+                   file.begin() + static_cast<std::ptrdiff_t>(offs[b]));
+  return file;
+}
+
+TEST(Stream, Version2BindsChunksToTheirPlace) {
+  // Zeros: every chunk codes to the same length, so any two can be swapped.
+  std::vector<std::uint8_t> elems(4000, 0);
+  elems[10] = 3;
+  elems[1010] = 5;
+  const auto h = make_header(elems.size(), 1000);
+  auto file = ebpc::compress_container(elems, h);
+  ASSERT_TRUE(file.has_value());
+  EXPECT_EQ((*file)[4], 2);
+  const auto swapped = swap_chunks(*file, h, 0, 1);
+  ASSERT_NE(swapped, *file);
+  for (unsigned threads : {1u, 2u}) {
+    auto back = read_stream(swapped, threads);
+    ASSERT_FALSE(back.has_value());
+    EXPECT_EQ(back.error().message, "chunk 0: checksum mismatch");
+  }
+  ebpc::ContainerHeader hh;
+  EXPECT_EQ(ebpc::decompress_container(swapped, &hh, UINT64_MAX).error(), ebpc::Error::checksum_mismatch);
+  // A chunk spliced in from another file with the same parameters but another shape.
+  auto h2 = h;
+  h2.shape = {2, 2000};
+  auto other = ebpc::compress_container(elems, h2);
+  auto spliced = *file;
+  const std::size_t hdr = ebpc::serialize_header(h).size();
+  const std::size_t hdr2 = ebpc::serialize_header(h2).size();
+  std::copy(other->begin() + static_cast<std::ptrdiff_t>(hdr2), other->end(),
+            spliced.begin() + static_cast<std::ptrdiff_t>(hdr));
+  EXPECT_FALSE(read_stream(spliced, 1).has_value());
+  // Version 1 files are read; their chunks are not bound (the swap goes unnoticed there).
+  auto h1 = h;
+  h1.version = 1;
+  auto v1 = ebpc::compress_container(elems, h1);
+  ASSERT_TRUE(v1.has_value());
+  EXPECT_EQ((*v1)[4], 1);
+  auto back1 = read_stream(*v1, 2);
+  ASSERT_TRUE(back1.has_value());
+  EXPECT_EQ(*back1, elems);
+  auto r = ContainerReader::open(ebpc::memory_source(*v1));
+  EXPECT_EQ((*r)->header().version, 1);
 }
 
 TEST(Stream, NotAContainer) {

@@ -46,7 +46,10 @@ Result<void> elements_to_words(std::span<std::uint8_t> data, DType dtype, unsign
                                std::uint64_t* bad_index = nullptr) noexcept;
 void words_to_elements(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits) noexcept;
 
-inline constexpr std::uint8_t k_container_version = 1;
+// Version 2 binds every chunk to its file and position (the chunk checksum's seed is the
+// header's checksum and the chunk's index); version 1 files are still read.
+inline constexpr std::uint8_t k_container_version = 2;
+inline constexpr std::uint8_t k_min_container_version = 1;
 inline constexpr std::uint32_t k_default_chunk_nwords = 1u << 20;
 // Decoders refuse chunks whose decoded size exceeds this (a lying header cannot make
 // them allocate more).
@@ -55,6 +58,7 @@ inline constexpr unsigned k_max_ndim = 32;
 inline constexpr std::size_t k_chunk_header_nbytes = 16;
 
 struct ContainerHeader {
+  std::uint8_t version = k_container_version;  // what serialize_header writes; parse_header's
   CodecParams codec;                  // codec.elem_nbytes == dtype's size
   DType dtype = DType::uint8;
   std::vector<std::uint64_t> shape;   // C order unless fortran_order
@@ -82,25 +86,30 @@ Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size
 struct ChunkHeader {
   std::uint32_t payload_nbytes = 0;
   std::uint32_t stream0_nbytes = 0;
-  std::uint64_t checksum = 0;  // XXH64 (seed 0) of the chunk's original element bytes
+  std::uint64_t checksum = 0;  // XXH64 of the chunk's original element bytes (seed: chunk_checksum_seed)
 };
+
+// The XXH64 seed of chunk chunk_index's checksum: version 1: 0; version 2: the header's
+// XXH32 in the high 32 bits, XOR chunk_index + 1, so that a chunk moved to another place
+// or spliced in from another file fails its checksum.
+std::uint64_t chunk_checksum_seed(const ContainerHeader& h, std::uint64_t chunk_index) noexcept;
 
 // Worst case of one chunk's encoded size (header + payload).
 std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept;
 
-// Encodes one chunk of elements (chunk_nwords_at(i) * elem bytes) and appends the chunk
-// header and payload to out. scratch is reused between calls (no allocation per block).
-Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+// Encodes chunk chunk_index of elements (chunk_nwords_at(i) * elem bytes) and appends the
+// chunk header and payload to out. scratch is reused between calls (no allocation per block).
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
                                std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out);
 
 // Parses and checks a chunk header against the container's limits.
 Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const ContainerHeader& h,
                                        std::uint64_t chunk_nwords) noexcept;
 
-// Decodes a chunk payload into elems_out (exactly the chunk's element bytes) and checks
-// its checksum.
+// Decodes chunk chunk_index's payload into elems_out (exactly the chunk's element bytes)
+// and checks its checksum.
 Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHeader& ch, const ContainerHeader& h,
-                          std::span<std::uint8_t> elems_out) noexcept;
+                          std::uint64_t chunk_index, std::span<std::uint8_t> elems_out) noexcept;
 
 // Whole-buffer convenience over the chunk functions.
 Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h);

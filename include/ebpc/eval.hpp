@@ -28,7 +28,7 @@ struct HwCycles {
   // cycles are those of the model with the one-line fix.
   bool rtl_hang = false;
 };
-using HwSimFn = std::function<tl::expected<HwCycles, std::string>(std::span<const std::uint32_t> words,
+using HwSimFn = std::function<Outcome<HwCycles>(std::span<const std::uint32_t> words,
                                                                   unsigned word_nbits)>;
 
 struct EvalConfig {
@@ -100,7 +100,7 @@ struct ArraySizes {
 
 // elems: element bytes of dtype; codecs as in EvalConfig. scratch is reused. Error: a
 // message (invalid parameters for the width, an encoder error).
-tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t> elems, DType dtype,
+Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dtype,
                                                     unsigned word_nbits, std::span<const CodecParams> codecs,
                                                     std::vector<std::uint8_t>& scratch);
 
@@ -108,7 +108,7 @@ tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t
 // any unit (unreadable map, non-finite value in a fixed format, a dump that cannot be written).
 // With config.quirks, quirk_rows (if given) receives the quirk sizes in the same order;
 // with config.hw_sim, hw_rows (if given) the hardware model's cycles.
-tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
+Outcome<std::vector<ResultRow>> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
                                                            std::vector<QuirkRow>* quirk_rows = nullptr,
                                                            std::vector<HwRow>* hw_rows = nullptr);
 

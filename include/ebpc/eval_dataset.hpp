@@ -41,9 +41,9 @@ struct Dataset {
 // Reads DIR/manifest.json. Errors are one-line messages naming the file and the problem
 // (missing manifest, wrong format tag, a file entry naming an unknown image or layer,
 // duplicate entries, a shape that differs from its layer's).
-tl::expected<Dataset, std::string> read_dataset(const std::string& dir);
+Outcome<Dataset> read_dataset(const std::string& dir);
 
 // Reads one map and checks its shape against the manifest (message on error).
-tl::expected<LayerValues, std::string> read_map(const DatasetFile& f);
+Outcome<LayerValues> read_map(const DatasetFile& f);
 
 }  // namespace ebpc::eval

@@ -38,6 +38,6 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows, b
 // Writes the data files and one gnuplot script under plots_dir and runs gnuplot on it.
 // Returns the PNG files written (each has an SVG twin), or a message (gnuplot missing or
 // failing).
-tl::expected<std::vector<std::string>, std::string> write_plots(const ReportInput& in, const std::string& plots_dir);
+Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::string& plots_dir);
 
 }  // namespace ebpc::eval

@@ -157,4 +157,16 @@ Result<HwDecodeReport> hw_decode(std::span<const std::uint32_t> znz_words, std::
 std::vector<std::uint32_t> words_from_msb_bytes(std::span<const std::uint8_t> bytes, unsigned word_nbits);
 std::vector<std::uint8_t> msb_bytes_from_words(std::span<const std::uint32_t> words, unsigned word_nbits);
 
+// Both models on one input: encode, decode the encoder's streams, check the words come
+// back. retry_with_fix: where the published encoder hangs (Error::hardware_hang), run the
+// encoder again with fix_last_bpc_hang and say so in rtl_hang, instead of failing.
+// Failures: bad_parameter (no words, or more than k_max_hw_nwords), hardware_hang, the
+// models' own errors, and internal "the decoder model did not return the input".
+struct HwRoundTrip {
+  HwEncodeReport enc;
+  HwDecodeReport dec;
+  bool rtl_hang = false;
+};
+Outcome<HwRoundTrip> hw_round_trip(std::span<const std::uint32_t> words, const HwConfig& config, bool retry_with_fix);
+
 }  // namespace ebpc::hw

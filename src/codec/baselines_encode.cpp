@@ -46,7 +46,7 @@ std::uint64_t masks_of(const Word* words, std::size_t nwords, std::uint64_t* mas
   return all;
 }
 
-constexpr std::size_t k_chunk_nwords = 4096;  // words per batch of masks
+constexpr std::size_t k_mask_batch_nwords = 4096;  // words per batch of non-zero masks
 
 }  // namespace
 
@@ -58,13 +58,13 @@ Result<CodedSize> zvc_encode(std::span<const std::uint8_t> bytes, const CodecPar
     EBPC_CHECK(out.size() >= zvc_bound_nbytes(words->size(), p), output_too_small);
     const unsigned w = p.word_nbits;
     WideBitWriter bw(out);
-    std::uint64_t masks[k_chunk_nwords / 64];
+    std::uint64_t masks[k_mask_batch_nwords / 64];
     std::uint64_t all = 0;
     const std::size_t n = words->size();
     const Word* in = words->data();
     // The flags, 64 at a time; then the non-zero words, found by ctz.
-    for (std::size_t c = 0; c < n; c += k_chunk_nwords) {
-      const std::size_t len = std::min(k_chunk_nwords, n - c);
+    for (std::size_t c = 0; c < n; c += k_mask_batch_nwords) {
+      const std::size_t len = std::min(k_mask_batch_nwords, n - c);
       all |= masks_of(in + c, len, masks);
       for (std::size_t g = 0; g * 64 < len; ++g) {
         const auto count = static_cast<unsigned>(std::min<std::size_t>(64, len - g * 64));
@@ -79,8 +79,8 @@ Result<CodedSize> zvc_encode(std::span<const std::uint8_t> bytes, const CodecPar
         bw.flush();
       }
     }
-    for (std::size_t c = 0; c < n; c += k_chunk_nwords) {
-      const std::size_t len = std::min(k_chunk_nwords, n - c);
+    for (std::size_t c = 0; c < n; c += k_mask_batch_nwords) {
+      const std::size_t len = std::min(k_mask_batch_nwords, n - c);
       masks_of(in + c, len, masks);
       for (std::size_t g = 0; g * 64 < len; ++g) {
         std::uint64_t m = masks[g];
@@ -108,13 +108,13 @@ Result<CodedSize> zrle_encode(std::span<const std::uint8_t> bytes, const CodecPa
     const unsigned w = p.word_nbits;
     const std::uint64_t word_mask = low_mask64(w);
     WideBitWriter bw(out);
-    std::uint64_t masks[k_chunk_nwords / 64];
+    std::uint64_t masks[k_mask_batch_nwords / 64];
     std::uint64_t all = 0;
     unsigned run = 0;
     const std::size_t n = words->size();
     const Word* in = words->data();
-    for (std::size_t c = 0; c < n; c += k_chunk_nwords) {
-      const std::size_t len = std::min(k_chunk_nwords, n - c);
+    for (std::size_t c = 0; c < n; c += k_mask_batch_nwords) {
+      const std::size_t len = std::min(k_mask_batch_nwords, n - c);
       all |= masks_of(in + c, len, masks);
       for (std::size_t g = 0; g * 64 < len; ++g) {
         const std::uint64_t m = masks[g];

@@ -226,8 +226,6 @@ class BitReader {
     return {buf, buf_nbits, p, phantom};
   }
 
-  static std::uint64_t low_mask(unsigned n) noexcept { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
-
   const std::uint8_t* begin_;
   const std::uint8_t* p_;
   const std::uint8_t* end_;

@@ -16,8 +16,8 @@ namespace {
 
 using Json = nlohmann::json;
 
-tl::unexpected<std::string> bad(const std::string& where, const std::string& what) {
-  return tl::unexpected(where + ": " + what);
+tl::unexpected<Failure> bad(const std::string& where, const std::string& what, Error code = Error::corrupt) {
+  return tl::unexpected(Failure{code, where + ": " + what});
 }
 
 bool read_shape(const Json& j, std::vector<std::uint64_t>& shape) {
@@ -46,11 +46,11 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
 
 std::string_view kind_name(MapKind k) noexcept { return k == MapKind::activation ? "activation" : "gradient"; }
 
-tl::expected<Dataset, std::string> read_dataset(const std::string& dir) {
+Outcome<Dataset> read_dataset(const std::string& dir) {
   const std::string manifest_path = dir + "/manifest.json";
   std::ifstream in(manifest_path, std::ios::binary);
   if (!in) {
-    return bad(manifest_path, "cannot read the dataset manifest");
+    return bad(manifest_path, "cannot read the dataset manifest", Error::io);
   }
   Json m;
   try {
@@ -149,10 +149,10 @@ tl::expected<Dataset, std::string> read_dataset(const std::string& dir) {
   return d;
 }
 
-tl::expected<LayerValues, std::string> read_map(const DatasetFile& f) {
+Outcome<LayerValues> read_map(const DatasetFile& f) {
   auto a = read_npy(f.path);
   if (!a) {
-    return bad(f.path, a.error() == Error::io ? "cannot read file" : std::string(error_message(a.error())));
+    return bad(f.path, a.error() == Error::io ? "cannot read file" : std::string(error_message(a.error())), a.error());
   }
   if (a->header.dtype != DType::float16 && a->header.dtype != DType::float32) {
     return bad(f.path, "ebpc eval needs float16 or float32 maps (quantisation is part of the study)");

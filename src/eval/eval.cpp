@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "eval/paper_quirks.hpp"
@@ -70,7 +71,7 @@ QuirkRow quirk_sizes(std::span<const std::uint8_t> elems, const FormatInfo& info
   return r;
 }
 
-tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, const EvalConfig& config,
+Outcome<void> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, const EvalConfig& config,
                                               std::vector<ResultRow>& out, std::vector<QuirkRow>& quirk_out,
                                               std::vector<HwRow>& hw_out) {
   const Dataset& d = datasets[u.dataset];
@@ -97,7 +98,7 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
   for (std::size_t fi = 0; fi < config.formats.size(); ++fi) {
     const FormatInfo& info = format_info(config.formats[fi]);
     if (info.is_fixed && any_nonfinite) {
-      return tl::unexpected(nonfinite_what + " (" + std::string(info.name) + " needs finite values)");
+      return tl::unexpected(Failure{Error::bad_parameter, nonfinite_what + " (" + std::string(info.name) + " needs finite values)"});
     }
     for (std::size_t m = 0; m < maps.size(); ++m) {
       const DatasetFile& f = *u.files[m];
@@ -112,7 +113,7 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
         h.dtype = info.storage;
         h.shape = f.shape;
         if (!std::filesystem::is_directory(parent, ec) || !write_npy(path, h, elems)) {
-          return tl::unexpected(path + ": cannot write the quantised map");
+          return tl::unexpected(Failure{Error::io, path + ": cannot write the quantised map"});
         }
       }
       if (config.quirks && (info.id == NumberFormat::fixed8 || info.id == NumberFormat::fixed16)) {
@@ -130,7 +131,7 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
             std::vector<std::uint32_t>{});
         auto cycles = config.hw_sim(words, info.word_nbits);
         if (!cycles) {
-          return tl::unexpected(f.path + " (" + std::string(info.name) + ", hardware model): " + cycles.error());
+          return tl::unexpected(Failure{cycles.error().code, f.path + " (" + std::string(info.name) + ", hardware model): " + cycles.error().message});
         }
         HwRow h;
         h.dataset = u.dataset;
@@ -145,7 +146,7 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
       }
       auto sizes = measure_array(elems, info.storage, info.word_nbits, config.codecs, scratch);
       if (!sizes) {
-        return tl::unexpected(f.path + " (" + std::string(info.name) + "): " + sizes.error());
+        return tl::unexpected(Failure{sizes.error().code, f.path + " (" + std::string(info.name) + "): " + sizes.error().message});
       }
       for (std::size_t c = 0; c < config.codecs.size(); ++c) {
         ResultRow r;
@@ -168,12 +169,12 @@ tl::expected<void, std::string> evaluate_unit(const Unit& u, std::span<const Dat
 
 }  // namespace
 
-tl::expected<ArraySizes, std::string> measure_array(std::span<const std::uint8_t> elems, DType dtype,
+Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dtype,
                                                     unsigned word_nbits, std::span<const CodecParams> codecs,
                                                     std::vector<std::uint8_t>& scratch) {
   auto m = measure(elems, dtype, word_nbits, codecs, &scratch);
   if (!m) {
-    return tl::unexpected(m.error().message);
+    return tl::unexpected(m.error());
   }
   ArraySizes s;
   s.values = m->values;
@@ -192,7 +193,7 @@ std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kin
                      format_info(format).name, path_part(d.images[image]), two_digits(l.index), path_part(l.name));
 }
 
-tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
+Outcome<std::vector<ResultRow>> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
                                                            std::vector<QuirkRow>* quirk_rows,
                                                            std::vector<HwRow>* hw_rows) {
   std::vector<Unit> units;
@@ -233,7 +234,7 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
   std::vector<std::vector<ResultRow>> unit_rows(units.size());
   std::vector<std::vector<QuirkRow>> unit_quirks(units.size());
   std::vector<std::vector<HwRow>> unit_hw(units.size());
-  std::vector<std::string> unit_errors(units.size());
+  std::vector<std::optional<Failure>> unit_errors(units.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex progress_mutex;
@@ -269,9 +270,9 @@ tl::expected<std::vector<ResultRow>, std::string> run_eval(std::span<const Datas
   for (std::thread& t : threads) {
     t.join();
   }
-  for (const std::string& e : unit_errors) {
-    if (!e.empty()) {
-      return tl::unexpected(e);
+  for (const std::optional<Failure>& e : unit_errors) {
+    if (e) {
+      return tl::unexpected(*e);
     }
   }
   std::vector<ResultRow> rows;

@@ -3,17 +3,11 @@
 #include <bit>
 #include <vector>
 
+#include "common/check.hpp"
+
 namespace ebpc::eval {
 
 namespace {
-
-unsigned ceil_log2_u(unsigned x) { return x <= 1 ? 0 : static_cast<unsigned>(std::bit_width(x - 1)); }
-
-std::int64_t sign_extend_w(std::uint32_t word, unsigned w) {
-  const std::uint64_t m = std::uint64_t{1} << (w - 1);
-  const std::uint64_t v = word & ((std::uint64_t{1} << w) - 1);
-  return static_cast<std::int64_t>((v ^ m) - m);
-}
 
 std::uint64_t zero_run_nbits(unsigned run, unsigned run_len_nbits, bool swapped) {
   if (run == 0) {
@@ -31,8 +25,8 @@ std::uint64_t block_nbits(const std::int64_t* v, unsigned n, unsigned w, unsigne
   const std::uint64_t delta_mask = (std::uint64_t{1} << nplanes) - 1;
   const unsigned plane_nbits = n - 1;
   const std::uint64_t ones = (std::uint64_t{1} << plane_nbits) - 1;
-  const unsigned run_len_nbits = ceil_log2_u(w);
-  const unsigned index_nbits = ceil_log2_u(b);
+  const unsigned run_len_nbits = ceil_log2(w);
+  const unsigned index_nbits = ceil_log2(b);
   std::uint64_t dbp[33] = {};
   for (unsigned i = 1; i < n; ++i) {
     const std::uint64_t d = static_cast<std::uint64_t>(v[i] - v[i - 1]) & delta_mask;
@@ -71,7 +65,7 @@ std::uint64_t ebpc_quirk_nbits(std::span<const std::uint32_t> words, unsigned wo
                                unsigned max_zero_run_nwords, const PaperQuirks& quirks) {
   const unsigned w = word_nbits;
   const unsigned b = block_nwords;
-  const unsigned z_nbits = ceil_log2_u(max_zero_run_nwords);
+  const unsigned z_nbits = ceil_log2(max_zero_run_nwords);
   std::uint64_t nbits = 0;
   unsigned zero_run = 0;
   std::vector<std::int64_t> block(b, 0);
@@ -89,7 +83,7 @@ std::uint64_t ebpc_quirk_nbits(std::span<const std::uint32_t> words, unsigned wo
       zero_run = 0;
     }
     nbits += 1;
-    block[fill++] = sign_extend_w(word, w);
+    block[fill++] = sign_extend(word, w);
     if (fill == b) {
       nbits += block_nbits(block.data(), b, w, b, quirks);
       fill = 0;

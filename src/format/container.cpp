@@ -128,6 +128,7 @@ Result<void> validate(const ContainerHeader& h) noexcept {
   const DTypeInfo* info = dtype_info(h.dtype);
   EBPC_CHECK(info != nullptr, bad_parameter);
   EBPC_CHECK(h.codec.elem_nbytes == info->nbytes, bad_parameter);
+  EBPC_CHECK(h.version >= k_min_container_version && h.version <= k_container_version, bad_parameter);
   EBPC_TRY(validate(h.codec));
   EBPC_CHECK(!info->is_float || h.codec.word_nbits == info->nbytes * 8, bad_parameter);
   EBPC_CHECK(h.shape.size() <= k_max_ndim, limit_exceeded);
@@ -143,11 +144,16 @@ Result<void> validate(const ContainerHeader& h) noexcept {
   return {};
 }
 
-std::vector<std::uint8_t> serialize_header(const ContainerHeader& h) {
-  std::vector<std::uint8_t> out(k_fixed_header_nbytes + 8 * h.shape.size() + 4, 0);
-  std::uint8_t* p = out.data();
+namespace {
+
+constexpr std::size_t k_max_header_nbytes = k_fixed_header_nbytes + 8 * k_max_ndim + 4;
+
+// Writes the header into p (header_nbytes(h) bytes, at most k_max_header_nbytes).
+std::size_t write_header(const ContainerHeader& h, std::uint8_t* p) noexcept {
+  const std::size_t total = k_fixed_header_nbytes + 8 * h.shape.size() + 4;
+  std::memset(p, 0, total);
   std::memcpy(p, k_magic, 4);
-  p[4] = k_container_version;
+  p[4] = h.version;
   p[5] = static_cast<std::uint8_t>(h.codec.id);
   p[6] = static_cast<std::uint8_t>(h.dtype);
   p[7] = static_cast<std::uint8_t>(h.codec.word_nbits);
@@ -161,15 +167,31 @@ std::vector<std::uint8_t> serialize_header(const ContainerHeader& h) {
   for (std::size_t i = 0; i < h.shape.size(); ++i) {
     store_le<std::uint64_t>(p + k_fixed_header_nbytes + 8 * i, h.shape[i]);
   }
-  const std::size_t body = out.size() - 4;
-  store_le<std::uint32_t>(p + body, XXH32(p, body, 0));
+  store_le<std::uint32_t>(p + total - 4, XXH32(p, total - 4, 0));
+  return total;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> serialize_header(const ContainerHeader& h) {
+  std::vector<std::uint8_t> out(k_fixed_header_nbytes + 8 * h.shape.size() + 4);
+  write_header(h, out.data());
   return out;
+}
+
+std::uint64_t chunk_checksum_seed(const ContainerHeader& h, std::uint64_t chunk_index) noexcept {
+  if (h.version < 2 || h.shape.size() > k_max_ndim) {
+    return 0;
+  }
+  std::uint8_t buf[k_max_header_nbytes];
+  const std::size_t n = write_header(h, buf);
+  return (std::uint64_t{load_le<std::uint32_t>(buf + n - 4)} << 32) ^ (chunk_index + 1);
 }
 
 Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size_t* header_nbytes) noexcept {
   EBPC_CHECK(in.size() >= 5, truncated);
   EBPC_CHECK(std::memcmp(in.data(), k_magic, 4) == 0, corrupt);
-  EBPC_CHECK(in[4] == k_container_version, unsupported_version);
+  EBPC_CHECK(in[4] >= k_min_container_version && in[4] <= k_container_version, unsupported_version);
   EBPC_CHECK(in.size() >= k_fixed_header_nbytes, truncated);
   const std::uint8_t* p = in.data();
   const unsigned ndim = p[13];
@@ -181,6 +203,7 @@ Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size
              corrupt);
 
   ContainerHeader h;
+  h.version = p[4];
   h.codec.id = static_cast<CodecId>(p[5]);
   EBPC_CHECK(detail::find_decoder(h.codec.id) != nullptr, corrupt);
   h.dtype = static_cast<DType>(p[6]);
@@ -228,7 +251,7 @@ Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const C
 }
 
 Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHeader& ch, const ContainerHeader& h,
-                          std::span<std::uint8_t> elems_out) noexcept {
+                          std::uint64_t chunk_index, std::span<std::uint8_t> elems_out) noexcept {
   const detail::CodecDecodeEntry* c = detail::find_decoder(h.codec.id);
   EBPC_CHECK(c != nullptr, bad_parameter);
   EBPC_CHECK(payload.size() == ch.payload_nbytes, truncated);
@@ -236,7 +259,8 @@ Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHead
   if (c->is_word_codec) {
     words_to_elements(elems_out, h.dtype, h.codec.word_nbits);
   }
-  EBPC_CHECK(XXH64(elems_out.data(), elems_out.size(), 0) == ch.checksum, checksum_mismatch);
+  EBPC_CHECK(XXH64(elems_out.data(), elems_out.size(), chunk_checksum_seed(h, chunk_index)) == ch.checksum,
+             checksum_mismatch);
   return {};
 }
 
@@ -258,7 +282,7 @@ Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint
     pos += k_chunk_header_nbytes;
     EBPC_CHECK(ch->payload_nbytes <= in.size() - pos, truncated);
     const std::size_t off = static_cast<std::size_t>(i * h->chunk_nwords * h->codec.elem_nbytes);
-    EBPC_TRY(decode_chunk(in.subspan(pos, ch->payload_nbytes), *ch, *h,
+    EBPC_TRY(decode_chunk(in.subspan(pos, ch->payload_nbytes), *ch, *h, i,
                           std::span<std::uint8_t>(out).subspan(off, static_cast<std::size_t>(cn * h->codec.elem_nbytes))));
     pos += ch->payload_nbytes;
   }

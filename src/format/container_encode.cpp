@@ -8,7 +8,7 @@
 
 namespace ebpc {
 
-Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
                                std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
   const Codec* c = find_codec(h.codec.id);
   EBPC_CHECK(c != nullptr, bad_parameter);
@@ -30,7 +30,7 @@ Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const Contai
   EBPC_CHECK(r->nbytes <= UINT32_MAX, limit_exceeded);
   store_le<std::uint32_t>(out.data() + start, static_cast<std::uint32_t>(r->nbytes));
   store_le<std::uint32_t>(out.data() + start + 4, static_cast<std::uint32_t>(r->stream0_nbytes));
-  store_le<std::uint64_t>(out.data() + start + 8, XXH64(elems.data(), elems.size(), 0));
+  store_le<std::uint64_t>(out.data() + start + 8, XXH64(elems.data(), elems.size(), chunk_checksum_seed(h, chunk_index)));
   out.resize(start + k_chunk_header_nbytes + r->nbytes);
   return *r;
 }
@@ -44,7 +44,7 @@ Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_
   for (std::uint64_t i = 0; i < nchunks; ++i) {
     const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
     const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
-    EBPC_TRY(encode_chunk(elems.subspan(off, len), h, scratch, out));
+    EBPC_TRY(encode_chunk(elems.subspan(off, len), h, i, scratch, out));
   }
   return out;
 }

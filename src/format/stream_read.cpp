@@ -130,7 +130,7 @@ struct ContainerReader::Impl {
   void decode(ChunkSlot& slot) noexcept {
     try {
       slot.out.resize(static_cast<std::size_t>(h.chunk_nwords_at(slot.index) * h.codec.elem_nbytes));
-      auto r = decode_chunk(slot.in, slot.header, h, slot.out);
+      auto r = decode_chunk(slot.in, slot.header, h, slot.index, slot.out);
       slot.ok = r.has_value();
       slot.error = r ? Error::io : r.error();
     } catch (const std::bad_alloc&) {

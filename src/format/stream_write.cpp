@@ -33,7 +33,7 @@ struct ContainerWriter::Impl {
   void encode(ChunkSlot& slot) noexcept {
     try {
       slot.out.clear();
-      auto r = encode_chunk(slot.in, h, slot.scratch, slot.out);
+      auto r = encode_chunk(slot.in, h, slot.index, slot.scratch, slot.out);
       slot.ok = r.has_value();
       slot.error = r ? Error::io : r.error();
     } catch (const std::bad_alloc&) {

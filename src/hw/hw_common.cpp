@@ -63,4 +63,32 @@ std::uint64_t default_max_ncycles(std::uint64_t nitems, unsigned word_nbits, dou
 
 }  // namespace detail
 
+Outcome<HwRoundTrip> hw_round_trip(std::span<const std::uint32_t> words, const HwConfig& config, bool retry_with_fix) {
+  if (words.empty() || words.size() > k_max_hw_nwords) {
+    return tl::unexpected(Failure{Error::bad_parameter, "the hardware carries 1..2^24 words per transmission, not " +
+                                                            std::to_string(words.size())});
+  }
+  HwRoundTrip rt;
+  HwConfig hc = config;
+  auto e = hw_encode(words, hc);
+  if (!e && e.error() == Error::hardware_hang && retry_with_fix && !hc.fix_last_bpc_hang) {
+    rt.rtl_hang = true;
+    hc.fix_last_bpc_hang = true;
+    e = hw_encode(words, hc);
+  }
+  if (!e) {
+    return tl::unexpected(failure(e.error(), "encoder model"));
+  }
+  auto d = hw_decode(e->znz_words, e->bpc_words, words.size(), hc);
+  if (!d) {
+    return tl::unexpected(failure(d.error(), "decoder model"));
+  }
+  if (!std::equal(d->words.begin(), d->words.end(), words.begin(), words.end())) {
+    return tl::unexpected(Failure{Error::corrupt, "the decoder model did not return the input (a model bug)"});
+  }
+  rt.enc = std::move(*e);
+  rt.dec = std::move(*d);
+  return rt;
+}
+
 }  // namespace ebpc::hw

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "common/check.hpp"
+
 namespace ebpc::hw::detail {
 
 // splitmix64: small, seedable, identical on every platform (std distributions are not).
@@ -33,22 +35,48 @@ class Coin {
   std::uint64_t state_;
 };
 
-inline constexpr std::uint64_t low_mask(unsigned nbits) noexcept {
-  return nbits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << nbits) - 1;
+// The library's bit helpers (common/check.hpp), under the names the models use.
+using ebpc::ceil_log2;
+inline constexpr std::uint64_t low_mask(unsigned nbits) noexcept { return low_mask64(nbits); }
+inline constexpr std::int32_t sign_extend32(std::uint32_t v, unsigned nbits) noexcept {
+  return static_cast<std::int32_t>(ebpc::sign_extend(v, nbits));
 }
 
-inline constexpr std::int32_t sign_extend(std::uint32_t v, unsigned nbits) noexcept {
-  const std::uint32_t m = std::uint32_t{1} << (nbits - 1);
-  const std::uint32_t x = v & static_cast<std::uint32_t>(low_mask(nbits));
-  return static_cast<std::int32_t>(x ^ m) - static_cast<std::int32_t>(m);
+// The sizes both models derive from HwConfig.
+struct Geometry {
+  unsigned w = 8;
+  unsigned b = 8;
+  unsigned log2_w = 3;
+  unsigned log2_b = 3;
+  std::uint64_t word_mask = 0xff;
+  std::uint64_t reg_mask = 0xffff;  // 2W-bit packing registers
+};
+
+inline Geometry make_geometry(unsigned word_nbits, unsigned block_nwords) noexcept {
+  Geometry g;
+  g.w = word_nbits;
+  g.b = block_nwords;
+  g.log2_w = ceil_log2(g.w);
+  g.log2_b = ceil_log2(g.b);
+  g.word_mask = low_mask(g.w);
+  g.reg_mask = low_mask(2 * g.w);
+  return g;
 }
 
-inline constexpr unsigned log2_exact(unsigned v) noexcept {
-  unsigned r = 0;
-  while ((1u << r) < v) {
-    ++r;
+// One cycle's combinational settling: evaluate(wires) runs every stage once; repeated until
+// no wire changes (the circuits have no combinational loops, so that is the RTL's settled
+// value). False if it does not settle within a bound no correct model reaches.
+template <class Wires, class Evaluate>
+bool settle_wires(Wires& w, Evaluate&& evaluate) {
+  constexpr unsigned k_max_settle_passes = 16;
+  for (unsigned pass = 0; pass < k_max_settle_passes; ++pass) {
+    const Wires before = w;
+    evaluate(w);
+    if (w == before) {
+      return true;
+    }
   }
-  return r;
+  return false;
 }
 
 // The source side of a valid/ready channel: offers items 0..n-1 in order, each held

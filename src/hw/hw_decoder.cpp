@@ -25,20 +25,11 @@ namespace ebpc::hw {
 namespace {
 
 using detail::low_mask;
-using detail::sign_extend;
+using detail::Geometry;
+using detail::sign_extend32;
 
 constexpr unsigned k_znz_count_nbits = 4;  // log2(Z), Z = 16
-constexpr unsigned k_max_settle_passes = 16;
 constexpr std::size_t k_max_planes = 17;
-
-struct Geometry {
-  unsigned w = 8;
-  unsigned b = 8;
-  unsigned log2_w = 3;
-  unsigned log2_b = 3;
-  std::uint64_t word_mask = 0xff;
-  std::uint64_t reg_mask = 0xffff;
-};
 
 struct DecWires {
   // outside world
@@ -590,7 +581,7 @@ struct DeltaReverse {
     for (unsigned p = 0; p <= g.w; ++p) {
       v |= ((blk.planes[p] >> (g.b - 2 - i)) & 1u) << p;
     }
-    return sign_extend(v, g.w + 1);
+    return sign_extend32(v, g.w + 1);
   }
 
   void comb(const Geometry& g, DecWires& w, const PlaneBlock& blk) {
@@ -646,19 +637,15 @@ struct Decoder {
   DeltaReverse reverse;
 
   void settle() {
-    for (unsigned pass = 0; pass < k_max_settle_passes; ++pass) {
-      const DecWires before = w;
-      reverse.comb(g, w, planes.slice);
-      planes.comb(g, w);
-      symbols.comb(g, w);
-      unpacker.comb(g, w);
-      rld.comb(g, w);
-      top.comb(w);
-      if (w == before) {
-        return;
-      }
-    }
-    assert(false && "decoder wires did not settle: combinational loop in the model");
+    [[maybe_unused]] const bool settled = detail::settle_wires(w, [&](DecWires& x) {
+      reverse.comb(g, x, planes.slice);
+      planes.comb(g, x);
+      symbols.comb(g, x);
+      unpacker.comb(g, x);
+      rld.comb(g, x);
+      top.comb(x);
+    });
+    assert(settled && "decoder wires did not settle: combinational loop in the model");
   }
 
   void commit() {
@@ -682,12 +669,7 @@ Result<HwDecodeReport> hw_decode(std::span<const std::uint32_t> znz_words, std::
     return tl::unexpected(Error::bad_parameter);
   }
   Decoder dec;
-  dec.g.w = config.word_nbits;
-  dec.g.b = config.block_nwords;
-  dec.g.log2_w = detail::log2_exact(dec.g.w);
-  dec.g.log2_b = detail::log2_exact(dec.g.b);
-  dec.g.word_mask = low_mask(dec.g.w);
-  dec.g.reg_mask = low_mask(2 * dec.g.w);
+  dec.g = detail::make_geometry(config.word_nbits, config.block_nwords);
   const Geometry& g = dec.g;
   for (const std::uint32_t word : znz_words) {
     if ((word & ~g.word_mask) != 0) {

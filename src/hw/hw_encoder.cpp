@@ -27,22 +27,13 @@ namespace ebpc::hw {
 namespace {
 
 using detail::low_mask;
-using detail::sign_extend;
+using detail::Geometry;
+using detail::sign_extend32;
 
 constexpr unsigned k_znz_count_nbits = 4;  // log2(Z), Z = 16 in the RTL
 constexpr unsigned k_znz_max_run = 16;
-constexpr unsigned k_max_settle_passes = 16;
 constexpr std::size_t k_max_planes = 17;  // W + 1 for W = 16
 constexpr std::size_t k_max_block = 16;
-
-struct Geometry {
-  unsigned w = 8;
-  unsigned b = 8;
-  unsigned log2_w = 3;
-  unsigned log2_b = 3;
-  std::uint64_t word_mask = 0xff;
-  std::uint64_t reg_mask = 0xffff;  // 2W-bit packing registers
-};
 
 // Every signal between stages, one value per cycle.
 struct EncWires {
@@ -274,7 +265,7 @@ struct DeltaStage {
     w.delta_vld = false;
     w.delta_flush = false;
     w.delta_idle = false;
-    const std::int32_t in = sign_extend(w.to_bpc_data, g.w);
+    const std::int32_t in = sign_extend32(w.to_bpc_data, g.w);
     const unsigned dec = (q.fill_count + g.b - 1) % g.b;
     switch (q.state) {
       case DeltaState::idle:
@@ -804,19 +795,15 @@ struct Encoder {
   // Evaluates every stage until the wires settle. Ready flows backwards, so the stages are
   // evaluated from the outputs to the input; the flush path goes forwards and takes a pass.
   void settle() {
-    for (unsigned pass = 0; pass < k_max_settle_passes; ++pass) {
-      const EncWires before = w;
-      buffer.comb(w);
-      streamer.comb(g, w);
-      coder.comb(g, w);
-      delta.comb(g, w);
-      znz.comb(g, w);
-      input.comb(g, w);
-      if (w == before) {
-        return;
-      }
-    }
-    assert(false && "encoder wires did not settle: combinational loop in the model");
+    [[maybe_unused]] const bool settled = detail::settle_wires(w, [&](EncWires& x) {
+      buffer.comb(x);
+      streamer.comb(g, x);
+      coder.comb(g, x);
+      delta.comb(g, x);
+      znz.comb(g, x);
+      input.comb(g, x);
+    });
+    assert(settled && "encoder wires did not settle: combinational loop in the model");
   }
 
   // The RTL's hang (after commit): every input word is in, the input stage and the whole
@@ -838,16 +825,6 @@ struct Encoder {
   }
 };
 
-Geometry make_geometry(const HwConfig& config) {
-  Geometry g;
-  g.w = config.word_nbits;
-  g.b = config.block_nwords;
-  g.log2_w = detail::log2_exact(g.w);
-  g.log2_b = detail::log2_exact(g.b);
-  g.word_mask = low_mask(g.w);
-  g.reg_mask = low_mask(2 * g.w);
-  return g;
-}
 
 }  // namespace
 
@@ -859,7 +836,7 @@ Result<HwEncodeReport> hw_encode(std::span<const std::uint32_t> words, const HwC
   if (n == 0 || n > k_max_hw_nwords) {
     return tl::unexpected(Error::bad_parameter);
   }
-  const Geometry g = make_geometry(config);
+  const Geometry g = detail::make_geometry(config.word_nbits, config.block_nwords);
   HwEncodeReport report;
   report.input_nwords = n;
   for (const std::uint32_t word : words) {

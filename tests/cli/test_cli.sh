@@ -190,6 +190,17 @@ cp stderr.txt pw1.txt
 grep -q "flat index [0-9]* does not fit in 7 bits" pw1.txt && ok || bad "width overflow message: $(cat pw1.txt)"
 expect_error "width overflow in a later chunk, 3 threads" pw.ebpc "$EBPC" compress pipe.npy --width 7 -o pw.ebpc --threads 3 --chunk-words 100
 cmp -s stderr.txt pw1.txt && ok || bad "width overflow message with 3 threads: $(cat stderr.txt)"
+# Container version 2: two chunks of equal length swapped (checksums untouched) are an
+# error, not data in the wrong place; info --verify says how chunks are bound.
+"$MAKE_NPY" zeros.npy int8 4,1000 1 100
+"$EBPC" compress zeros.npy -o zeros.ebpc --chunk-words 1000 2>/dev/null
+zc=$(( 16 + $(od -An -tu4 -j52 -N4 zeros.ebpc) ))
+{ head -c 52 zeros.ebpc; tail -c +$((53 + zc)) zeros.ebpc | head -c $zc; tail -c +53 zeros.ebpc | head -c $zc; tail -c +$((53 + 2 * zc)) zeros.ebpc; } > swapped.ebpc
+[ "$(stat -c %s swapped.ebpc)" = "$(stat -c %s zeros.ebpc)" ] && ! cmp -s swapped.ebpc zeros.ebpc && ok || bad "swapped file built"
+expect_error "swapped chunks" swapped.npy "$EBPC" decompress swapped.ebpc -o swapped.npy
+grep -q "chunk 0: checksum mismatch" stderr.txt && ok || bad "swapped chunks message: $(cat stderr.txt)"
+expect_error "swapped chunks, info --verify" "" "$EBPC" info --verify swapped.ebpc
+"$EBPC" info --verify zeros.ebpc | grep -q "version 2" && ok || bad "info shows version 2"
 # A corrupt chunk arriving on a pipe whose writer then stalls inside the next chunk header:
 # exit 1 at once, not when the writer goes away (the reader thread blocked on the pipe is
 # woken).

@@ -9,6 +9,9 @@ trap 'rm -rf "$prefix" "$work"' EXIT
 cmake --install "$build_dir" --prefix "$prefix" > /dev/null
 test -x "$prefix/bin/ebpc"
 test -f "$prefix/include/ebpc/ebpc.hpp"
+test -f "$prefix/include/ebpc/ebpc.h"
 cmake -S "$src_dir" -B "$work" -DCMAKE_PREFIX_PATH="$prefix" > /dev/null
 cmake --build "$work" > /dev/null
 "$work/consumer"
+head -c $((64 * 56 * 56)) /dev/zero | "$work/stream_example"
+"$work/stream_example_c"

@@ -246,7 +246,7 @@ void run_info(const std::string& path, bool verify) {
   const std::uint64_t payload_total = reader->totals().payload_nbytes;
   const std::uint64_t original = h.nwords * h.codec.elem_nbytes;
   fmt::print("file:        {}\n", path);
-  fmt::print("format:      .ebpc version {}\n", k_container_version);
+  fmt::print("format:      .ebpc version {}\n", h.version);
   fmt::print("codec:       {}", codec_spec(h.codec));
   if (h.codec.id == CodecId::ebpc) {
     fmt::print(" (W={} B={} Z={})", h.codec.word_nbits, h.codec.block_nwords, h.codec.max_zero_run_nwords);
@@ -264,7 +264,10 @@ void run_info(const std::string& path, bool verify) {
   fmt::print("compressed:  {} bytes ({} payload)\n", compressed, payload_total);
   fmt::print("ratio:       {:.3f}\n", compressed == 0 ? 0.0 : static_cast<double>(original) / static_cast<double>(compressed));
   if (verify) {
-    fmt::print("verified:    all chunks decode and match their checksums\n");
+    fmt::print("verified:    all chunks decode and match their checksums{}\n",
+               h.version < 2 ? " (version 1: the checksums do not bind chunks to their place, so their order is not "
+                               "checked; recompress to get version 2)"
+                             : ", each bound to its place in this file");
   }
 }
 

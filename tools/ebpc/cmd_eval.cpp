@@ -112,7 +112,7 @@ void run_eval_command(const EvalOptions& o) {
   for (const std::string& dir : o.datasets) {
     auto d = eval::read_dataset(dir);
     if (!d) {
-      fail(d.error());
+      fail(d.error().message);
     }
     for (const eval::Dataset& other : datasets) {
       if (other.network == d->network) {
@@ -128,32 +128,16 @@ void run_eval_command(const EvalOptions& o) {
   if (o.hw) {
 #ifdef EBPC_HAVE_HW
     config.hw_sim = [](std::span<const std::uint32_t> words,
-                       unsigned word_nbits) -> tl::expected<eval::HwCycles, std::string> {
-      if (words.empty() || words.size() > hw::k_max_hw_nwords) {
-        return tl::unexpected(std::string("the hardware carries 1..2^24 words per transmission"));
-      }
+                       unsigned word_nbits) -> Outcome<eval::HwCycles> {
       hw::HwConfig hc;
       hc.word_nbits = word_nbits;
       hc.block_nwords = 8;
-      auto e = hw::hw_encode(words, hc);
-      bool rtl_hang = false;
-      if (!e && e.error() == Error::hardware_hang) {
-        // The authors' RTL hangs on this map: count it, and time the fixed design.
-        rtl_hang = true;
-        hc.fix_last_bpc_hang = true;
-        e = hw::hw_encode(words, hc);
+      // Where the authors' RTL hangs on a map: count it, and time the fixed design.
+      auto rt = hw::hw_round_trip(words, hc, true);
+      if (!rt) {
+        return tl::unexpected(rt.error());
       }
-      if (!e) {
-        return tl::unexpected(std::string(error_message(e.error())));
-      }
-      auto d = hw::hw_decode(e->znz_words, e->bpc_words, words.size(), hc);
-      if (!d) {
-        return tl::unexpected(std::string(error_message(d.error())));
-      }
-      if (!std::equal(d->words.begin(), d->words.end(), words.begin(), words.end())) {
-        return tl::unexpected(std::string("the decoder model did not return the input"));
-      }
-      return eval::HwCycles{e->ncycles, d->ncycles, rtl_hang};
+      return eval::HwCycles{rt->enc.ncycles, rt->dec.ncycles, rt->rtl_hang};
     };
 #else
     fail("--hw: this build has no hardware model (configure with -DEBPC_WITH_HW=ON)");
@@ -174,7 +158,7 @@ void run_eval_command(const EvalOptions& o) {
     std::fflush(stderr);
   }
   if (!rows) {
-    fail(rows.error());
+    fail(rows.error().message);
   }
   std::error_code ec;
   std::filesystem::create_directories(o.out_dir, ec);
@@ -190,7 +174,7 @@ void run_eval_command(const EvalOptions& o) {
   if (!o.no_plots) {
     auto p = eval::write_plots(report, o.out_dir + "/plots");
     if (!p) {
-      std::fprintf(stderr, "ebpc: warning: %s\n", p.error().c_str());
+      std::fprintf(stderr, "ebpc: warning: %s\n", p.error().message.c_str());
     } else {
       pngs = std::move(*p);
     }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -13,6 +14,9 @@
 #include "commands.hpp"
 #include <ebpc/hw.hpp>
 #include <ebpc/hw_synth.hpp>
+#ifdef EBPC_HAVE_RTL
+#include <ebpc/rtl_sim.hpp>
+#endif
 
 namespace ebpc::cli {
 
@@ -28,6 +32,7 @@ struct SimOptions {
   std::optional<double> relu_like;
   std::uint64_t count = 32768;
   bool fix_last_bpc_hang = false;
+  std::string design = "published";
   std::vector<std::string> inputs;
 };
 
@@ -36,6 +41,7 @@ struct SimResult {
   unsigned w = 8;
   hw::HwEncodeReport enc;
   hw::HwDecodeReport dec;
+  bool ours = false;  // --design ours: only cycles, streams and latencies are measured
 };
 
 std::string opt_cycle(const std::optional<std::uint64_t>& c) { return c ? std::to_string(*c) : std::string("none"); }
@@ -48,25 +54,69 @@ SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& wo
   if (words.empty()) {
     fail(name + ": no words to simulate");
   }
-  if (words.size() > hw::k_max_hw_nwords) {
-    fail(fmt::format("{}: {} words exceed the hardware's transmission of at most 2^24 words", name, words.size()));
-  }
-  auto enc = hw::hw_encode(words, config);
-  if (!enc) {
-    if (enc.error() == Error::hardware_hang) {
+  auto rt = hw::hw_round_trip(words, config, false);
+  if (!rt) {
+    if (rt.error().code == Error::hardware_hang) {
       fail(name + ": the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, "
                   "\"A hang in the RTL\"); --fix-last-bpc-hang models the one-line fix");
     }
-    fail(name + ": encoder model", enc.error());
+    if (rt.error().code == Error::bad_parameter) {
+      fail(fmt::format("{}: {} words exceed the hardware's transmission of at most 2^24 words", name, words.size()));
+    }
+    fail(name + ": " + rt.error().message);
   }
-  auto dec = hw::hw_decode(enc->znz_words, enc->bpc_words, words.size(), config);
-  if (!dec) {
-    fail(name + ": decoder model", dec.error());
+  return {name, config.word_nbits, std::move(rt->enc), std::move(rt->dec)};
+}
+
+// --design ours: our RTL (rtl/, docs/hardware.md "Our RTL") in Verilator. Fills the cycle
+// counts, streams and latencies; the per-stage breakdowns are the published model's only (0).
+SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t>& words, const hw::HwConfig& config) {
+#ifdef EBPC_HAVE_RTL
+  if (words.empty()) {
+    fail(name + ": no words to simulate");
   }
-  if (dec->words != words) {
-    fail(name + ": the decoder model did not return the input (a model bug; please report it)");
+  if (words.size() > hw::k_max_hw_nwords) {
+    fail(fmt::format("{}: {} words exceed the hardware's transmission of at most 2^24 words", name, words.size()));
   }
-  return {name, config.word_nbits, std::move(*enc), std::move(*dec)};
+  const unsigned w = config.word_nbits;
+  const unsigned b = config.block_nwords;
+  if (!rtl::rtl_has_config(w, b)) {
+    fail(fmt::format("hw sim --design ours: built for --width/--block 8/8, 16/8, 16/16, not {}/{}", w, b));
+  }
+  const rtl::Traffic t{config.in_bubble_probability, config.out_ready_probability, config.out_ready_seed};
+  const std::uint64_t max_ncycles = 1000 + 64 * words.size() + static_cast<std::uint64_t>(
+      static_cast<double>(words.size()) * 64.0 / std::max(0.01, config.out_ready_probability * (1.0 - config.in_bubble_probability)));
+  SimResult r;
+  r.name = name;
+  r.w = w;
+  r.ours = true;
+  try {
+    const auto enc = rtl::rtl_encode(w, b, {words}, t, max_ncycles);
+    const auto& e = enc.at(0);
+    r.enc.znz_words = e.znz_words;
+    r.enc.bpc_words = e.bpc_words;
+    r.enc.input_nwords = words.size();
+    r.enc.nonzero_nwords = static_cast<std::uint64_t>(std::count_if(words.begin(), words.end(), [](std::uint32_t v) { return v != 0; }));
+    r.enc.ncycles = e.ncycles;
+    r.enc.last_input_cycle = e.last_in_cycle;
+    r.enc.first_znz_cycle = e.first_znz_cycle;
+    r.enc.first_bpc_cycle = e.first_bpc_cycle;
+    const auto dec = rtl::rtl_decode(w, b, {rtl::decoder_input_of(words.size(), e.znz_words, e.bpc_words)}, t, max_ncycles);
+    r.dec.words = dec.at(0).words;
+    r.dec.ncycles = dec.at(0).ncycles;
+    r.dec.first_output_cycle = dec.at(0).first_output_cycle;
+  } catch (const std::exception& ex) {
+    fail(name + ": our RTL: " + ex.what());
+  }
+  if (r.dec.words != words) {
+    fail(name + ": our RTL decoder did not return the input (an RTL bug; please report it)");
+  }
+  return r;
+#else
+  (void)words;
+  (void)config;
+  fail(name + ": hw sim --design ours: this ebpc was built without our RTL (needs Verilator, EBPC_WITH_RTL)");
+#endif
 }
 
 nlohmann::json to_json(const SimResult& r) {
@@ -113,6 +163,17 @@ nlohmann::json to_json(const SimResult& r) {
         {"idle", d.symbol.idle_ncycles}}},
       {"first_output_cycle", opt_json(d.first_output_cycle)},
   };
+  if (r.ours) {
+    // the model's per-stage breakdowns: not measured on our RTL
+    for (const char* k : {"stall_cycles", "stall_cycles_by_cause", "input_bubble_cycles", "output_blocked_cycles",
+                          "coder_cycles"}) {
+      j["encoder"][k] = nullptr;
+    }
+    for (const char* k : {"output_bubble_cycles", "output_bubble_cycles_by_cause", "output_blocked_cycles",
+                          "input_stall_cycles", "symbol_decoder_cycles"}) {
+      j["decoder"][k] = nullptr;
+    }
+  }
   return j;
 }
 
@@ -121,6 +182,15 @@ void print_text(const SimResult& r) {
   const auto& d = r.dec;
   const double zero_pct = 100.0 * (1.0 - static_cast<double>(e.nonzero_nwords) / static_cast<double>(e.input_nwords));
   fmt::print("{}: {} words, {:.1f}% zero\n", r.name, e.input_nwords, zero_pct);
+  if (r.ours) {
+    fmt::print("  encoder (ours): {} cycles, {:.4f} words/cycle; first znz word cycle {}, first bpc word cycle {}, "
+               "drain {} cycles after the last input\n",
+               e.ncycles, e.words_per_cycle(), opt_cycle(e.first_znz_cycle), opt_cycle(e.first_bpc_cycle),
+               e.drain_ncycles());
+    fmt::print("  decoder (ours): {} cycles, {:.4f} words/cycle; first output cycle {}\n", d.ncycles,
+               d.words_per_cycle(), opt_cycle(d.first_output_cycle));
+    return;
+  }
   fmt::print("  encoder: {} cycles, {:.4f} words/cycle; stalls {} (bpc path {}, znz path {}, flush {})\n", e.ncycles,
              e.words_per_cycle(), e.stall_ncycles(), e.stalls.bpc_path_ncycles, e.stalls.znz_path_ncycles,
              e.stalls.flush_ncycles);
@@ -167,7 +237,8 @@ void run_sim(const SimOptions& o) {
       fail("hw sim: --relu-like takes a zero fraction in [0, 1]");
     }
     const auto words = hw::relu_like_words(static_cast<std::size_t>(o.count), w, *o.relu_like, o.seed);
-    results.push_back(simulate(fmt::format("relu-like(zeros={}, n={}, seed={})", *o.relu_like, o.count, o.seed), words, c));
+    const std::string name = fmt::format("relu-like(zeros={}, n={}, seed={})", *o.relu_like, o.count, o.seed);
+    results.push_back(o.design == "ours" ? simulate_ours(name, words, c) : simulate(name, words, c));
     if (!o.json) {
       print_text(results.back());
     }
@@ -177,7 +248,7 @@ void run_sim(const SimOptions& o) {
     const unsigned w = o.width.value_or(default_word_nbits(a.header.dtype));
     const hw::HwConfig c = make_config(w);
     const auto words = words_of(a, w, path);
-    results.push_back(simulate(path, words, c));
+    results.push_back(o.design == "ours" ? simulate_ours(path, words, c) : simulate(path, words, c));
     if (!o.json) {
       print_text(results.back());
     }
@@ -207,6 +278,7 @@ void run_sim(const SimOptions& o) {
   const double dec_wpc = static_cast<double>(nwords) / static_cast<double>(dec_ncycles);
   if (o.json) {
     nlohmann::json j;
+    j["design"] = o.design;
     j["block_words"] = o.block_nwords;
     j["out_ready_probability"] = o.out_ready;
     j["in_bubble_probability"] = o.in_bubble;
@@ -252,6 +324,10 @@ void register_hw_sim(CLI::App& hw) {
   sim->add_flag("--fix-last-bpc-hang", opts->fix_last_bpc_hang,
                 "model the one-line RTL fix for the hang of the last BPC word (docs/hardware.md)");
   sim->add_option("--count", opts->count, "number of words of --relu-like data (default 32768)");
+  sim->add_option("--design", opts->design,
+                  "published: the model of the authors' RTL (default); ours: our RTL (rtl/) in Verilator, cycle "
+                  "counts and latencies only")
+      ->check(CLI::IsMember({"published", "ours"}));
   sim->callback([opts] { run_sim(*opts); });
 }
 

@@ -1,0 +1,5 @@
+ebpc_pkg.sv
+ebpc_bit_packer.sv
+ebpc_plane_symbol.sv
+ebpc_bpc_coder.sv
+ebpc_encoder.sv

@@ -1,0 +1,229 @@
+// The study's plots: gnuplot data files and one script (PNG and SVG twins), and running
+// gnuplot on it.
+#include <ebpc/eval_report.hpp>
+
+#include <fmt/core.h>
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "eval/report_aggregate.hpp"
+
+extern char** environ;
+
+namespace ebpc::eval {
+
+using namespace detail;
+
+namespace {
+
+std::string escape_gnuplot(const std::string& s) {
+  std::string out;
+  for (const char ch : s) {
+    out += ch;
+    if (ch == '\'') {
+      out += '\'';
+    }
+  }
+  return out;
+}
+
+// A file name part: letters, digits, '-', '_' and '.' kept, anything else '_'.
+std::string file_part(const std::string& s) {
+  std::string out;
+  for (const char ch : s) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                    ch == '_' || ch == '.';
+    out += ok ? ch : '_';
+  }
+  return out;
+}
+
+// Fixed colours per codec name, so that every plot uses the same ones.
+std::string codec_colour(const std::string& name) {
+  if (name == "ebpc") {
+    return "#c0392b";
+  }
+  if (name == "zvc") {
+    return "#2e86c1";
+  }
+  if (name == "zrle") {
+    return "#85c1e9";
+  }
+  if (name == "bpc") {
+    return "#1e8449";
+  }
+  if (name.rfind("zstd", 0) == 0) {
+    return "#7d3c98";
+  }
+  if (name == "lz4") {
+    return "#b7950b";
+  }
+  return "#7f8c8d";
+}
+
+// Runs gnuplot on script: unsupported when gnuplot is missing, io when it fails.
+Outcome<void> run_gnuplot(const std::string& script) {
+  pid_t pid = 0;
+  std::string arg0 = "gnuplot";
+  std::string arg1 = script;
+  char* argv[] = {arg0.data(), arg1.data(), nullptr};
+  if (posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ) != 0) {
+    return tl::unexpected(
+        Failure{Error::unsupported, "gnuplot not found (apt-get install gnuplot-nox): plots not drawn, script in " + script});
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return tl::unexpected(Failure{Error::io, "gnuplot failed on " + script});
+  }
+  return {};
+}
+
+}  // namespace
+
+Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::string& plots_dir) {
+  const Tables t(in);
+  std::error_code ec;
+  std::filesystem::create_directories(plots_dir, ec);
+  if (ec) {
+    return tl::unexpected(Failure{Error::io, plots_dir + ": cannot create the directory"});
+  }
+  std::vector<std::string> pngs;
+  std::map<std::string, std::string> files;  // data file name -> contents
+  std::string gp = fmt::format("cd '{}'\nset datafile separator '\\t'\nset termoption noenhanced\n",
+                               escape_gnuplot(plots_dir));
+  // Each plot is drawn twice: PNG, then the same plot as SVG.
+  auto emit = [&](const std::string& stem, const std::string& size, const std::string& body) {
+    gp += fmt::format("reset\nset datafile separator '\\t'\n"
+                      "set terminal pngcairo size {} font 'DejaVu Sans,10' noenhanced\nset output '{}.png'\n{}"
+                      "set terminal svg size {} dynamic font 'DejaVu Sans,10' noenhanced\nset output '{}.svg'\nreplot\n"
+                      "unset output\n",
+                      size, stem, body, size, stem);
+    pngs.push_back(plots_dir + "/" + stem + ".png");
+  };
+  for (std::size_t d = 0; d < in.datasets.size(); ++d) {
+    const Dataset& ds = in.datasets[d];
+    const std::string net = file_part(ds.network);
+    for (const MapKind kind : t.kinds(d)) {
+      const std::string kn(kind_name(kind));
+      // Per-layer grouped bars, codecs side by side (the paper's per-layer figures).
+      for (std::size_t f = 0; f < t.nformats(); ++f) {
+        const std::string stem = fmt::format("layers_{}_{}_{}", net, kn, t.format_name(f));
+        std::string data = "layer";
+        for (std::size_t c = 0; c < t.ncodecs(); ++c) {
+          data += "\t" + t.codec_name(c);
+        }
+        data += "\n";
+        for (std::size_t l = 0; l < ds.layers.size(); ++l) {
+          if (t.get(d, kind, f, 0, k_all, l) == nullptr) {
+            continue;
+          }
+          data += ds.layers[l].name;
+          for (std::size_t c = 0; c < t.ncodecs(); ++c) {
+            data += fmt::format("\t{:.4f}", t.get(d, kind, f, c, k_all, l)->ratio());
+          }
+          data += "\n";
+        }
+        files[stem + ".tsv"] = data;
+        std::string body = fmt::format(
+            "set title '{} {}s, {}: compression ratio per layer (summed over {})'\n"
+            "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 border -1\n"
+            "set boxwidth 0.9\nset ylabel 'compression ratio'\nset yrange [0:*]\nset grid ytics\n"
+            "set xtics rotate by -55 left font ',8' nomirror\nset key outside top center horizontal reverse Left\nset bmargin 11\n"
+            "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#555555'\nplot ",
+            ds.network, kn, t.format_name(f), images_text(t.nimages(d, kind)));
+        for (std::size_t c = 0; c < t.ncodecs(); ++c) {
+          body += fmt::format("{}'{}.tsv' using {}{} title '{}' lc rgb '{}'", c == 0 ? "" : ", ", stem, c + 2,
+                              c == 0 ? ":xtic(1)" : "", t.codec_name(c), codec_colour(t.codec_name(c)));
+        }
+        emit(stem, "1500,650", body + "\n");
+      }
+      // Per-image totals as box plots: x = format, one box per codec.
+      {
+        const std::string stem = fmt::format("images_{}_{}", net, kn);
+        std::string data;
+        const double width = 0.8 / static_cast<double>(t.ncodecs());
+        for (std::size_t c = 0; c < t.ncodecs(); ++c) {
+          data += fmt::format("# {}\n", t.codec_name(c));
+          for (std::size_t f = 0; f < t.nformats(); ++f) {
+            const std::vector<double> v = t.image_ratios(d, kind, f, c);
+            const double x = static_cast<double>(f) - 0.4 + width * (static_cast<double>(c) + 0.5);
+            data += fmt::format("{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\n", x, v.front(), quantile(v, 0.25),
+                                quantile(v, 0.5), quantile(v, 0.75), v.back());
+          }
+          data += "\n\n";
+        }
+        files[stem + ".tsv"] = data;
+        std::string xtics;
+        for (std::size_t f = 0; f < t.nformats(); ++f) {
+          xtics += fmt::format("{}'{}' {}", f == 0 ? "" : ", ", t.format_name(f), f);
+        }
+        std::string body = fmt::format(
+            "set title '{} {}s: total ratio per image ({}; box = quartiles, whiskers = min/max, bar = median)'\n"
+            "set ylabel 'compression ratio (per image, all layers)'\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
+            "set xrange [-0.6:{}]\nset xtics ({})\nset key top left horizontal reverse Left\nset boxwidth {:.4f} absolute\n"
+            "set style fill solid 0.35 border\nplot ",
+            ds.network, kn, images_text(t.nimages(d, kind)), static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
+        for (std::size_t c = 0; c < t.ncodecs(); ++c) {
+          body += fmt::format("{}'{}.tsv' index {} using 1:3:2:6:5 with candlesticks whiskerbars lc rgb '{}' title '{}', "
+                              "'' index {} using 1:4:4:4:4 with candlesticks lc rgb '{}' lw 3 notitle",
+                              c == 0 ? "" : ", ", stem, c, codec_colour(t.codec_name(c)), t.codec_name(c), c,
+                              codec_colour(t.codec_name(c)));
+        }
+        emit(stem, "1200,600", body + "\n");
+      }
+      // Sparsity per layer, one line per format.
+      {
+        const std::string stem = fmt::format("sparsity_{}_{}", net, kn);
+        std::string data = "layer";
+        for (std::size_t f = 0; f < t.nformats(); ++f) {
+          data += "\t" + t.format_name(f);
+        }
+        data += "\n";
+        for (std::size_t l = 0; l < ds.layers.size(); ++l) {
+          if (t.get(d, kind, 0, 0, k_all, l) == nullptr) {
+            continue;
+          }
+          data += ds.layers[l].name;
+          for (std::size_t f = 0; f < t.nformats(); ++f) {
+            data += fmt::format("\t{:.5f}", 100.0 * t.get(d, kind, f, 0, k_all, l)->sparsity());
+          }
+          data += "\n";
+        }
+        files[stem + ".tsv"] = data;
+        const std::string body = fmt::format(
+            "set title '{} {}s: zero words per layer (all images)'\nset ylabel 'zero values (%)'\nset yrange [0:100]\n"
+            "set grid ytics\nset xtics rotate by -55 left font ',8' nomirror\nset bmargin 11\nset key outside right top vertical reverse Left\n"
+            "set xrange [-0.5:{}]\nset key autotitle columnhead\n"
+            "plot for [i=2:{}] '{}.tsv' using 0:i:xtic(1) with linespoints pt 7 ps 0.6 lw 1.5\n",
+            ds.network, kn, static_cast<double>(ds.layers.size()) - 0.5, t.nformats() + 1, stem);
+        emit(stem, "1500,600", body);
+      }
+    }
+  }
+  for (const auto& [name, contents] : files) {
+    std::ofstream out(plots_dir + "/" + name, std::ios::binary);
+    out << contents;
+    if (!out) {
+      return tl::unexpected(Failure{Error::io, plots_dir + "/" + name + ": cannot write"});
+    }
+  }
+  const std::string script = plots_dir + "/plots.gp";
+  {
+    std::ofstream out(script, std::ios::binary);
+    out << gp;
+    if (!out) {
+      return tl::unexpected(Failure{Error::io, script + ": cannot write"});
+    }
+  }
+  if (auto r = run_gnuplot(script); !r) {
+    return tl::unexpected(r.error());
+  }
+  return pngs;
+}
+
+}  // namespace ebpc::eval
