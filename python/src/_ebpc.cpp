@@ -182,7 +182,7 @@ py::bytes compress(const py::buffer& data, const std::string& dtype, const std::
         const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * info.nbytes);
         const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * info.nbytes);
         outs[j].clear();
-        auto r = ebpc::encode_chunk(elems.subspan(off, len), h, scratches[j], outs[j]);
+        auto r = ebpc::encode_chunk(elems.subspan(off, len), h, i, scratches[j], outs[j]);
         errors[j] = r ? ebpc::Error{} : r.error();
       });
       for (std::size_t j = 0; j < m; ++j) {
@@ -286,7 +286,7 @@ void decompress_into(const py::buffer& buf, const py::buffer& out_buf, unsigned 
     ebpc::parallel_for(jobs.size(), thread_count(threads), [&](std::size_t i) {
       const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
       const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
-      auto r = ebpc::decode_chunk(in.subspan(jobs[i].payload_pos, jobs[i].ch.payload_nbytes), jobs[i].ch, h,
+      auto r = ebpc::decode_chunk(in.subspan(jobs[i].payload_pos, jobs[i].ch.payload_nbytes), jobs[i].ch, h, i,
                                   out.subspan(off, len));
       if (!r) {
         errors[i] = r.error();
