@@ -1,6 +1,7 @@
 // ebpc::rtl: our EBPC RTL (rtl/ebpc_encoder.sv, rtl/ebpc_decoder.sv) run in Verilator, for
 // the co-simulation tests and `ebpc hw sim --design ours` (docs/hardware.md, "Our RTL").
-// Cycle-count definitions: rtl_harness.hpp (the same as the model of the published design).
+// Cycle-count definitions: rtl/sim/rtl_harness.hpp (the same as the model of the published
+// design). Built only with -DEBPC_WITH_RTL (Verilator): link ebpc_rtl_sim.
 #pragma once
 
 #include <cstdint>
@@ -9,15 +10,45 @@
 #include <string>
 #include <vector>
 
-#include "rtl_harness.hpp"
-
 namespace ebpc::rtl {
 
-using rtl_test::BpcBeat;
-using rtl_test::DecodedTx;
-using rtl_test::DecoderInput;
-using rtl_test::EncodedTx;
-using rtl_test::Traffic;
+struct Traffic {
+  double in_bubble = 0.0;  // probability per cycle that a driver holds valid low
+  double out_ready = 1.0;  // probability per cycle that a sink is ready
+  std::uint64_t seed = 1;
+};
+
+// One BPC handshake: two W-bit words (hi first) or, on the last one, possibly only hi.
+struct BpcBeat {
+  std::uint32_t hi = 0;
+  std::uint32_t lo = 0;
+  bool pair = true;
+  bool last = false;
+};
+
+struct EncodedTx {
+  std::vector<std::uint32_t> znz_words;
+  std::vector<std::uint32_t> bpc_words;
+  std::vector<BpcBeat> bpc_beats;
+  std::uint64_t ncycles = 0;      // cycles of this transmission (first one: from reset)
+  std::uint64_t first_cycle = 0;  // cycle of its first input handshake
+  std::uint64_t last_in_cycle = 0;
+  std::optional<std::uint64_t> first_znz_cycle;  // absolute cycles (from reset)
+  std::optional<std::uint64_t> first_bpc_cycle;  // none when every word is zero
+};
+
+struct DecodedTx {
+  std::vector<std::uint32_t> words;
+  std::uint64_t ncycles = 0;
+  std::optional<std::uint64_t> first_output_cycle;  // absolute cycle (from reset)
+};
+
+struct DecoderInput {
+  std::uint64_t nwords = 0;
+  std::vector<std::uint32_t> znz_words;
+  std::vector<BpcBeat> bpc_beats;
+};
+
 
 // The parameter sets that are built: W/B = 8/8, 16/8, 16/16 (Z = 16).
 bool rtl_has_config(unsigned word_nbits, unsigned block_nwords);

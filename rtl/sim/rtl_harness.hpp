@@ -19,38 +19,15 @@
 #include <string>
 #include <vector>
 
+#include <ebpc/rtl_sim.hpp>
+
 namespace ebpc::rtl_test {
 
-struct Traffic {
-  double in_bubble = 0.0;  // probability per cycle that a driver holds valid low
-  double out_ready = 1.0;  // probability per cycle that a sink is ready
-  std::uint64_t seed = 1;
-};
-
-// One BPC handshake: two W-bit words (hi first) or, on the last one, possibly only hi.
-struct BpcBeat {
-  std::uint32_t hi = 0;
-  std::uint32_t lo = 0;
-  bool pair = true;
-  bool last = false;
-};
-
-struct EncodedTx {
-  std::vector<std::uint32_t> znz_words;
-  std::vector<std::uint32_t> bpc_words;
-  std::vector<BpcBeat> bpc_beats;
-  std::uint64_t ncycles = 0;      // cycles of this transmission (first one: from reset)
-  std::uint64_t first_cycle = 0;  // cycle of its first input handshake
-  std::uint64_t last_in_cycle = 0;
-  std::optional<std::uint64_t> first_znz_cycle;  // absolute cycles (from reset)
-  std::optional<std::uint64_t> first_bpc_cycle;  // none when every word is zero
-};
-
-struct DecodedTx {
-  std::vector<std::uint32_t> words;
-  std::uint64_t ncycles = 0;
-  std::optional<std::uint64_t> first_output_cycle;  // absolute cycle (from reset)
-};
+using rtl::BpcBeat;
+using rtl::DecodedTx;
+using rtl::DecoderInput;
+using rtl::EncodedTx;
+using rtl::Traffic;
 
 class Coin {
  public:
@@ -204,11 +181,6 @@ std::vector<EncodedTx> run_encoder(M& m, unsigned word_nbits, const std::vector<
   return out;
 }
 
-struct DecoderInput {
-  std::uint64_t nwords = 0;
-  std::vector<std::uint32_t> znz_words;
-  std::vector<BpcBeat> bpc_beats;
-};
 
 // Runs the decoder model on transmissions back to back. Every stream word offered must be
 // taken by the end of its transmission (and none of the next one's before its count).

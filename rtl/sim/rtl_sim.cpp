@@ -9,6 +9,7 @@
 #include "Vrtl_enc_w16_b16.h"
 #include "Vrtl_enc_w16_b8.h"
 #include "Vrtl_enc_w8_b8.h"
+#include "rtl_harness.hpp"
 
 namespace ebpc::rtl {
 

@@ -23,6 +23,12 @@
 namespace ebpc::rtl_test {
 namespace {
 
+using rtl::BpcBeat;
+using rtl::DecodedTx;
+using rtl::DecoderInput;
+using rtl::EncodedTx;
+using rtl::Traffic;
+
 // With outputs always ready and no bubbles: ncycles <= N + this, encoder and decoder.
 constexpr std::uint64_t k_latency_bound_ncycles = 16;
 
