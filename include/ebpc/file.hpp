@@ -45,11 +45,17 @@ class InputFile {
 };
 
 bool file_exists(const std::string& path);
+// True when both paths exist and are the same file (device and inode).
+bool same_file(const std::string& a, const std::string& b);
 
-// Output files that appear only when complete: written to a temporary file in the
-// same directory and renamed over the target on commit(); removed if never committed.
-// The path "-" writes to standard output directly.
-
+// Output files that appear only when complete: written to a temporary file in the target's
+// directory and renamed over the target on commit(); removed if never committed.
+// - "-" writes to standard output directly;
+// - an existing target that is not a regular file (a device such as /dev/null, a FIFO) is
+//   written directly, never replaced;
+// - a symbolic link is followed: its target is written (the link stays a link);
+// - the temporary file is ".ebpc-tmpXXXXXX" in that directory (so any name that fits the
+//   file system fits), created with the given permission bits.
 class AtomicFile {
  public:
   AtomicFile() = default;
@@ -58,16 +64,23 @@ class AtomicFile {
   ~AtomicFile();
 
   // overwrite = false: io error if path exists (checked again at rename time).
-  Result<void> open(const std::string& path, bool overwrite);
+  Result<void> open(const std::string& path, bool overwrite, unsigned mode = 0644);
   Result<void> write(std::span<const std::uint8_t> bytes);
   Result<void> commit();
 
+  // Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the temporary files of
+  // every open AtomicFile, then end the process as the signal would (zstd does the same).
+  // For programs (the CLI); a library user decides about signals itself.
+  static void remove_temp_files_on_signals();
+
  private:
   std::FILE* f_ = nullptr;
-  std::string path_;
-  std::string tmp_path_;
+  std::string path_;      // the file renamed onto (a symbolic link's target)
+  std::string tmp_path_;  // empty when written directly
+  int slot_ = -1;         // in the signal handler's list of temporary files
   bool overwrite_ = false;
   bool is_stdout_ = false;
+  bool direct_ = false;
 };
 
 }  // namespace ebpc

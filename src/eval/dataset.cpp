@@ -46,7 +46,9 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
 
 std::string_view kind_name(MapKind k) noexcept { return k == MapKind::activation ? "activation" : "gradient"; }
 
-Outcome<Dataset> read_dataset(const std::string& dir) {
+namespace {
+
+Outcome<Dataset> read_dataset_unguarded(const std::string& dir) {
   const std::string manifest_path = dir + "/manifest.json";
   std::ifstream in(manifest_path, std::ios::binary);
   if (!in) {
@@ -57,6 +59,9 @@ Outcome<Dataset> read_dataset(const std::string& dir) {
     m = Json::parse(in);
   } catch (const Json::parse_error& e) {
     return bad(manifest_path, fmt::format("not valid JSON (byte {})", e.byte));
+  } catch (const Json::exception& e) {
+    // A number out of range (1e400) and the like.
+    return bad(manifest_path, std::string("not a valid manifest: ") + e.what());
   }
   if (!m.is_object() || !m.contains("format") || m["format"] != "ebpc-dataset-1") {
     return bad(manifest_path, "not an ebpc dataset manifest (\"format\": \"ebpc-dataset-1\" expected)");
@@ -147,6 +152,17 @@ Outcome<Dataset> read_dataset(const std::string& dir) {
     d.files.push_back(std::move(df));
   }
   return d;
+}
+
+}  // namespace
+
+Outcome<Dataset> read_dataset(const std::string& dir) {
+  try {
+    return read_dataset_unguarded(dir);
+  } catch (const Json::exception& e) {
+    // A field of an unexpected type or range that a check above missed: an error, not an abort.
+    return bad(dir + "/manifest.json", std::string("not a valid manifest: ") + e.what());
+  }
 }
 
 Outcome<LayerValues> read_map(const DatasetFile& f) {

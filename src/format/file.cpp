@@ -1,12 +1,15 @@
 #include <ebpc/file.hpp>
 
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -134,14 +137,86 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-AtomicFile::~AtomicFile() {
-  if (f_ != nullptr && !is_stdout_) {
-    std::fclose(f_);
-    ::unlink(tmp_path_.c_str());
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {};
+  struct stat sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+namespace {
+
+// Temporary files a signal handler removes: fixed slots (no allocation in the handler),
+// claimed with an atomic flag, the path copied in before the flag says "in use".
+constexpr int k_temp_slots = 16;
+struct TempSlot {
+  std::atomic<int> state{0};  // 0 free, 1 claimed, 2 holds a path
+  char path[PATH_MAX];
+};
+TempSlot g_temp_slots[k_temp_slots];
+
+int register_temp(const std::string& path) {
+  if (path.size() >= PATH_MAX) {
+    return -1;
+  }
+  for (int i = 0; i < k_temp_slots; ++i) {
+    int expected = 0;
+    if (g_temp_slots[i].state.compare_exchange_strong(expected, 1)) {
+      std::memcpy(g_temp_slots[i].path, path.c_str(), path.size() + 1);
+      g_temp_slots[i].state.store(2);
+      return i;
+    }
+  }
+  return -1;
+}
+
+void unregister_temp(int slot) {
+  if (slot >= 0) {
+    g_temp_slots[slot].state.store(0);
   }
 }
 
-Result<void> AtomicFile::open(const std::string& path, bool overwrite) {
+extern "C" void remove_temps_and_reraise(int sig) {
+  for (auto& t : g_temp_slots) {
+    if (t.state.load() == 2) {
+      ::unlink(t.path);
+    }
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// The directory part of a path ("." for a bare name).
+std::string dir_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) {
+    return ".";
+  }
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+void AtomicFile::remove_temp_files_on_signals() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction sa {};
+    sa.sa_handler = remove_temps_and_reraise;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (f_ != nullptr && !is_stdout_) {
+    std::fclose(f_);
+    if (!direct_) {
+      ::unlink(tmp_path_.c_str());
+    }
+  }
+  unregister_temp(slot_);
+}
+
+Result<void> AtomicFile::open(const std::string& path, bool overwrite, unsigned mode) {
   path_ = path;
   overwrite_ = overwrite;
   if (path == "-") {
@@ -150,14 +225,32 @@ Result<void> AtomicFile::open(const std::string& path, bool overwrite) {
     return {};
   }
   struct stat st {};
-  EBPC_CHECK(overwrite || ::stat(path.c_str(), &st) != 0, io);
-  std::string templ = path + ".tmpXXXXXX";
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  EBPC_CHECK(overwrite || !exists, io);
+  if (exists && !S_ISREG(st.st_mode)) {
+    // A device or FIFO: write to it as it is (replacing /dev/null with a file would be a bug).
+    EBPC_CHECK(!S_ISDIR(st.st_mode), io);
+    f_ = std::fopen(path.c_str(), "wb");
+    EBPC_CHECK(f_ != nullptr, io);
+    direct_ = true;
+    return {};
+  }
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+    // Write the link's target; a dangling link is refused.
+    char* real = ::realpath(path.c_str(), nullptr);
+    EBPC_CHECK(real != nullptr, io);
+    path_ = real;
+    std::free(real);
+  }
+  std::string templ = dir_of(path_) + "/.ebpc-tmpXXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   const int fd = ::mkstemp(buf.data());
   EBPC_CHECK(fd >= 0, io);
   tmp_path_ = buf.data();
-  ::fchmod(fd, 0644);
+  slot_ = register_temp(tmp_path_);
+  ::fchmod(fd, static_cast<mode_t>(mode & 07777));
   f_ = ::fdopen(fd, "wb");
   if (f_ == nullptr) {
     ::close(fd);
@@ -176,7 +269,7 @@ Result<void> AtomicFile::write(std::span<const std::uint8_t> bytes) {
 Result<void> AtomicFile::commit() {
   EBPC_CHECK(f_ != nullptr, io);
   if (is_stdout_) {
-    EBPC_CHECK(std::fflush(f_) == 0, io);
+    EBPC_CHECK(std::fflush(f_) == 0 && std::ferror(f_) == 0, io);
     f_ = nullptr;
     return {};
   }
@@ -185,19 +278,28 @@ Result<void> AtomicFile::commit() {
   const bool ok = std::fflush(f_) == 0;
   const bool closed = std::fclose(f_) == 0;
   f_ = nullptr;
-  if (!ok || !closed) {
+  if (direct_) {
+    EBPC_CHECK(ok && closed, io);
+    return {};
+  }
+  auto fail_io = [&]() -> Result<void> {
     ::unlink(tmp_path_.c_str());
+    unregister_temp(slot_);
+    slot_ = -1;
     return tl::unexpected(Error::io);
+  };
+  if (!ok || !closed) {
+    return fail_io();
   }
   struct stat st {};
   if (!overwrite_ && ::stat(path_.c_str(), &st) == 0) {
-    ::unlink(tmp_path_.c_str());
-    return tl::unexpected(Error::io);
+    return fail_io();
   }
   if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
-    ::unlink(tmp_path_.c_str());
-    return tl::unexpected(Error::io);
+    return fail_io();
   }
+  unregister_temp(slot_);
+  slot_ = -1;
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -217,18 +218,46 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 
 }  // namespace
 
+namespace {
+
+// Decompresses one or more zstd frames as a stream: the output grows with what actually
+// decompresses (a frame's claimed content size sizes nothing), up to max_nbytes
+// (limit_exceeded beyond); frames without a content size (`cat x.npy | zstd`) are fine.
+Result<std::vector<std::uint8_t>> zstd_decompress_stream(std::span<const std::uint8_t> in, std::uint64_t max_nbytes) {
+  std::unique_ptr<ZSTD_DStream, decltype(&ZSTD_freeDStream)> ds(ZSTD_createDStream(), ZSTD_freeDStream);
+  EBPC_CHECK(ds != nullptr, limit_exceeded);
+  std::vector<std::uint8_t> out;
+  ZSTD_inBuffer ib{in.data(), in.size(), 0};
+  std::size_t last = 1;
+  while (ib.pos < ib.size || last != 0) {
+    if (out.size() == out.capacity() || out.capacity() - out.size() < ZSTD_DStreamOutSize()) {
+      EBPC_CHECK(out.size() < max_nbytes, limit_exceeded);
+      out.reserve(std::max<std::size_t>(out.size() * 2, ZSTD_DStreamOutSize()));
+    }
+    const std::size_t before = out.size();
+    out.resize(out.capacity());
+    ZSTD_outBuffer ob{out.data() + before, out.size() - before, 0};
+    last = ZSTD_decompressStream(ds.get(), &ob, &ib);
+    out.resize(before + ob.pos);
+    EBPC_CHECK(!ZSTD_isError(last), corrupt);
+    EBPC_CHECK(out.size() <= max_nbytes, limit_exceeded);
+    if (ib.pos == ib.size && ob.pos == 0 && last != 0) {
+      return tl::unexpected(Error::truncated);  // the input ends inside a frame
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes) {
   auto raw = read_all(path, max_nbytes);
   EBPC_TRY(raw);
   std::vector<std::uint8_t> bytes = std::move(*raw);
   if (ends_with(path, ".zst")) {
-    const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
-    EBPC_CHECK(size != ZSTD_CONTENTSIZE_ERROR && size != ZSTD_CONTENTSIZE_UNKNOWN, corrupt);
-    EBPC_CHECK(size <= max_nbytes, limit_exceeded);
-    std::vector<std::uint8_t> plain(static_cast<std::size_t>(size));
-    const std::size_t r = ZSTD_decompress(plain.data(), plain.size(), bytes.data(), bytes.size());
-    EBPC_CHECK(!ZSTD_isError(r) && r == plain.size(), corrupt);
-    bytes = std::move(plain);
+    auto plain = zstd_decompress_stream(bytes, max_nbytes);
+    EBPC_TRY(plain);
+    bytes = std::move(*plain);
   }
   auto h = parse_npy_header(bytes);
   EBPC_TRY(h);

@@ -21,7 +21,7 @@ expect_error() {
   if [ $rc -eq 0 ]; then bad "$what: exit 0"; return; fi
   if [ "$(wc -l < stderr.txt)" -ne 1 ] || ! grep -q '^ebpc: ' stderr.txt; then bad "$what: message: $(cat stderr.txt)"; return; fi
   if [ -n "$out" ] && ls "$out"* >/dev/null 2>&1; then bad "$what: left output $(ls "$out"*)"; return; fi
-  if ls ./*.tmp* >/dev/null 2>&1; then bad "$what: left a temporary file"; return; fi
+  if ls ./.ebpc-tmp* ./*.tmp* >/dev/null 2>&1; then bad "$what: left a temporary file"; return; fi
   ok
 }
 
@@ -201,6 +201,82 @@ expect_error "swapped chunks" swapped.npy "$EBPC" decompress swapped.ebpc -o swa
 grep -q "chunk 0: checksum mismatch" stderr.txt && ok || bad "swapped chunks message: $(cat stderr.txt)"
 expect_error "swapped chunks, info --verify" "" "$EBPC" info --verify swapped.ebpc
 "$EBPC" info --verify zeros.ebpc | grep -q "version 2" && ok || bad "info shows version 2"
+# --- Reliability (issue 12): outputs, stdout, signals, usage errors ---
+# expect_rc1 WHAT CMD...: exit status exactly 1 and one line 'ebpc: ...' on stderr.
+expect_rc1() {
+  local what=$1; shift
+  "$@" 2>stderr.txt; local rc=$?
+  [ $rc -eq 1 ] && [ "$(wc -l < stderr.txt)" -eq 1 ] && grep -q '^ebpc: ' stderr.txt && ok || bad "$what: rc $rc, $(cat stderr.txt)"
+}
+if [ -w /dev/full ]; then
+  expect_rc1 "measure --json to /dev/full" bash -c "'$EBPC' measure --json a.npy > /dev/full"
+  expect_rc1 "measure of many files to /dev/full" bash -c "'$EBPC' measure '$SAMPLE'/*.npy > /dev/full"
+  expect_rc1 "small measure to /dev/full" bash -c "'$EBPC' measure a.npy > /dev/full"
+  expect_rc1 "info to /dev/full" bash -c "'$EBPC' info a.ebpc > /dev/full"
+  expect_rc1 "--help to /dev/full" bash -c "'$EBPC' --help > /dev/full"
+  expect_rc1 "hw sim to /dev/full" bash -c "'$EBPC' hw sim '$SAMPLE'/Conv1_relu.fixed8.npy '$SAMPLE'/out_relu.fixed8.npy > /dev/full"
+fi
+expect_rc1 "usage error" "$EBPC" compress
+expect_rc1 "unknown option" "$EBPC" measure --frobnicate a.npy
+# A manifest number out of double range: an error, not an abort.
+mkdir -p badman
+printf '{"format": "ebpc-dataset-1", "network": "n", "layout": "CHW", "images": [{"name": "i"}], "layers": [{"name": "l", "index": 1e400, "shape": [1]}], "files": []}' > badman/manifest.json
+expect_rc1 "manifest with 1e400" "$EBPC" eval badman --out badman_out
+# -f onto a device writes to it and keeps it a device; onto a FIFO writes through it.
+if [ "$(id -u)" -eq 0 ] && mknod null.dev c 1 3 2>/dev/null; then
+  "$EBPC" compress a.npy -f -o null.dev 2>/dev/null && [ -c null.dev ] && ok || bad "-f -o device replaced the device node"
+fi
+mkfifo out.fifo
+cat out.fifo > fifo.ebpc & cat_pid=$!
+"$EBPC" compress a.npy -f -o out.fifo --codec zvc 2>/dev/null; rc=$?
+wait $cat_pid
+"$EBPC" compress a.npy -o viafile.ebpc --codec zvc -f 2>/dev/null
+[ $rc -eq 0 ] && [ -p out.fifo ] && cmp -s fifo.ebpc viafile.ebpc && ok || bad "-f -o FIFO: rc $rc"
+# -f -o INPUT is refused and leaves the input as it was.
+cp a.npy self.npy
+expect_rc1 "-f -o INPUT" "$EBPC" compress self.npy -f -o self.npy
+cmp -s self.npy a.npy && ok || bad "-f -o INPUT changed the input"
+# -f onto a symbolic link writes its target and keeps the link.
+"$EBPC" compress a.npy -o target.ebpc 2>/dev/null; ln -s target.ebpc link.ebpc
+"$EBPC" compress a.npy --codec zrle -f -o link.ebpc 2>/dev/null && [ -L link.ebpc ] && "$EBPC" info target.ebpc | grep -q "codec:       zrle" \
+  && ok || bad "-f -o symlink"
+# The input's permission bits carry over; names up to NAME_MAX fit (the temporary name is short).
+cp a.npy private.npy; chmod 600 private.npy
+"$EBPC" compress private.npy -o private.ebpc 2>/dev/null && [ "$(stat -c %a private.ebpc)" = 600 ] && ok || bad "output mode: $(stat -c %a private.ebpc 2>&1)"
+long=$(printf 'n%.0s' $(seq 250)).ebpc
+"$EBPC" compress a.npy -o "$long" 2>/dev/null && [ -f "$long" ] && ok || bad "254-character output name"
+# info without --verify sees trailing data too.
+cat a.ebpc > trail2.ebpc; printf 'x' >> trail2.ebpc
+expect_rc1 "info on trailing data" "$EBPC" info trail2.ebpc
+# SIGTERM / SIGINT / SIGHUP during a compress from a stalled pipe remove the temporary file.
+for sig in TERM INT HUP; do
+  mkdir -p sig_$sig && mkfifo sig_$sig/in.fifo
+  ( head -c 100000 pipe.npy; exec sleep 30 ) > sig_$sig/in.fifo &
+  feeder=$!
+  ( cd sig_$sig && exec "$EBPC" compress - -o out.ebpc --chunk-words 1000 < in.fifo ) 2>/dev/null &
+  victim=$!
+  for _ in $(seq 50); do ls -A sig_$sig | grep -q "ebpc-tmp" && break; sleep 0.1; done
+  had_tmp=$(ls -A sig_$sig | grep -c "ebpc-tmp")
+  kill -$sig $victim 2>/dev/null; wait $victim 2>/dev/null
+  kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
+  [ "$had_tmp" -eq 1 ] && ! ls -A sig_$sig | grep -q "ebpc-tmp" && ! [ -e sig_$sig/out.ebpc ] && ok || bad "SIG$sig: temp before $had_tmp, after: $(ls -A sig_$sig)"
+done
+# .npy.zst without a content size in the frame (a pipe into zstd), and in two frames.
+if command -v zstd >/dev/null; then
+  cat a.npy | zstd -q -c > nosize.npy.zst
+  { head -c 100 a.npy | zstd -q -c; tail -c +101 a.npy | zstd -q -c; } > twoframes.npy.zst
+  "$EBPC" measure a.npy --codecs ebpc | tail -1 > m_plain.txt
+  "$EBPC" measure nosize.npy.zst --codecs ebpc | tail -1 > m_nosize.txt && cmp -s m_plain.txt m_nosize.txt && ok || bad ".npy.zst without content size"
+  "$EBPC" measure twoframes.npy.zst --codecs ebpc | tail -1 > m_two.txt && cmp -s m_plain.txt m_two.txt && ok || bad ".npy.zst in two frames"
+  head -c 40 nosize.npy.zst > cutzst.npy.zst
+  expect_rc1 "truncated .npy.zst" "$EBPC" measure cutzst.npy.zst
+fi
+# The memory budget: a file whose chunks need more than --memory is a one-line error, not a
+# large allocation; with enough budget it decodes (16 MiB chunks: about 48 MiB a slot).
+head -c $((16 << 20)) /dev/zero | "$EBPC" compress - --dtype int32 --shape $((4 << 20)) --codec zstd --chunk-words $((4 << 20)) -o bigchunk.ebpc 2>/dev/null
+expect_rc1 "decompress above the memory budget" "$EBPC" decompress bigchunk.ebpc -o bigchunk.npy --memory 32
+grep -q "memory budget" stderr.txt && ok || bad "memory budget message: $(cat stderr.txt)"
+"$EBPC" decompress bigchunk.ebpc -o bigchunk.npy --memory 64 2>/dev/null && [ "$(stat -c %s bigchunk.npy)" -gt $((16 << 20)) ] && ok || bad "decompress within the budget"
 # A corrupt chunk arriving on a pipe whose writer then stalls inside the next chunk header:
 # exit 1 at once, not when the writer goes away (the reader thread blocked on the pipe is
 # woken).

@@ -2,6 +2,7 @@
 // streaming container (include/ebpc/stream.hpp), so memory is bounded by the chunk size
 // whatever the file size. This file only turns options into calls and errors into lines.
 #include <fmt/core.h>
+#include <sys/stat.h>
 
 #include <memory>
 #include <sstream>
@@ -15,6 +16,12 @@ namespace ebpc::cli {
 
 namespace {
 
+// The chunk buffers' memory budget (StreamOptions::memory_budget_nbytes): fewer threads
+// when a file's chunks need more, a one-line error when one chunk alone does not fit.
+constexpr std::uint64_t k_default_memory_mib = 1024;
+constexpr const char* k_memory_help =
+    "memory budget of the chunk buffers in MiB (fewer threads, or an error, when the chunks need more)";
+
 struct CompressOptions {
   std::string input;
   std::string output;
@@ -27,6 +34,7 @@ struct CompressOptions {
   std::string shape;
   std::uint32_t chunk_nwords = k_default_chunk_nwords;
   unsigned threads = 0;  // 0 = all cores
+  std::uint64_t memory_mib = k_default_memory_mib;
 };
 
 struct DecompressOptions {
@@ -34,6 +42,7 @@ struct DecompressOptions {
   std::string output;
   bool force = false;
   unsigned threads = 0;
+  std::uint64_t memory_mib = k_default_memory_mib;
 };
 
 std::vector<std::uint64_t> parse_shape(const std::string& text) {
@@ -52,11 +61,17 @@ std::vector<std::uint64_t> parse_shape(const std::string& text) {
   return shape;
 }
 
-void open_output(AtomicFile& out, const std::string& path, bool force) {
+// The output for input (its permission bits carry over, as zstd does); never the input itself.
+void open_output(AtomicFile& out, const std::string& path, bool force, const std::string& input) {
+  if (path != "-" && input != "-" && same_file(path, input)) {
+    fail(path + ": is the input file (refusing to overwrite it)");
+  }
   if (path != "-" && !force && file_exists(path)) {
     fail(path + ": already exists (use -f to overwrite)");
   }
-  if (auto r = out.open(path, force); !r) {
+  struct stat st {};
+  const unsigned mode = input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? (st.st_mode & 0777) : 0644;
+  if (auto r = out.open(path, force, mode); !r) {
     fail(path + ": cannot create output file");
   }
 }
@@ -75,9 +90,10 @@ std::unique_ptr<InputFile> open_input(const std::string& path) {
   return std::move(*in);
 }
 
-StreamOptions stream_options(unsigned threads) {
+StreamOptions stream_options(unsigned threads, std::uint64_t memory_mib) {
   StreamOptions so;
   so.threads = threads;  // 0 = one per core
+  so.memory_budget_nbytes = memory_mib << 20;
   return so;
 }
 
@@ -154,8 +170,8 @@ void run_compress(const CompressOptions& o) {
     out_path = o.input == "-" ? "-" : o.input + ".ebpc";
   }
   AtomicFile out;
-  open_output(out, out_path, o.force);
-  auto w = ContainerWriter::create(h, file_sink(out, out_path), stream_options(o.threads));
+  open_output(out, out_path, o.force, o.input);
+  auto w = ContainerWriter::create(h, file_sink(out, out_path), stream_options(o.threads, o.memory_mib));
   if (!w) {
     fail(out_path + ": " + w.error().message);
   }
@@ -177,8 +193,8 @@ void run_compress(const CompressOptions& o) {
   }
 }
 
-std::unique_ptr<ContainerReader> open_reader(InputFile& in, unsigned threads) {
-  StreamOptions so = stream_options(threads);
+std::unique_ptr<ContainerReader> open_reader(InputFile& in, unsigned threads, std::uint64_t memory_mib) {
+  StreamOptions so = stream_options(threads, memory_mib);
   so.interrupt_source = [&in] { in.interrupt(); };
   auto r = ContainerReader::open(in.source(), so);
   if (!r) {
@@ -218,10 +234,10 @@ void run_decompress(const DecompressOptions& o) {
     }
   }
   auto in = open_input(o.input);
-  auto reader = open_reader(*in, o.threads);
+  auto reader = open_reader(*in, o.threads, o.memory_mib);
   const ContainerHeader& h = reader->header();
   AtomicFile out;
-  open_output(out, out_path, o.force);
+  open_output(out, out_path, o.force, o.input);
   write_or_fail(out, make_npy_header(h.dtype, h.shape, h.fortran_order), out_path);
   for_each_decoded_chunk(*in, *reader, [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
   if (auto r = out.commit(); !r) {
@@ -229,9 +245,9 @@ void run_decompress(const DecompressOptions& o) {
   }
 }
 
-void run_info(const std::string& path, bool verify) {
+void run_info(const std::string& path, bool verify, std::uint64_t memory_mib) {
   auto in = open_input(path);
-  auto reader = open_reader(*in, 0);
+  auto reader = open_reader(*in, 0, memory_mib);
   const ContainerHeader& h = reader->header();
   std::string shape;
   for (std::size_t i = 0; i < h.shape.size(); ++i) {
@@ -291,6 +307,7 @@ void register_compress(CLI::App& app) {
   c->add_option("--chunk-words", opts->chunk_nwords, "words per independent chunk")->capture_default_str();
   c->add_option("--threads", opts->threads,
                 "coding threads (default: all cores; one more thread reads); the output is the same for any count");
+  c->add_option("--memory", opts->memory_mib, k_memory_help)->capture_default_str();
   c->callback([opts] { run_compress(*opts); });
 
   auto dopts = std::make_shared<DecompressOptions>();
@@ -299,14 +316,17 @@ void register_compress(CLI::App& app) {
   d->add_option("-o,--output", dopts->output, "output .npy file ('-' = stdout; default: INPUT without .ebpc)");
   d->add_flag("-f,--force", dopts->force, "overwrite an existing output file");
   d->add_option("--threads", dopts->threads, "decoding threads (default: all cores; one more thread reads)");
+  d->add_option("--memory", dopts->memory_mib, k_memory_help)->capture_default_str();
   d->callback([dopts] { run_decompress(*dopts); });
 
   auto info_path = std::make_shared<std::string>();
   auto verify = std::make_shared<bool>(false);
+  auto info_memory = std::make_shared<std::uint64_t>(k_default_memory_mib);
   auto* i = app.add_subcommand("info", "Show an .ebpc file's header, sizes and ratio");
   i->add_option("input", *info_path, "input .ebpc file")->required();
   i->add_flag("--verify", *verify, "also decode every chunk and check its checksum");
-  i->callback([info_path, verify] { run_info(*info_path, *verify); });
+  i->add_option("--memory", *info_memory, k_memory_help)->capture_default_str();
+  i->callback([info_path, verify, info_memory] { run_info(*info_path, *verify, *info_memory); });
 }
 
 }  // namespace ebpc::cli

@@ -54,11 +54,11 @@ std::vector<std::string> split_list(const std::string& s) {
   return items;
 }
 
+// Written to a temporary file and renamed (a full disk leaves no partial summary).
 void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
+  AtomicFile out;
+  if (!out.open(path, true) || !out.write(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())) ||
+      !out.commit()) {
     fail(path + ": cannot write");
   }
 }

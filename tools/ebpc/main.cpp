@@ -1,6 +1,10 @@
 #include <cstdio>
+#include <string>
+#include <system_error>
 
 #include <fmt/core.h>
+
+#include <ebpc/file.hpp>
 
 #include "commands.hpp"
 
@@ -52,17 +56,35 @@ int main(int argc, char** argv) {
 #ifdef EBPC_HAVE_EVAL
   ebpc::cli::register_eval(app);
 #endif
+  // Every error is one line "ebpc: ..." on stderr and exit status 1 (README); so is a
+  // failed write to standard output (a full disk, /dev/full), which must never pass as 0.
+  auto stdout_ok = [] { return std::fflush(stdout) == 0 && std::ferror(stdout) == 0; };
+  auto error = [](const std::string& what) {
+    std::fprintf(stderr, "ebpc: %s\n", what.c_str());
+    return 1;
+  };
+  ebpc::AtomicFile::remove_temp_files_on_signals();
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    app.exit(e);
+    return stdout_ok() ? 0 : error("cannot write to standard output");
+  } catch (const CLI::CallForAllHelp& e) {
+    app.exit(e);
+    return stdout_ok() ? 0 : error("cannot write to standard output");
+  } catch (const CLI::CallForVersion& e) {
+    app.exit(e);
+    return stdout_ok() ? 0 : error("cannot write to standard output");
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return error(std::string(e.what()) + " (see ebpc --help)");
   } catch (const ebpc::cli::CliError& e) {
     std::fflush(stdout);
-    std::fprintf(stderr, "ebpc: %s\n", e.what());
-    return 1;
+    return error(e.what());
+  } catch (const std::system_error& e) {
+    // fmt::print throws when standard output cannot be written.
+    return error(std::string("cannot write to standard output: ") + e.code().message());
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "ebpc: out of memory\n");
-    return 1;
+    return error("out of memory");
   }
-  return 0;
+  return stdout_ok() ? 0 : error("cannot write to standard output");
 }
