@@ -13,12 +13,25 @@ CMAKE_COMMON := -G Ninja -DEBPC_WERROR=ON
 APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libcli11-dev libfmt-dev nlohmann-json3-dev libzstd-dev liblz4-dev libdeflate-dev libxxhash-dev \
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
-  verilator iverilog opensta qflow-tech-osu018
+  verilator iverilog opensta qflow-tech-osu018 \
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-setuptools \
+  python3-numcodecs python3-zarr python3-torch
+
+# The Python package (python/, README "Python") is built and tested with Debian's
+# interpreter: the python3 first on PATH may be another one without numpy or torch.
+PYTHON      ?= /usr/bin/python3
+PY_INSTALL_DIR := $(BUILD)/python-install
+# Debian 12's pip refuses to install outside a virtual environment unless told
+# (PEP 668); older pips do not know the flag.
+# pip's default as root on Debian is /usr/local/lib/python3.X/dist-packages (PREFIX's
+# default); another PREFIX is passed on (Debian's pip then uses PREFIX/local/lib/...).
+PIP_PREFIX  = $(if $(filter /usr/local,$(PREFIX)),,--prefix $(PREFIX))
+PIP_SYSTEM  := $(shell $(PYTHON) -m pip install --help 2>/dev/null | grep -q -- --break-system-packages && echo --break-system-packages)
 
 SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract bench synth rtl-lint install clean
+.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
 
 all: build
 
@@ -36,7 +49,7 @@ deps:
 	fi
 
 $(RELEASE_DIR)/build.ninja: | deps
-	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DEBPC_WITH_PYTHON=ON -DPython3_EXECUTABLE=$(PYTHON)
 
 build: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
@@ -52,7 +65,7 @@ run: build
 measure: build
 	$(RELEASE_DIR)/tools/ebpc/ebpc measure $(SAMPLE)
 
-test: test-release test-asan test-fuzz test-extract
+test: test-release test-python test-asan test-fuzz test-extract
 	@echo "make test: all test stages passed"
 
 test-release: build
@@ -75,6 +88,22 @@ test-fuzz: deps
 test-extract: deps
 	bash tests/extract/run.sh
 
+# The Python package: the extension from the release tree, its pytest suite against the
+# CLI and the converted MobileNetV2 (npm nsfwjs, tools/extract's pinned packages), then an offline pip install (reusing the release tree) into a scratch directory,
+# whose copy is tested too (entry point for numcodecs included).
+test-python: build
+	cmake -S . -B $(RELEASE_DIR) -DEBPC_WITH_PYTHON=ON -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target ebpc_python
+	[ -d tools/extract/node_modules/nsfwjs ] || npm ci --prefix tools/extract --no-audit --no-fund --loglevel=error
+	PYTHONPATH=$(CURDIR)/$(RELEASE_DIR)/python EBPC_CLI=$(CURDIR)/$(RELEASE_DIR)/tools/ebpc/ebpc \
+	  EBPC_REQUIRE_CLI=1 EBPC_REQUIRE_MODELS=1 $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
+	rm -rf $(PY_INSTALL_DIR)
+	EBPC_CMAKE_BUILD_DIR=$(CURDIR)/$(RELEASE_DIR) $(PYTHON) -m pip install -q --no-build-isolation --no-deps \
+	  --no-index --target $(PY_INSTALL_DIR) .
+	cd $(BUILD) && PYTHONPATH=$(CURDIR)/$(PY_INSTALL_DIR) EBPC_CLI=$(CURDIR)/$(RELEASE_DIR)/tools/ebpc/ebpc \
+	  EBPC_REQUIRE_CLI=1 EBPC_EXPECT_INSTALLED=$(CURDIR)/$(PY_INSTALL_DIR) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	  $(CURDIR)/python/tests/test_installed.py $(CURDIR)/python/tests/test_numcodecs.py
+
 bench: build
 	$(RELEASE_DIR)/bench/ebpc_bench
 
@@ -93,6 +122,8 @@ rtl-lint: deps
 
 install: build
 	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)
+	EBPC_CMAKE_BUILD_DIR=$(CURDIR)/$(RELEASE_DIR) $(PYTHON) -m pip install --no-build-isolation --no-deps --no-index \
+	  $(PIP_SYSTEM) $(PIP_PREFIX) .
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,175 @@
+"""ebpc: Extended Bit-Plane Compression (Cavigelli, Rutishauser, Benini, JETCAS 2019).
+
+numpy API over the C++ library: ``compress`` / ``decompress`` (the ``.ebpc`` container,
+byte-identical to the ``ebpc compress`` CLI), ``measure`` (``ebpc measure --json``),
+``hw`` (the hardware's raw streams and its cycle model), ``numcodecs.EBPC`` (zarr).
+``ebpc.torch`` (PyTorch: tensors, compressed saved tensors, the profiler) is imported
+only when used. Every error raises :class:`ebpc.Error`, a ``ValueError``.
+"""
+from __future__ import annotations
+
+import importlib
+import sys as _sys
+
+import numpy as _np
+
+from . import _ebpc
+from ._ebpc import Error
+
+__all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw", "DEFAULT_CODECS", "DTYPES"]
+__version__ = "0.1.0"
+
+# The codecs `ebpc measure` sizes by default (tools/ebpc/cmd_measure.cpp).
+DEFAULT_CODECS = ("ebpc", "zvc", "zrle", "bpc", "zstd-1", "zstd-3", "zstd-19", "lz4", "deflate")
+# Element types the container stores; bfloat16 arrives as a torch tensor.
+DTYPES = ("int8", "uint8", "int16", "uint16", "float16", "bfloat16", "int32", "uint32", "float32")
+_NUMPY_DTYPES = {n: _np.dtype(n) for n in DTYPES if n != "bfloat16"}
+
+
+def _is_torch_tensor(a) -> bool:
+    t = _sys.modules.get("torch")  # never imports torch
+    return t is not None and isinstance(a, t.Tensor)
+
+
+def _as_elements(a):
+    """(array to hand to C++, dtype name, shape, fortran_order) without copying a
+    contiguous input. torch tensors (bfloat16 included) are viewed through numpy."""
+    if _is_torch_tensor(a):
+        import torch
+
+        t = a.detach()
+        if t.device.type != "cpu":
+            t = t.cpu()
+        if not t.is_contiguous():
+            t = t.contiguous()
+        name = str(t.dtype).replace("torch.", "")
+        if name == "bfloat16":
+            arr = t.view(torch.int16).numpy().view(_np.uint16)
+        elif name in _NUMPY_DTYPES:
+            arr = t.numpy()
+        else:
+            raise Error(f"unsupported dtype '{name}' (ebpc codes {', '.join(DTYPES)})")
+        return arr, name, tuple(arr.shape), False
+    arr = _np.asarray(a)
+    if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and _np.little_endian is False):
+        raise Error("big-endian arrays are not supported (ebpc stores little-endian elements)")
+    name = arr.dtype.name
+    if name not in _NUMPY_DTYPES:
+        raise Error(f"unsupported dtype '{arr.dtype}' (ebpc codes {', '.join(DTYPES)})")
+    fortran = False
+    if arr.flags.c_contiguous:
+        pass
+    elif arr.flags.f_contiguous:
+        fortran = True  # memory order as numpy's .npy writes it
+    else:
+        arr = _np.ascontiguousarray(arr)
+    return arr, name, tuple(arr.shape), fortran
+
+
+def _flat(arr):
+    # A 1-d, C-contiguous view of the memory (a Fortran array's memory is contiguous too).
+    return arr.reshape(-1, order="A") if arr.ndim != 1 else arr
+
+
+def compress(a, codec: str = "ebpc", *, width=None, block: int = 8, max_zero_run: int = 16, level=None,
+             threads: int = 0, chunk_words: int = _ebpc.default_chunk_nwords) -> bytes:
+    """A complete ``.ebpc`` container of ``a`` (numpy array, buffer, or torch tensor),
+    byte-identical to ``ebpc compress`` with the same options. ``codec``: ebpc, zvc,
+    zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL] (``level`` overrides the suffix).
+    ``width``: W bits (default: the dtype's width; integers must fit). ``threads``: coding
+    threads, 0 = all cores; the output is the same for any count. The GIL is released
+    while coding."""
+    arr, name, shape, fortran = _as_elements(a)
+    return _ebpc.compress(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, list(shape),
+                          fortran, codec, int(width or 0), int(block), int(max_zero_run), int(level or 0),
+                          int(chunk_words), int(threads))
+
+
+def header(buf) -> dict:
+    """The container header of ``buf`` as a dict (dtype, shape, fortran_order, codec,
+    width, block, max_zero_run, level, nwords, chunk_nwords, nchunks, header_nbytes)."""
+    return _ebpc.header(_bytes_view(buf))
+
+
+def _bytes_view(buf):
+    if isinstance(buf, (bytes, bytearray, memoryview)):
+        return buf
+    arr = _np.asarray(buf)
+    if not arr.flags.c_contiguous:
+        raise Error("compressed buffer must be contiguous")
+    return _flat(arr).view(_np.uint8)
+
+
+def decompress(buf, *, out=None, threads: int = 0):
+    """Decodes an ``.ebpc`` container (from ``compress`` or the CLI) into a numpy array of
+    the dtype, shape and order it was compressed with. ``out``: a writable array of that
+    dtype and shape (and order), filled in place and returned. bfloat16 containers come
+    back as a torch tensor (numpy has no bfloat16). Chunks are decoded on ``threads``
+    threads (0 = all cores) with the GIL released."""
+    view = _bytes_view(buf)
+    h = _ebpc.header(view)
+    shape = tuple(h["shape"])
+    order = "F" if h["fortran_order"] else "C"
+    bf16 = h["dtype"] == "bfloat16"
+    dt = _np.dtype(_np.uint16) if bf16 else _NUMPY_DTYPES[h["dtype"]]
+    if out is None:
+        target = _np.empty(shape, dtype=dt, order=order)
+        result = target
+    else:
+        if bf16 and _is_torch_tensor(out):
+            import torch
+
+            if out.dtype != torch.bfloat16 or not out.is_contiguous() or out.device.type != "cpu":
+                raise Error("out must be a contiguous CPU bfloat16 tensor")
+            target = out.view(torch.int16).numpy().view(_np.uint16)
+        else:
+            target = out
+            if not isinstance(target, _np.ndarray):
+                raise Error("out must be a numpy array")
+        if target.dtype != dt or tuple(target.shape) != shape:
+            raise Error(f"out must have dtype {h['dtype']} and shape {shape}, "
+                        f"got {target.dtype} {tuple(target.shape)}")
+        ok = target.flags.f_contiguous if order == "F" else target.flags.c_contiguous
+        if not ok or not target.flags.writeable:
+            raise Error(f"out must be a writable {order}-contiguous array")
+        result = out
+    if target.size:
+        _ebpc.decompress_into(view, _flat(target).view(_np.uint8), int(threads))
+    else:
+        _ebpc.decompress_into(view, _np.zeros(0, _np.uint8), int(threads))
+    if bf16 and out is None:
+        import torch
+
+        return torch.from_numpy(target.view(_np.int16)).view(torch.bfloat16)
+    return result
+
+
+def measure(a, codecs=None, *, width=None, block: int = 8, max_zero_run: int = 16) -> dict:
+    """Exact sizes of ``a`` under each codec, whole array as one stream: codec name ->
+    dict with the fields of ``ebpc measure --json`` (values, zero_fraction,
+    uncompressed_bits, compressed_bits, compressed_bits_padded, ratio, and for ebpc
+    znz_bits, bpc_bits). ``codecs``: names as the CLI takes them (default: the CLI's)."""
+    arr, name, _, _ = _as_elements(a)
+    if isinstance(codecs, str):
+        codecs = codecs.split(",")
+    codecs = list(DEFAULT_CODECS if codecs is None else codecs)
+    if not codecs:
+        raise Error("no codec given")
+    rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, codecs,
+                         int(width or 0), int(block), int(max_zero_run))
+    return {r.pop("codec"): r for r in rows}
+
+
+def open(file, mode: str = "r", **kwargs):
+    """Streaming read ("r") or write ("w") of an .ebpc file chunk by chunk: see
+    :func:`ebpc.stream.open`."""
+    from .stream import open as _open
+
+    return _open(file, mode, **kwargs)
+
+
+def __getattr__(name):
+    # ebpc.torch, ebpc.numcodecs and ebpc.hw load on first use (numpy users never need torch).
+    if name in ("torch", "numcodecs", "hw", "stream"):
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ebpc' has no attribute '{name}'")

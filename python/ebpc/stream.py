@@ -1,0 +1,230 @@
+"""``ebpc.open``: streaming read and write of ``.ebpc`` files, chunk by chunk, with memory
+bounded by ``threads`` chunks in flight whatever the file size. The files are the same
+bytes ``ebpc.compress`` and ``ebpc compress`` write for the same options.
+
+Over the library's streaming container (include/ebpc/stream.hpp: ContainerWriter,
+ContainerReader): the same bytes and errors as the CLI, which uses it too.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as _np
+
+from . import _ebpc, _NUMPY_DTYPES, Error
+
+__all__ = ["open", "Writer", "Reader"]
+
+
+def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", width=None, block: int = 8,
+         max_zero_run: int = 16, level=None, fortran_order: bool = False,
+         chunk_words: int = _ebpc.default_chunk_nwords, threads: int = 1):
+    """Opens an ``.ebpc`` file (a path or a binary file object).
+
+    ``"w"``: needs ``dtype`` and ``shape``; ``write(a)`` takes the elements in file order
+    (C order, or Fortran order with ``fortran_order=True``) in pieces of any size;
+    ``close()`` (or leaving the ``with`` block) checks that all were written.
+    ``"r"``: ``header``, ``dtype``, ``shape``; ``read(n=-1)`` returns the next n elements
+    (1-d), ``read_array()`` the whole (rest of the) array shaped, iteration yields each
+    chunk's elements. Up to ``threads`` chunks are coded at once (0 = all cores)."""
+    if mode in ("w", "wb"):
+        if dtype is None or shape is None:
+            raise Error("ebpc.open(..., 'w') needs dtype and shape")
+        return Writer(file, dtype, shape, codec=codec, width=width, block=block, max_zero_run=max_zero_run,
+                      level=level, fortran_order=fortran_order, chunk_words=chunk_words, threads=threads)
+    if mode in ("r", "rb"):
+        return Reader(file, threads=threads)
+    raise Error(f"mode must be 'r' or 'w', got {mode!r}")
+
+
+def _threads(threads):
+    return _ebpc.default_threads if threads == 0 else max(1, int(threads))
+
+
+def _path_like(file):
+    return isinstance(file, (str, bytes)) or hasattr(file, "__fspath__")
+
+
+class Writer:
+    """Streaming writer over the library's ContainerWriter (at most threads + 2 chunks in
+    memory). A path is written through its file descriptor; a file object through its
+    write()."""
+
+    def __init__(self, file, dtype, shape, *, codec, width, block, max_zero_run, level, fortran_order, chunk_words,
+                 threads):
+        name = str(dtype).replace("torch.", "")
+        if name != "bfloat16":
+            try:
+                name = _np.dtype(dtype).name
+            except TypeError:
+                raise Error(f"unsupported dtype '{dtype}'") from None
+        shape = tuple(int(d) for d in (shape if hasattr(shape, "__len__") else (shape,)))
+        self._np_dtype = _np.dtype(_np.uint16) if name == "bfloat16" else _NUMPY_DTYPES.get(name)
+        if self._np_dtype is None:
+            raise Error(f"unsupported dtype '{name}'")
+        self._name = name
+        self._own = builtins.open(file, "wb", buffering=0) if _path_like(file) else None
+        try:
+            fd = self._own.fileno() if self._own is not None else -1
+            self._w = _ebpc.StreamWriter(file if self._own is None else None, fd, name, list(shape),
+                                         bool(fortran_order), codec, int(width or 0), int(block), int(max_zero_run),
+                                         int(level or 0), int(chunk_words), _threads(threads))
+        except BaseException:
+            if self._own is not None:
+                self._own.close()
+            raise
+        self._info = self._w.info()
+        self._closed = False
+
+    @property
+    def header(self) -> dict:
+        return dict(self._info)
+
+    def write(self, a):
+        """Appends elements (any number, in file order)."""
+        from . import _as_elements, _flat
+
+        arr, name, _, _ = _as_elements(a)
+        if name != self._name:
+            raise Error(f"write: got {name}, the stream holds {self._name}")
+        flat = _flat(arr if arr.ndim <= 1 or arr.flags.c_contiguous else _np.ascontiguousarray(arr))
+        if flat.size:
+            self._w.write(flat.view(_np.uint8))
+
+    def close(self):
+        """Codes what is pending and checks that the whole array was written."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._w.finish()
+        finally:
+            if self._own is not None:
+                self._own.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *rest):
+        if exc_type is None:
+            self.close()
+        else:
+            self._closed = True
+            self._w.abandon()
+            if self._own is not None:
+                self._own.close()
+        return False
+
+
+class Reader:
+    """Streaming reader over the library's ContainerReader (decodes up to threads chunks
+    ahead; payload buffers are sized by the bytes that arrive, not by what a header says)."""
+
+    def __init__(self, file, *, threads, max_nbytes=None):
+        self._own = builtins.open(file, "rb", buffering=0) if _path_like(file) else None
+        try:
+            fd = self._own.fileno() if self._own is not None else -1
+            self._r = _ebpc.StreamReader(file if self._own is None else None, fd, _threads(threads),
+                                         int(max_nbytes) if max_nbytes is not None else (1 << 64) - 1)
+        except BaseException:
+            if self._own is not None:
+                self._own.close()
+            raise
+        self._info = self._r.info()
+        name = self._info["dtype"]
+        self._np_dtype = _np.dtype(_np.uint16) if name == "bfloat16" else _NUMPY_DTYPES[name]
+        self._buf = _np.zeros(0, self._np_dtype)  # decoded, not yet returned
+        self._done = 0
+        self._ended = False
+
+    @property
+    def header(self) -> dict:
+        return dict(self._info)
+
+    @property
+    def dtype(self):
+        return self._info["dtype"] if self._info["dtype"] == "bfloat16" else self._np_dtype
+
+    @property
+    def shape(self):
+        return tuple(self._info["shape"])
+
+    def _next(self):
+        if self._ended:
+            return None
+        b = self._r.next_chunk()
+        if not b:
+            self._ended = True
+            return None
+        return _np.frombuffer(b, self._np_dtype)
+
+    def read(self, n: int = -1):
+        """The next n elements (all the rest for n < 0) as a 1-d array; fewer at the end."""
+        want = self._info["nwords"] - self._done if n < 0 else int(n)
+        parts, have = [], 0
+        while have < want:
+            if self._buf.size == 0:
+                c = self._next()
+                if c is None:
+                    break
+                self._buf = c
+            take = self._buf[: want - have]
+            self._buf = self._buf[take.size:]
+            parts.append(take)
+            have += take.size
+        self._done += have
+        if not parts:
+            out = _np.zeros(0, self._np_dtype)
+        else:
+            out = _np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
+        return self._wrap(out)
+
+    def read_array(self):
+        """The whole array, shaped (call before any read())."""
+        if self._done != 0:
+            raise Error("read_array: elements were already read")
+        out = _np.empty(self._info["nwords"], self._np_dtype)
+        pos = 0
+        u8 = out.view(_np.uint8)
+        while True:
+            n = self._r.next_chunk_into(u8[pos:]) if pos < u8.size else len(self._r.next_chunk())
+            if n == 0:
+                break
+            pos += n
+        self._ended = True
+        self._done = out.size
+        out = self._wrap(out)
+        if isinstance(out, _np.ndarray):
+            return out.reshape(self.shape, order="F" if self._info["fortran_order"] else "C")
+        return out.reshape(self.shape)
+
+    def _wrap(self, a):
+        if self._info["dtype"] == "bfloat16":
+            import torch
+
+            return torch.from_numpy(a.view(_np.int16)).view(torch.bfloat16)
+        return a
+
+    def __iter__(self):
+        while True:
+            if self._buf.size:
+                piece, self._buf = self._buf, self._buf[:0]
+            else:
+                piece = self._next()
+                if piece is None:
+                    return
+            self._done += piece.size
+            yield self._wrap(piece)
+
+    def close(self):
+        self._r.close()
+        if self._own is not None:
+            self._own.close()
+            self._own = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False

@@ -1,0 +1,853 @@
+// The pybind11 extension behind the Python package `ebpc` (python/ebpc/). Thin glue over
+// the library: buffers come in through the buffer protocol without a copy (the Python
+// side passes C- or Fortran-contiguous arrays), every call that codes data releases the
+// GIL, and every library error becomes ebpc.Error (a ValueError) with the library's message.
+//
+// Glue that duplicates library or CLI logic (to be replaced by the public API of issue 9):
+// the chunk-parallel whole-buffer compress/decompress below (the container's serial
+// compress_container / decompress_container, with threads), make_header (the header
+// and messages of cmd_compress.cpp) and hw_sim's dict (cmd_hw_sim.cpp's to_json).
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <ebpc/codecs.hpp>
+#include <ebpc/container.hpp>
+#include <ebpc/ebpc.hpp>
+
+#include <ebpc/eval_quantise.hpp>  // ebpc eval's quantisation (library ebpc_eval)
+#include <ebpc/measure.hpp>
+#include <ebpc/parallel.hpp>       // parallel_for, default_thread_count
+#include <ebpc/stream.hpp>
+#ifdef EBPC_PY_HAVE_HW
+#include <ebpc/hw.hpp>             // the cycle model (library ebpc_hw)
+#endif
+
+namespace py = pybind11;
+
+namespace {
+
+struct PyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string& what) { throw PyError(what); }
+[[noreturn]] void fail(const std::string& what, ebpc::Error e) {
+  throw PyError(what + ": " + std::string(ebpc::error_message(e)));
+}
+
+// A read-only view of a contiguous buffer (the caller keeps the object alive).
+std::span<const std::uint8_t> bytes_of(const py::buffer& b) {
+  py::buffer_info info = b.request();
+  if (info.ndim > 0) {
+    // Contiguity is checked by the Python side; this is the guard against misuse.
+    py::ssize_t expect = info.itemsize;
+    bool c = true;
+    for (py::ssize_t d = info.ndim; d-- > 0;) {
+      if (info.shape[static_cast<std::size_t>(d)] > 1 && info.strides[static_cast<std::size_t>(d)] != expect) {
+        c = false;
+      }
+      expect *= info.shape[static_cast<std::size_t>(d)];
+    }
+    bool f = true;
+    expect = info.itemsize;
+    for (py::ssize_t d = 0; d < info.ndim; ++d) {
+      if (info.shape[static_cast<std::size_t>(d)] > 1 && info.strides[static_cast<std::size_t>(d)] != expect) {
+        f = false;
+      }
+      expect *= info.shape[static_cast<std::size_t>(d)];
+    }
+    if (!c && !f) {
+      fail("buffer is not contiguous");
+    }
+  }
+  return {static_cast<const std::uint8_t*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize)};
+}
+
+std::span<std::uint8_t> writable_bytes_of(const py::buffer& b) {
+  py::buffer_info info = b.request(true);
+  auto ro = bytes_of(b);
+  return {static_cast<std::uint8_t*>(info.ptr), ro.size()};
+}
+
+const ebpc::DTypeInfo& dtype_or_fail(const std::string& name) {
+  const ebpc::DTypeInfo* info = ebpc::dtype_from_name(name);
+  if (info == nullptr) {
+    fail("unsupported dtype '" + name + "' (ebpc codes int8, uint8, int16, uint16, float16, bfloat16, int32, uint32, "
+         "float32)");
+  }
+  return *info;
+}
+
+unsigned thread_count(unsigned requested) { return requested == 0 ? ebpc::default_thread_count() : requested; }
+
+// The header `ebpc compress` builds (tools/ebpc/cmd_compress.cpp, run_compress).
+ebpc::ContainerHeader make_header(const ebpc::DTypeInfo& info, const std::vector<std::uint64_t>& shape, bool fortran,
+                                  const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run,
+                                  int level, std::uint32_t chunk_nwords) {
+  ebpc::ContainerHeader h;
+  if (!ebpc::parse_codec_spec(codec, h.codec)) {
+    fail("unknown codec '" + codec + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+  }
+  if (level != 0) {
+    h.codec.level = level;
+  }
+  h.codec.block_nwords = block;
+  h.codec.max_zero_run_nwords = max_zero_run;
+  h.chunk_nwords = chunk_nwords;
+  h.dtype = info.id;
+  h.shape = shape;
+  h.fortran_order = fortran;
+  if (shape.size() > ebpc::k_max_ndim) {
+    fail("arrays of more than 32 dimensions are not supported");
+  }
+  h.codec.elem_nbytes = info.nbytes;
+  h.codec.word_nbits = width != 0 ? width : info.nbytes * 8;
+  std::uint64_t product = 1;
+  for (auto d : shape) {
+    if (d != 0 && product > UINT64_MAX / 8 / d) {
+      fail("array too large");
+    }
+    product *= d;
+  }
+  h.nwords = product;
+  if (auto v = ebpc::validate(h); !v) {
+    if (info.is_float && h.codec.word_nbits != info.nbytes * 8) {
+      fail("width " + std::to_string(h.codec.word_nbits) + ": " + std::string(info.name) + " data is coded as " +
+           std::to_string(info.nbytes * 8) + "-bit patterns");
+    }
+    if (h.codec.word_nbits > info.nbytes * 8) {
+      fail("width " + std::to_string(h.codec.word_nbits) + " is wider than " + std::string(info.name));
+    }
+    fail("invalid parameters (width 2..32, block 2/4/8/16/32, max zero run a power of two 2..256, level, chunk size)",
+         v.error());
+  }
+  return h;
+}
+
+[[noreturn]] void fail_not_fitting(std::span<const std::uint8_t> elems, const ebpc::ContainerHeader& h,
+                                   std::uint64_t base_index) {
+  std::uint64_t bad = 0;
+  std::vector<std::uint8_t> copy(elems.begin(), elems.end());
+  (void)ebpc::elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
+  fail("value at flat index " + std::to_string(base_index + bad) + " does not fit in " +
+       std::to_string(h.codec.word_nbits) + " bits");
+}
+
+py::bytes compress(const py::buffer& data, const std::string& dtype, const std::vector<std::uint64_t>& shape,
+                   bool fortran, const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run,
+                   int level, std::uint32_t chunk_nwords, unsigned threads) {
+  const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
+  const ebpc::ContainerHeader h = make_header(info, shape, fortran, codec, width, block, max_zero_run, level, chunk_nwords);
+  const auto elems = bytes_of(data);
+  if (elems.size() != h.nwords * info.nbytes) {
+    fail("buffer size does not match the shape and dtype");
+  }
+  const std::vector<std::uint8_t> head = ebpc::serialize_header(h);
+  const std::uint64_t nchunks = h.nchunks();
+  // The result is written straight into a bytes object sized to the worst case (pages
+  // never touched cost nothing) and shrunk at the end. Chunks are coded in waves of one
+  // chunk per thread into buffers reused from wave to wave, then appended in order: the
+  // bytes are those of compress_container for any thread count.
+  std::size_t bound = head.size();
+  for (std::uint64_t i = 0; i < nchunks; ++i) {
+    bound += ebpc::chunk_bound_nbytes(h, h.chunk_nwords_at(i));
+  }
+  PyObject* raw = PyBytes_FromStringAndSize(nullptr, static_cast<py::ssize_t>(bound));
+  if (raw == nullptr) {
+    throw py::error_already_set();
+  }
+  py::object result = py::reinterpret_steal<py::object>(raw);
+  auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(raw));
+  std::memcpy(dst, head.data(), head.size());
+  std::size_t pos = head.size();
+  const unsigned nthreads =
+      static_cast<unsigned>(std::min<std::uint64_t>(thread_count(threads), std::max<std::uint64_t>(nchunks, 1)));
+  std::vector<std::vector<std::uint8_t>> outs(nthreads);
+  std::vector<std::vector<std::uint8_t>> scratches(nthreads);
+  std::vector<ebpc::Error> errors(nthreads, ebpc::Error{});
+  std::uint64_t failed_chunk = UINT64_MAX;
+  ebpc::Error failed_error{};
+  {
+    py::gil_scoped_release release;
+    for (std::uint64_t start = 0; start < nchunks && failed_chunk == UINT64_MAX; start += nthreads) {
+      const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(nthreads, nchunks - start));
+      ebpc::parallel_for(m, static_cast<unsigned>(m), [&](std::size_t j) {
+        const std::uint64_t i = start + j;
+        const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * info.nbytes);
+        const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * info.nbytes);
+        outs[j].clear();
+        auto r = ebpc::encode_chunk(elems.subspan(off, len), h, i, scratches[j], outs[j]);
+        errors[j] = r ? ebpc::Error{} : r.error();
+      });
+      for (std::size_t j = 0; j < m; ++j) {
+        if (errors[j] != ebpc::Error{}) {
+          failed_chunk = start + j;
+          failed_error = errors[j];
+          break;
+        }
+        std::memcpy(dst + pos, outs[j].data(), outs[j].size());
+        pos += outs[j].size();
+      }
+    }
+  }
+  if (failed_chunk != UINT64_MAX) {
+    const std::size_t off = static_cast<std::size_t>(failed_chunk * h.chunk_nwords * info.nbytes);
+    const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(failed_chunk) * info.nbytes);
+    if (failed_error == ebpc::Error::bad_parameter) {
+      fail_not_fitting(elems.subspan(off, len), h, failed_chunk * h.chunk_nwords);
+    }
+    fail("cannot compress", failed_error);
+  }
+  raw = result.release().ptr();
+  if (_PyBytes_Resize(&raw, static_cast<py::ssize_t>(pos)) != 0) {
+    throw py::error_already_set();
+  }
+  return py::reinterpret_steal<py::bytes>(raw);
+}
+
+py::dict header_dict(const ebpc::ContainerHeader& h, std::size_t header_nbytes) {
+  py::dict d;
+  d["dtype"] = std::string(ebpc::dtype_info(h.dtype)->name);
+  d["shape"] = h.shape;
+  d["fortran_order"] = h.fortran_order;
+  d["codec"] = ebpc::codec_spec(h.codec);
+  d["width"] = h.codec.word_nbits;
+  d["block"] = h.codec.block_nwords;
+  d["max_zero_run"] = h.codec.max_zero_run_nwords;
+  d["level"] = h.codec.level;
+  d["nwords"] = h.nwords;
+  d["chunk_nwords"] = h.chunk_nwords;
+  d["nchunks"] = h.nchunks();
+  d["header_nbytes"] = header_nbytes;
+  return d;
+}
+
+ebpc::ContainerHeader parse_or_fail(std::span<const std::uint8_t> in, std::size_t* header_nbytes) {
+  auto h = ebpc::parse_header(in, header_nbytes);
+  if (!h) {
+    if (h.error() == ebpc::Error::corrupt && (in.size() < 4 || std::memcmp(in.data(), "EBPC", 4) != 0)) {
+      fail("not an .ebpc container");
+    }
+    fail("bad .ebpc header", h.error());
+  }
+  return *h;
+}
+
+py::dict header(const py::buffer& buf) {
+  const auto in = bytes_of(buf);
+  std::size_t n = 0;
+  const ebpc::ContainerHeader h = parse_or_fail(in, &n);
+  return header_dict(h, n);
+}
+
+// Decodes a whole container into out (exactly nwords * elem bytes).
+void decompress_into(const py::buffer& buf, const py::buffer& out_buf, unsigned threads) {
+  const auto in = bytes_of(buf);
+  const auto out = writable_bytes_of(out_buf);
+  std::size_t pos = 0;
+  const ebpc::ContainerHeader h = parse_or_fail(in, &pos);
+  if (out.size() != h.nwords * h.codec.elem_nbytes) {
+    fail("output buffer size does not match the container's shape and dtype");
+  }
+  struct Job {
+    std::size_t payload_pos;
+    ebpc::ChunkHeader ch;
+  };
+  std::vector<Job> jobs;
+  const std::uint64_t nchunks = h.nchunks();
+  if (nchunks > (in.size() - pos) / ebpc::k_chunk_header_nbytes) {
+    fail("cannot decompress", ebpc::Error::truncated);
+  }
+  jobs.reserve(static_cast<std::size_t>(nchunks));
+  for (std::uint64_t i = 0; i < nchunks; ++i) {
+    auto ch = ebpc::parse_chunk_header(in.subspan(pos), h, h.chunk_nwords_at(i));
+    if (!ch) {
+      fail("chunk " + std::to_string(i) + ": bad chunk header", ch.error());
+    }
+    pos += ebpc::k_chunk_header_nbytes;
+    if (ch->payload_nbytes > in.size() - pos) {
+      fail("chunk " + std::to_string(i), ebpc::Error::truncated);
+    }
+    jobs.push_back({pos, *ch});
+    pos += ch->payload_nbytes;
+  }
+  if (pos != in.size()) {
+    fail("trailing data after the last chunk", ebpc::Error::corrupt);
+  }
+  std::vector<ebpc::Error> errors(jobs.size(), ebpc::Error{});
+  {
+    py::gil_scoped_release release;
+    ebpc::parallel_for(jobs.size(), thread_count(threads), [&](std::size_t i) {
+      const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
+      const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
+      auto r = ebpc::decode_chunk(in.subspan(jobs[i].payload_pos, jobs[i].ch.payload_nbytes), jobs[i].ch, h, i,
+                                  out.subspan(off, len));
+      if (!r) {
+        errors[i] = r.error();
+      }
+    });
+  }
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    if (errors[i] != ebpc::Error{}) {
+      fail("chunk " + std::to_string(i), errors[i]);
+    }
+  }
+}
+
+// Words of a whole array (elements_to_words on a copy), checked against the width.
+std::vector<std::uint8_t> words_or_fail(std::span<const std::uint8_t> elems, const ebpc::DTypeInfo& info, unsigned w) {
+  std::vector<std::uint8_t> words(elems.begin(), elems.end());
+  std::uint64_t bad = 0;
+  if (auto r = ebpc::elements_to_words(words, info.id, w, &bad); !r) {
+    if (info.is_float && w != info.nbytes * 8) {
+      fail(std::string(info.name) + " data needs width " + std::to_string(info.nbytes * 8));
+    }
+    if (w > info.nbytes * 8 || w < ebpc::k_min_word_nbits) {
+      fail("width " + std::to_string(w) + " is not valid for " + std::string(info.name));
+    }
+    fail("value at flat index " + std::to_string(bad) + " does not fit in " + std::to_string(w) + " bits");
+  }
+  return words;
+}
+
+std::vector<std::uint32_t> words32(std::span<const std::uint8_t> words, unsigned elem_nbytes) {
+  std::vector<std::uint32_t> out(words.size() / elem_nbytes);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, words.data() + i * elem_nbytes, elem_nbytes);  // little-endian host
+    out[i] = v;
+  }
+  return out;
+}
+
+// ebpc measure's numbers for one array (ebpc::measure, as the CLI).
+py::list measure(const py::buffer& data, const std::string& dtype, const std::vector<std::string>& codecs,
+                 unsigned width, unsigned block, unsigned max_zero_run) {
+  const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
+  const auto elems = bytes_of(data);
+  std::vector<ebpc::CodecParams> params;
+  for (const auto& spec : codecs) {
+    ebpc::CodecParams p;
+    if (!ebpc::parse_codec_spec(spec, p)) {
+      fail("unknown codec '" + spec + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+    }
+    p.block_nwords = block;
+    p.max_zero_run_nwords = max_zero_run;
+    params.push_back(p);
+  }
+  ebpc::Outcome<ebpc::Measurement> m = tl::unexpected(ebpc::Failure{});
+  {
+    py::gil_scoped_release release;
+    m = ebpc::measure(elems, info.id, width, params);
+  }
+  if (!m) {
+    fail(m.error().message);
+  }
+  py::list out;
+  const std::uint64_t n = m->values;
+  for (const auto& c : m->codecs) {
+    py::dict d;
+    const auto& s = c.size;
+    d["codec"] = ebpc::codec_spec(c.params);
+    d["values"] = n;
+    d["zero_fraction"] = n == 0 ? 0.0 : static_cast<double>(m->zero_values) / static_cast<double>(n);
+    d["uncompressed_bits"] = m->uncompressed_nbits;
+    d["compressed_bits"] = s.exact_nbits;
+    d["compressed_bits_padded"] = s.padded_nbits;
+    d["ratio"] = s.exact_nbits == 0 ? 0.0
+                                    : static_cast<double>(m->uncompressed_nbits) / static_cast<double>(s.exact_nbits);
+    if (c.params.id == ebpc::CodecId::ebpc) {
+      d["znz_bits"] = s.znz_nbits;
+      d["bpc_bits"] = s.bpc_nbits;
+    }
+    out.append(d);
+  }
+  return out;
+}
+
+ebpc::EbpcParams ebpc_params_or_fail(unsigned width, unsigned block, unsigned max_zero_run) {
+  const ebpc::EbpcParams p{width, block, max_zero_run};
+  if (!ebpc::validate(p)) {
+    fail("invalid parameters: width " + std::to_string(width) + " (2..32), block " + std::to_string(block) +
+         " (2, 4, 8, 16, 32), max_zero_run " + std::to_string(max_zero_run) + " (power of two 2..256)");
+  }
+  return p;
+}
+
+std::vector<std::uint8_t> from_hw_words(std::span<const std::uint8_t> bytes, unsigned w, const char* name) {
+  std::uint64_t bad = 0;
+  auto r = ebpc::hw_words_to_stream(bytes, w, &bad);
+  if (!r) {
+    if (r.error() == ebpc::Error::corrupt) {
+      fail(std::string(name) + ": word " + std::to_string(bad) + " has bits set above bit " + std::to_string(w - 1));
+    }
+    fail(std::string(name) + ": " + std::to_string(bytes.size()) + " bytes is not a whole number of " +
+         std::to_string((w + 7) / 8) + "-byte words");
+  }
+  return std::move(*r);
+}
+
+py::tuple hw_encode(const py::buffer& data, const std::string& dtype, unsigned width, unsigned block,
+                    unsigned max_zero_run) {
+  const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
+  const ebpc::EbpcParams p = ebpc_params_or_fail(width, block, max_zero_run);
+  const auto words = words32(words_or_fail(bytes_of(data), info, width), info.nbytes);
+  std::vector<std::uint8_t> znz;
+  std::vector<std::uint8_t> bpc;
+  ebpc::Error err{};
+  {
+    py::gil_scoped_release release;
+    auto s = ebpc::ebpc_encode_to_vectors(words, p);
+    if (s) {
+      znz = ebpc::stream_to_hw_words(s->znz, s->sizes.znz_padded_nbits, width);
+      bpc = ebpc::stream_to_hw_words(s->bpc, s->sizes.bpc_padded_nbits, width);
+    } else {
+      err = s.error();
+    }
+  }
+  if (err != ebpc::Error{}) {
+    fail("cannot encode", err);
+  }
+  return py::make_tuple(py::bytes(reinterpret_cast<const char*>(znz.data()), znz.size()),
+                        py::bytes(reinterpret_cast<const char*>(bpc.data()), bpc.size()));
+}
+
+// Decodes count words into out (count elements of dtype).
+void hw_decode(const py::buffer& znz_buf, const py::buffer& bpc_buf, std::uint64_t count, const std::string& dtype,
+               unsigned width, unsigned block, unsigned max_zero_run, const py::buffer& out_buf) {
+  const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
+  const ebpc::EbpcParams p = ebpc_params_or_fail(width, block, max_zero_run);
+  if (width > info.nbytes * 8 || (info.is_float && width != info.nbytes * 8)) {
+    fail(std::string(info.name) + " cannot hold " + std::to_string(width) + "-bit words");
+  }
+  const auto out = writable_bytes_of(out_buf);
+  if (out.size() != count * info.nbytes) {
+    fail("output buffer size does not match count");
+  }
+  const std::uint64_t word_nbytes = (width + 7) / 8;
+  const std::uint64_t max_nbytes =
+      (ebpc::ebpc_znz_bound_nbytes(count, p) + ebpc::ebpc_bpc_bound_nbytes(count, p)) * word_nbytes + 64;
+  const auto znz_in = bytes_of(znz_buf);
+  const auto bpc_in = bytes_of(bpc_buf);
+  if (znz_in.size() > max_nbytes || bpc_in.size() > max_nbytes) {
+    fail("a stream is larger than the streams for count words can be", ebpc::Error::limit_exceeded);
+  }
+  const auto znz = from_hw_words(znz_in, width, "znz");
+  const auto bpc = from_hw_words(bpc_in, width, "bpc");
+  ebpc::Error err{};
+  {
+    py::gil_scoped_release release;
+    std::vector<std::uint32_t> words(static_cast<std::size_t>(count));
+    auto r = ebpc::ebpc_decode(znz, bpc, p, std::span<std::uint32_t>(words));
+    if (r) {
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        std::memcpy(out.data() + i * info.nbytes, &words[i], info.nbytes);
+      }
+      ebpc::words_to_elements(out, info.id, width);
+    } else {
+      err = r.error();
+    }
+  }
+  if (err != ebpc::Error{}) {
+    fail("cannot decode the streams", err);
+  }
+}
+
+#ifdef EBPC_PY_HAVE_HW
+py::object opt(const std::optional<std::uint64_t>& c) { return c ? py::object(py::int_(*c)) : py::object(py::none()); }
+
+// One file's object of `ebpc hw sim --json` (tools/ebpc/cmd_hw_sim.cpp, to_json), without "name".
+py::dict hw_sim(const py::buffer& data, const std::string& dtype, unsigned width, unsigned block, double out_ready,
+                double in_bubble, std::uint64_t seed, bool fix_last_bpc_hang) {
+  const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
+  ebpc::hw::HwConfig c;
+  c.word_nbits = width;
+  c.block_nwords = block;
+  c.out_ready_probability = out_ready;
+  c.out_ready_seed = seed;
+  c.in_bubble_probability = in_bubble;
+  c.in_bubble_seed = seed + 1;
+  c.fix_last_bpc_hang = fix_last_bpc_hang;
+  if (!ebpc::hw::validate(c)) {
+    fail("the published hardware takes width 8 or 16 and block 8 or 16 with block <= width, out_ready in (0, 1], "
+         "in_bubble in [0, 1) (got width " + std::to_string(width) + ", block " + std::to_string(block) + ")");
+  }
+  const auto words = words32(words_or_fail(bytes_of(data), info, width), info.nbytes);
+  if (words.empty()) {
+    fail("no words to simulate");
+  }
+  if (words.size() > ebpc::hw::k_max_hw_nwords) {
+    fail(std::to_string(words.size()) + " words exceed the hardware's transmission of at most 2^24 words");
+  }
+  ebpc::Result<ebpc::hw::HwEncodeReport> enc = tl::unexpected(ebpc::Error::bad_parameter);
+  ebpc::Result<ebpc::hw::HwDecodeReport> dec = tl::unexpected(ebpc::Error::bad_parameter);
+  {
+    py::gil_scoped_release release;
+    enc = ebpc::hw::hw_encode(words, c);
+    if (enc) {
+      dec = ebpc::hw::hw_decode(enc->znz_words, enc->bpc_words, words.size(), c);
+    }
+  }
+  if (!enc) {
+    if (enc.error() == ebpc::Error::unsupported || enc.error() == ebpc::Error::hardware_hang) {
+      fail("the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, \"A hang in "
+           "the RTL\"); fix_last_bpc_hang=True models the one-line fix");
+    }
+    fail("encoder model", enc.error());
+  }
+  if (!dec) {
+    fail("decoder model", dec.error());
+  }
+  if (dec->words != words) {
+    fail("the decoder model did not return the input (a model bug)");
+  }
+  const auto& e = *enc;
+  const auto& d = *dec;
+  py::dict j;
+  j["words"] = e.input_nwords;
+  j["nonzero_words"] = e.nonzero_nwords;
+  py::dict je;
+  je["cycles"] = e.ncycles;
+  je["words_per_cycle"] = e.words_per_cycle();
+  je["znz_words"] = e.znz_words.size();
+  je["bpc_words"] = e.bpc_words.size();
+  je["stall_cycles"] = e.stall_ncycles();
+  je["stall_cycles_by_cause"] = py::dict(py::arg("bpc_path") = e.stalls.bpc_path_ncycles,
+                                         py::arg("znz_path") = e.stalls.znz_path_ncycles,
+                                         py::arg("flush") = e.stalls.flush_ncycles);
+  je["input_bubble_cycles"] = e.input_bubble_ncycles;
+  je["output_blocked_cycles"] = py::dict(py::arg("znz") = e.znz_blocked_ncycles, py::arg("bpc") = e.bpc_blocked_ncycles);
+  je["coder_cycles"] = py::dict(py::arg("base") = e.coder.base_ncycles, py::arg("plane") = e.coder.plane_ncycles,
+                                py::arg("run_end") = e.coder.run_end_ncycles, py::arg("blocked") = e.coder.blocked_ncycles,
+                                py::arg("idle") = e.coder.idle_ncycles);
+  je["first_znz_cycle"] = opt(e.first_znz_cycle);
+  je["first_bpc_cycle"] = opt(e.first_bpc_cycle);
+  je["last_input_cycle"] = e.last_input_cycle;
+  je["drain_cycles"] = e.drain_ncycles();
+  j["encoder"] = je;
+  py::dict jd;
+  jd["cycles"] = d.ncycles;
+  jd["words_per_cycle"] = d.words_per_cycle();
+  jd["output_bubble_cycles"] = d.bubbles.total();
+  jd["output_bubble_cycles_by_cause"] =
+      py::dict(py::arg("start") = d.bubbles.start_ncycles, py::arg("znz_wait") = d.bubbles.znz_wait_ncycles,
+               py::arg("bpc_wait") = d.bubbles.bpc_wait_ncycles);
+  jd["output_blocked_cycles"] = d.out_blocked_ncycles;
+  jd["input_stall_cycles"] =
+      py::dict(py::arg("znz") = d.znz_input_stall_ncycles, py::arg("bpc") = d.bpc_input_stall_ncycles);
+  jd["symbol_decoder_cycles"] =
+      py::dict(py::arg("base") = d.symbol.base_ncycles, py::arg("plane") = d.symbol.plane_ncycles,
+               py::arg("starved") = d.symbol.starved_ncycles, py::arg("blocked") = d.symbol.blocked_ncycles,
+               py::arg("idle") = d.symbol.idle_ncycles);
+  jd["first_output_cycle"] = opt(d.first_output_cycle);
+  j["decoder"] = jd;
+  return j;
+}
+#endif
+
+// ebpc eval's quantisation of float16 or float32 values (src/eval/quantise.hpp) into out
+// (element bytes of the format's storage type). max_abs: the fixed formats' scale.
+void quantise(const py::buffer& values, const std::string& src_dtype, const std::string& format, float max_abs,
+              const py::buffer& out_buf) {
+  const ebpc::eval::FormatInfo* f = ebpc::eval::find_format(format);
+  if (f == nullptr) {
+    fail("unknown number format '" + format + "' (fixed8, fixed12, fixed16, float16, bfloat16, float32)");
+  }
+  ebpc::eval::LayerValues v;
+  if (src_dtype == "float16") {
+    v.dtype = ebpc::DType::float16;
+  } else if (src_dtype == "float32") {
+    v.dtype = ebpc::DType::float32;
+  } else {
+    fail("quantise takes float16 or float32 values");
+  }
+  const auto in = bytes_of(values);
+  v.bytes.assign(in.begin(), in.end());
+  const auto out = writable_bytes_of(out_buf);
+  if (out.size() != v.size() * ebpc::dtype_info(f->storage)->nbytes) {
+    fail("output buffer size does not match the format's storage");
+  }
+  if (f->is_fixed) {
+    std::size_t bad = 0;
+    (void)ebpc::eval::max_abs(v, &bad);
+    if (bad != v.size()) {
+      fail("non-finite value at flat index " + std::to_string(bad) + " in a fixed-point format");
+    }
+  }
+  std::vector<std::uint8_t> q;
+  {
+    py::gil_scoped_release release;
+    ebpc::eval::quantise(v, f->id, max_abs, q);
+  }
+  std::memcpy(out.data(), q.data(), q.size());
+}
+
+float max_abs(const py::buffer& values, const std::string& src_dtype) {
+  ebpc::eval::LayerValues v;
+  v.dtype = src_dtype == "float16" ? ebpc::DType::float16 : ebpc::DType::float32;
+  if (src_dtype != "float16" && src_dtype != "float32") {
+    fail("max_abs takes float16 or float32 values");
+  }
+  const auto in = bytes_of(values);
+  v.bytes.assign(in.begin(), in.end());
+  return ebpc::eval::max_abs(v);
+}
+
+
+// --- ebpc.open: the library's streaming container (include/ebpc/stream.hpp) -------------
+// Over a file descriptor (paths: no Python in the loop) or a Python file object (its
+// write / read methods, called with the GIL taken by the callback; the calls that code
+// release it). A Python exception in a callback becomes Error::io and its text is kept.
+
+[[noreturn]] void fail_stream(const ebpc::Failure& f, const std::string& callback_error) {
+  if (!callback_error.empty()) {
+    fail(callback_error);
+  }
+  fail(f.message);
+}
+
+class PyWriter {
+ public:
+  PyWriter(py::object file, int fd, const std::string& dtype, const std::vector<std::uint64_t>& shape, bool fortran,
+           const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run, int level,
+           std::uint32_t chunk_nwords, unsigned threads)
+      : file_(std::move(file)) {
+    const ebpc::ContainerHeader h =
+        make_header(dtype_or_fail(dtype), shape, fortran, codec, width, block, max_zero_run, level, chunk_nwords);
+    ebpc::ByteSink sink;
+    if (fd >= 0) {
+      sink = ebpc::fd_sink(fd);
+    } else {
+      sink = [this](std::span<const std::uint8_t> bytes) -> ebpc::Result<void> {
+        py::gil_scoped_acquire gil;
+        try {
+          file_.attr("write")(py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+          return {};
+        } catch (py::error_already_set& e) {
+          callback_error_ = std::string("write failed: ") + e.what();
+          return tl::unexpected(ebpc::Error::io);
+        }
+      };
+    }
+    ebpc::StreamOptions o;
+    o.threads = threads;
+    auto w = ebpc::ContainerWriter::create(h, std::move(sink), o);
+    if (!w) {
+      fail_stream(w.error(), callback_error_);
+    }
+    w_ = std::move(*w);
+    info_ = header_dict(h, ebpc::serialize_header(h).size());
+  }
+  ~PyWriter() { close_quietly(); }
+
+  void write(const py::buffer& data) {
+    check_open();
+    const auto elems = bytes_of(data);
+    ebpc::Outcome<void> r;
+    {
+      py::gil_scoped_release release;
+      r = w_->write(elems);
+    }
+    if (!r) {
+      close_quietly();
+      fail_stream(r.error(), callback_error_);
+    }
+  }
+  void finish() {
+    check_open();
+    ebpc::Outcome<void> r;
+    {
+      py::gil_scoped_release release;
+      r = w_->finish();
+    }
+    close_quietly();
+    if (!r) {
+      fail_stream(r.error(), callback_error_);
+    }
+  }
+  void abandon() { close_quietly(); }
+  py::dict info() const { return info_; }
+
+ private:
+  void check_open() const {
+    if (!w_) {
+      fail("the ebpc stream is closed");
+    }
+  }
+  void close_quietly() {
+    if (w_) {
+      py::gil_scoped_release release;  // the writer's threads never call Python, but joining may wait
+      w_.reset();
+    }
+  }
+  py::object file_;
+  std::unique_ptr<ebpc::ContainerWriter> w_;
+  std::string callback_error_;
+  py::dict info_;
+};
+
+class PyReader {
+ public:
+  PyReader(py::object file, int fd, unsigned threads, std::uint64_t max_nbytes) : file_(std::move(file)) {
+    ebpc::ByteSource source;
+    if (fd >= 0) {
+      source = ebpc::fd_source(fd);
+    } else {
+      source = [this](std::span<std::uint8_t> buf) -> ebpc::Result<std::size_t> {
+        py::gil_scoped_acquire gil;
+        try {
+          std::size_t got = 0;
+          while (got < buf.size()) {
+            py::bytes b = file_.attr("read")(buf.size() - got);
+            std::string_view sv = b;
+            if (sv.empty()) {
+              break;
+            }
+            if (sv.size() > buf.size() - got) {
+              callback_error_ = "read returned more bytes than asked";
+              return tl::unexpected(ebpc::Error::io);
+            }
+            std::memcpy(buf.data() + got, sv.data(), sv.size());
+            got += sv.size();
+          }
+          return got;
+        } catch (py::error_already_set& e) {
+          callback_error_ = std::string("read failed: ") + e.what();
+          return tl::unexpected(ebpc::Error::io);
+        }
+      };
+    }
+    ebpc::StreamOptions o;
+    o.threads = threads;
+    o.max_output_nbytes = max_nbytes;
+    ebpc::Outcome<std::unique_ptr<ebpc::ContainerReader>> r = tl::unexpected(ebpc::Failure{});
+    {
+      py::gil_scoped_release release;
+      r = ebpc::ContainerReader::open(std::move(source), o);
+    }
+    if (!r) {
+      fail_stream(r.error(), callback_error_);
+    }
+    r_ = std::move(*r);
+    info_ = header_dict(r_->header(), ebpc::serialize_header(r_->header()).size());
+  }
+  ~PyReader() { close(); }
+
+  // The next chunk's elements as bytes (empty at the end).
+  py::bytes next_chunk() {
+    if (!r_) {
+      fail("the ebpc stream is closed");
+    }
+    ebpc::Outcome<std::span<const std::uint8_t>> c = tl::unexpected(ebpc::Failure{});
+    {
+      py::gil_scoped_release release;
+      c = r_->next_chunk();
+    }
+    if (!c) {
+      close();
+      fail_stream(c.error(), callback_error_);
+    }
+    return {reinterpret_cast<const char*>(c->data()), c->size()};
+  }
+  // The next chunk's elements into out (at least a chunk's bytes); returns the byte count.
+  std::size_t next_chunk_into(const py::buffer& out_buf) {
+    if (!r_) {
+      fail("the ebpc stream is closed");
+    }
+    const auto out = writable_bytes_of(out_buf);
+    ebpc::Outcome<std::span<const std::uint8_t>> c = tl::unexpected(ebpc::Failure{});
+    {
+      py::gil_scoped_release release;
+      c = r_->next_chunk();
+      if (c && c->size() <= out.size()) {
+        std::memcpy(out.data(), c->data(), c->size());
+      }
+    }
+    if (!c) {
+      close();
+      fail_stream(c.error(), callback_error_);
+    }
+    if (c->size() > out.size()) {
+      fail("output buffer smaller than a chunk (internal)");
+    }
+    return c->size();
+  }
+  void close() {
+    if (r_) {
+      py::gil_scoped_release release;  // the reader's thread may wait for the GIL in the source
+      r_.reset();
+    }
+  }
+  py::dict info() const { return info_; }
+
+ private:
+  py::object file_;
+  std::unique_ptr<ebpc::ContainerReader> r_;
+  std::string callback_error_;
+  py::dict info_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_ebpc, m) {
+  m.doc() = "ebpc: Extended Bit-Plane Compression (C++ extension; use the ebpc package)";
+  static py::exception<PyError> exc(m, "Error", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) {
+        std::rethrow_exception(p);
+      }
+    } catch (const PyError& e) {
+      PyErr_SetString(exc.ptr(), e.what());
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(PyExc_MemoryError, "out of memory");
+    }
+  });
+  m.def("compress", &compress, py::arg("data"), py::arg("dtype"), py::arg("shape"), py::arg("fortran"),
+        py::arg("codec"), py::arg("width"), py::arg("block"), py::arg("max_zero_run"), py::arg("level"),
+        py::arg("chunk_nwords"), py::arg("threads"));
+  m.def("header", &header, py::arg("buf"));
+  m.def("decompress_into", &decompress_into, py::arg("buf"), py::arg("out"), py::arg("threads"));
+  m.def("measure", &measure, py::arg("data"), py::arg("dtype"), py::arg("codecs"), py::arg("width"), py::arg("block"),
+        py::arg("max_zero_run"));
+  m.def("hw_encode", &hw_encode, py::arg("data"), py::arg("dtype"), py::arg("width"), py::arg("block"),
+        py::arg("max_zero_run"));
+  m.def("hw_decode", &hw_decode, py::arg("znz"), py::arg("bpc"), py::arg("count"), py::arg("dtype"), py::arg("width"),
+        py::arg("block"), py::arg("max_zero_run"), py::arg("out"));
+#ifdef EBPC_PY_HAVE_HW
+  m.def("hw_sim", &hw_sim, py::arg("data"), py::arg("dtype"), py::arg("width"), py::arg("block"), py::arg("out_ready"),
+        py::arg("in_bubble"), py::arg("seed"), py::arg("fix_last_bpc_hang"));
+#endif
+  m.def("quantise", &quantise, py::arg("values"), py::arg("src_dtype"), py::arg("format"), py::arg("max_abs"),
+        py::arg("out"));
+  m.def("max_abs", &max_abs, py::arg("values"), py::arg("src_dtype"));
+  py::class_<PyWriter>(m, "StreamWriter")
+      .def(py::init<py::object, int, const std::string&, const std::vector<std::uint64_t>&, bool, const std::string&,
+                    unsigned, unsigned, unsigned, int, std::uint32_t, unsigned>())
+      .def("write", &PyWriter::write)
+      .def("finish", &PyWriter::finish)
+      .def("abandon", &PyWriter::abandon)
+      .def("info", &PyWriter::info);
+  py::class_<PyReader>(m, "StreamReader")
+      .def(py::init<py::object, int, unsigned, std::uint64_t>())
+      .def("next_chunk", &PyReader::next_chunk)
+      .def("next_chunk_into", &PyReader::next_chunk_into)
+      .def("close", &PyReader::close)
+      .def("info", &PyReader::info);
+  m.def("formats", [] {
+    // ebpc eval's number formats: name -> (W, storage dtype).
+    py::dict d;
+    for (const auto& f : ebpc::eval::format_table()) {
+      d[py::str(std::string(f.name))] = py::make_tuple(f.word_nbits, std::string(ebpc::dtype_info(f.storage)->name));
+    }
+    return d;
+  });
+  m.attr("default_chunk_nwords") = ebpc::k_default_chunk_nwords;
+  m.attr("default_threads") = ebpc::default_thread_count();
+}
