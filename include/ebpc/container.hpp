@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -75,6 +76,27 @@ struct ContainerHeader {
 
 // Checks a header built by a caller (codec params, dtype, shape product, chunk size).
 Result<void> validate(const ContainerHeader& h) noexcept;
+
+// The header `ebpc compress` and Python's ebpc.compress write for an array: codec spec
+// ("zstd-19"; level != 0 overrides its level), W = word_nbits or the dtype's width, B, Z,
+// chunk size. Failures (bad_parameter / limit_exceeded) with one-line messages: "unknown
+// codec 'x' (...)", "width 12: float16 data is coded as 16-bit patterns", "width 9 is wider
+// than int8", "array too large", "invalid parameters (...)".
+struct ArrayOptions {
+  std::string codec = "ebpc";
+  unsigned word_nbits = 0;  // 0: the dtype's width
+  unsigned block_nwords = 8;
+  unsigned max_zero_run_nwords = 16;
+  int level = 0;
+  std::uint32_t chunk_nwords = k_default_chunk_nwords;
+};
+Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std::uint64_t> shape, bool fortran_order,
+                                               const ArrayOptions& options);
+
+// The failure for element bytes of which one does not fit W bits: "value at flat index N
+// does not fit in W bits", N counted from base_index (the elements' first flat index).
+Failure unfit_value_failure(std::span<const std::uint8_t> elems, DType dtype, unsigned word_nbits,
+                            std::uint64_t base_index);
 
 std::vector<std::uint8_t> serialize_header(const ContainerHeader& h);
 

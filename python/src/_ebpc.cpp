@@ -86,57 +86,27 @@ const ebpc::DTypeInfo& dtype_or_fail(const std::string& name) {
 
 unsigned thread_count(unsigned requested) { return requested == 0 ? ebpc::default_thread_count() : requested; }
 
-// The header `ebpc compress` builds (tools/ebpc/cmd_compress.cpp, run_compress).
+// The header `ebpc compress` builds (the library's make_container_header).
 ebpc::ContainerHeader make_header(const ebpc::DTypeInfo& info, const std::vector<std::uint64_t>& shape, bool fortran,
                                   const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run,
                                   int level, std::uint32_t chunk_nwords) {
-  ebpc::ContainerHeader h;
-  if (!ebpc::parse_codec_spec(codec, h.codec)) {
-    fail("unknown codec '" + codec + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+  ebpc::ArrayOptions o;
+  o.codec = codec;
+  o.word_nbits = width;
+  o.block_nwords = block;
+  o.max_zero_run_nwords = max_zero_run;
+  o.level = level;
+  o.chunk_nwords = chunk_nwords;
+  auto h = ebpc::make_container_header(info.id, shape, fortran, o);
+  if (!h) {
+    fail(h.error().message);
   }
-  if (level != 0) {
-    h.codec.level = level;
-  }
-  h.codec.block_nwords = block;
-  h.codec.max_zero_run_nwords = max_zero_run;
-  h.chunk_nwords = chunk_nwords;
-  h.dtype = info.id;
-  h.shape = shape;
-  h.fortran_order = fortran;
-  if (shape.size() > ebpc::k_max_ndim) {
-    fail("arrays of more than 32 dimensions are not supported");
-  }
-  h.codec.elem_nbytes = info.nbytes;
-  h.codec.word_nbits = width != 0 ? width : info.nbytes * 8;
-  std::uint64_t product = 1;
-  for (auto d : shape) {
-    if (d != 0 && product > UINT64_MAX / 8 / d) {
-      fail("array too large");
-    }
-    product *= d;
-  }
-  h.nwords = product;
-  if (auto v = ebpc::validate(h); !v) {
-    if (info.is_float && h.codec.word_nbits != info.nbytes * 8) {
-      fail("width " + std::to_string(h.codec.word_nbits) + ": " + std::string(info.name) + " data is coded as " +
-           std::to_string(info.nbytes * 8) + "-bit patterns");
-    }
-    if (h.codec.word_nbits > info.nbytes * 8) {
-      fail("width " + std::to_string(h.codec.word_nbits) + " is wider than " + std::string(info.name));
-    }
-    fail("invalid parameters (width 2..32, block 2/4/8/16/32, max zero run a power of two 2..256, level, chunk size)",
-         v.error());
-  }
-  return h;
+  return std::move(*h);
 }
 
 [[noreturn]] void fail_not_fitting(std::span<const std::uint8_t> elems, const ebpc::ContainerHeader& h,
                                    std::uint64_t base_index) {
-  std::uint64_t bad = 0;
-  std::vector<std::uint8_t> copy(elems.begin(), elems.end());
-  (void)ebpc::elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
-  fail("value at flat index " + std::to_string(base_index + bad) + " does not fit in " +
-       std::to_string(h.codec.word_nbits) + " bits");
+  fail(ebpc::unfit_value_failure(elems, h.dtype, h.codec.word_nbits, base_index).message);
 }
 
 py::bytes compress(const py::buffer& data, const std::string& dtype, const std::vector<std::uint64_t>& shape,

@@ -49,4 +49,63 @@ Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_
   return out;
 }
 
+Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std::uint64_t> shape, bool fortran_order,
+                                               const ArrayOptions& o) {
+  const DTypeInfo* info = dtype_info(dtype);
+  if (info == nullptr) {
+    return tl::unexpected(Failure{Error::bad_parameter, "unknown dtype"});
+  }
+  ContainerHeader h;
+  if (!parse_codec_spec(o.codec, h.codec)) {
+    return tl::unexpected(
+        Failure{Error::bad_parameter, "unknown codec '" + o.codec + "' (" + std::string(k_codec_list) + ")"});
+  }
+  if (o.level != 0) {
+    h.codec.level = o.level;
+  }
+  h.codec.block_nwords = o.block_nwords;
+  h.codec.max_zero_run_nwords = o.max_zero_run_nwords;
+  h.chunk_nwords = o.chunk_nwords;
+  h.dtype = dtype;
+  if (shape.size() > k_max_ndim) {
+    return tl::unexpected(Failure{Error::limit_exceeded, "arrays of more than 32 dimensions are not supported"});
+  }
+  h.shape.assign(shape.begin(), shape.end());
+  h.fortran_order = fortran_order;
+  h.codec.elem_nbytes = info->nbytes;
+  h.codec.word_nbits = o.word_nbits != 0 ? o.word_nbits : info->nbytes * 8;
+  std::uint64_t product = 1;
+  for (auto d : shape) {
+    if (d != 0 && product > UINT64_MAX / 8 / d) {
+      return tl::unexpected(Failure{Error::limit_exceeded, "array too large"});
+    }
+    product *= d;
+  }
+  h.nwords = product;
+  if (auto v = validate(h); !v) {
+    const std::string w = std::to_string(h.codec.word_nbits);
+    if (info->is_float && h.codec.word_nbits != info->nbytes * 8) {
+      return tl::unexpected(Failure{Error::bad_parameter, "width " + w + ": " + std::string(info->name) +
+                                                              " data is coded as " + std::to_string(info->nbytes * 8) +
+                                                              "-bit patterns"});
+    }
+    if (h.codec.word_nbits > info->nbytes * 8) {
+      return tl::unexpected(
+          Failure{Error::bad_parameter, "width " + w + " is wider than " + std::string(info->name)});
+    }
+    return tl::unexpected(failure(v.error(), "invalid parameters (width 2..32, block 2/4/8/16/32, max zero run a "
+                                             "power of two 2..256, level, chunk size)"));
+  }
+  return h;
+}
+
+Failure unfit_value_failure(std::span<const std::uint8_t> elems, DType dtype, unsigned word_nbits,
+                            std::uint64_t base_index) {
+  std::uint64_t bad = 0;
+  std::vector<std::uint8_t> copy(elems.begin(), elems.end());
+  (void)elements_to_words(copy, dtype, word_nbits, &bad);
+  return Failure{Error::bad_parameter, "value at flat index " + std::to_string(base_index + bad) + " does not fit in " +
+                                           std::to_string(word_nbits) + " bits"};
+}
+
 }  // namespace ebpc

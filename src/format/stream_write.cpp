@@ -55,12 +55,7 @@ struct ContainerWriter::Impl {
     pool->wait(static_cast<std::size_t>(k % slots.size()));
     if (!slot.ok) {
       if (slot.error == Error::bad_parameter) {
-        std::uint64_t bad = 0;
-        std::vector<std::uint8_t> copy = slot.in;
-        (void)elements_to_words(copy, h.dtype, h.codec.word_nbits, &bad);
-        return fail(Failure{Error::bad_parameter, "value at flat index " + std::to_string(k * h.chunk_nwords + bad) +
-                                                      " does not fit in " + std::to_string(h.codec.word_nbits) +
-                                                      " bits"});
+        return fail(unfit_value_failure(slot.in, h.dtype, h.codec.word_nbits, k * h.chunk_nwords));
       }
       return fail(failure(slot.error, "chunk " + std::to_string(k) + ": cannot compress"));
     }

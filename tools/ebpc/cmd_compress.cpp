@@ -108,14 +108,9 @@ ByteSink file_sink(AtomicFile& out, const std::string& path) {
 
 void run_compress(const CompressOptions& o) {
   auto in = open_input(o.input);
-  ContainerHeader h;
-  if (auto r = parse_codec_spec(o.codec, h.codec); !r) {
-    fail("--codec: unknown codec '" + o.codec + "' (" + std::string(k_codec_list) + ")");
-  }
-  h.codec.block_nwords = o.block_nwords;
-  h.codec.max_zero_run_nwords = o.max_zero_run_nwords;
-  h.chunk_nwords = o.chunk_nwords;
-
+  DType dtype{};
+  std::vector<std::uint64_t> shape;
+  bool fortran = false;
   if (!o.dtype.empty() || !o.shape.empty()) {
     if (o.dtype.empty() || o.shape.empty()) {
       fail("raw input needs both --dtype and --shape");
@@ -124,8 +119,8 @@ void run_compress(const CompressOptions& o) {
     if (info == nullptr) {
       fail("--dtype: unknown type '" + o.dtype + "'");
     }
-    h.dtype = info->id;
-    h.shape = parse_shape(o.shape);
+    dtype = info->id;
+    shape = parse_shape(o.shape);
   } else {
     auto nh = read_npy_header(in->source());
     if (!nh) {
@@ -138,32 +133,21 @@ void run_compress(const CompressOptions& o) {
       }
       fail(in->name() + ": " + nh.error().message + " (use --dtype and --shape for raw data)");
     }
-    h.dtype = nh->dtype;
-    h.shape = nh->shape;
-    h.fortran_order = nh->fortran_order;
+    dtype = nh->dtype;
+    shape = nh->shape;
+    fortran = nh->fortran_order;
   }
-  const DTypeInfo* info = dtype_info(h.dtype);
-  h.codec.elem_nbytes = info->nbytes;
-  h.codec.word_nbits = o.width != 0 ? o.width : info->nbytes * 8;
-  std::uint64_t product = 1;
-  for (auto d : h.shape) {
-    if (d != 0 && product > UINT64_MAX / 8 / d) {
-      fail(in->name() + ": array too large");
-    }
-    product *= d;
+  ArrayOptions ao;
+  ao.codec = o.codec;
+  ao.word_nbits = o.width;
+  ao.block_nwords = o.block_nwords;
+  ao.max_zero_run_nwords = o.max_zero_run_nwords;
+  ao.chunk_nwords = o.chunk_nwords;
+  auto hh = make_container_header(dtype, shape, fortran, ao);
+  if (!hh) {
+    fail(hh.error().code == Error::limit_exceeded ? in->name() + ": " + hh.error().message : hh.error().message);
   }
-  h.nwords = product;
-  if (auto v = validate(h); !v) {
-    if (info->is_float && h.codec.word_nbits != info->nbytes * 8) {
-      fail(fmt::format("--width {}: {} data is coded as {}-bit patterns", h.codec.word_nbits, info->name,
-                       info->nbytes * 8));
-    }
-    if (h.codec.word_nbits > info->nbytes * 8) {
-      fail(fmt::format("--width {} is wider than {}", h.codec.word_nbits, info->name));
-    }
-    fail("invalid parameters (width 2..32, block 2/4/8/16/32, max zero run a power of two 2..256, chunk size)",
-         v.error());
-  }
+  const ContainerHeader& h = *hh;
 
   std::string out_path = o.output;
   if (out_path.empty()) {
