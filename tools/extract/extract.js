@@ -14,30 +14,32 @@ const { execFileSync } = require('child_process');
 const { decodeImage } = require('./lib/image');
 const { writeNpy } = require('./lib/npy');
 const { toStored } = require('./lib/half');
+const { NETWORKS } = require('./lib/networks');
 
-const USAGE = `usage: node tools/extract/extract.js --network mobilenet_v2 --images a.jpg,b.png --out DIR
-       [--dtype float16|float32] [--zstd] [--gradients] [--gradient-batch c.jpg,d.jpg,...]
-       [--gradients-for NAME,...] [--label N | --label N1,N2,...] [--dropout-seed S]
-       [--check-gradients] [--quiet]
+const USAGE = `usage: node tools/extract/extract.js --network NET --images a.jpg,b.png --out DIR
+       [--dtype float16|float32] [--zstd] [--gradients] [--gradients-for NAME,...]
+       [--label N | --label N1,N2,...] [--check-gradients [--check-for NAME]] [--quiet]
 
+  --network         ${NETWORKS.join(', ')}
   --images          photos whose maps are written (JPEG or PNG), names = file base names
   --out DIR         dataset directory (created; existing manifest.json is overwritten)
   --dtype           stored number format (default float16)
   --zstd            store each map as .npy.zst (zstd -19, Debian's zstd CLI)
-  --gradients       also write gradient maps: d(cross-entropy)/d(activation input), batch
-                    norm in training mode, for the batch = --images + --gradient-batch
-                    (at least 8 photos); maps are written for --images only
-  --gradient-batch  extra photos that only fill the gradient batch
+  --gradients       also write gradient maps: d(loss)/d(activation input) of each photo on
+                    its own (inference mode: batch-norm moving statistics, no dropout); the
+                    loss is the network's (classifiers: cross-entropy against the photo's own
+                    top-1 class; face_recognition_net: squared distance to the descriptor of
+                    the mirrored face)
   --gradients-for   write the gradient maps of these --images only (names; default: all)
-  --label           class label(s) for the loss (default: each photo's own top-1 class)
-  --dropout-seed    seed of the fixed Dropout masks in the gradient pass (default 1)
-  --check-gradients compare the gradients with central finite differences (slow: two
-                    training-mode forward passes per checked value)
+  --label           class label(s) for a classifier's loss (default: each photo's own top-1)
+  --check-gradients compare the gradients with central finite differences (four extra
+                    forward passes per checked site) on one photo: --check-for NAME
+                    (default: the first photo with gradients)
 `;
 
 function parseArgs(argv) {
-  const a = { dtype: 'float16', zstd: false, gradients: false, gradientBatch: [], gradientsFor: null, label: null,
-    dropoutSeed: 1, checkGradients: false, quiet: false, images: [] };
+  const a = { dtype: 'float16', zstd: false, gradients: false, gradientsFor: null, label: null,
+    checkGradients: false, checkFor: null, quiet: false, images: [] };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => {
@@ -51,19 +53,20 @@ function parseArgs(argv) {
       case '--dtype': a.dtype = val(); break;
       case '--zstd': a.zstd = true; break;
       case '--gradients': a.gradients = true; break;
-      case '--gradient-batch': a.gradientBatch = val().split(',').filter((s) => s); break;
       case '--gradients-for': a.gradientsFor = val().split(',').filter((s) => s); break;
       case '--label': a.label = val().split(',').map((s) => parseInt(s, 10)); break;
-      case '--dropout-seed': a.dropoutSeed = parseInt(val(), 10); break;
       case '--check-gradients': a.checkGradients = true; break;
+      case '--check-for': a.checkFor = val(); break;
       case '--quiet': a.quiet = true; break;
       case '-h': case '--help': process.stdout.write(USAGE); process.exit(0); break;
       default: die(`unknown argument ${k}\n${USAGE}`);
     }
   }
   if (!a.network || a.images.length === 0 || !a.out) { die(USAGE); }
+  if (!NETWORKS.includes(a.network)) { die(`unknown network ${a.network} (known: ${NETWORKS.join(', ')})`); }
   if (a.dtype !== 'float16' && a.dtype !== 'float32') { die('--dtype must be float16 or float32'); }
   if (a.label && a.label.some((n) => !Number.isInteger(n))) { die('--label: integers expected'); }
+  if (a.label && a.label.length !== 1 && a.label.length !== a.images.length) { die('--label: one label, or one per photo'); }
   return a;
 }
 
@@ -82,7 +85,7 @@ for (const level of ['log', 'warn']) {
 }
 const tf = require('@tensorflow/tfjs');
 const { loadNetwork } = require('./lib/networks');
-const { Interpreter } = require('./lib/interpreter');
+const { siteGradients, checkGradients } = require('./lib/gradients');
 
 function sha256(file) {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -145,14 +148,16 @@ async function main() {
   await tf.ready();
 
   const net = await loadNetwork(args.network);
-  const interp = new Interpreter(tf, net);
+  const engine = net.engine;
   fs.mkdirSync(args.out, { recursive: true });
 
   const names = args.images.map(imageName);
   if (new Set(names).size !== names.length) { die('two images have the same base name'); }
+  const gradNames = args.gradients ? (args.gradientsFor || names) : [];
+  for (const n of gradNames) { if (!names.includes(n)) { die(`--gradients-for: ${n} is not one of --images`); } }
+  const checkName = args.checkGradients ? (args.checkFor || gradNames[0]) : null;
+  if (args.checkGradients && !gradNames.includes(checkName)) { die('--check-for: a photo with gradients expected'); }
   const t0 = Date.now();
-  const images = args.images.map((f) => decodeImage(f));
-  const inputs = images.map((img) => net.preprocess(tf, img));
 
   const manifest = {
     format: 'ebpc-dataset-1',
@@ -163,111 +168,81 @@ async function main() {
     dtype: args.dtype,
     zero_canonicalisation: 'every stored zero is +0.0: -0.0 (from ReLU gradients, or from '
       + 'negative values that round to zero in float16) is written as +0.0',
-    images: args.images.map((f, i) => ({ name: names[i], ...imageInfo(f) })),
-    layers: interp.sites.map((s) => ({ name: s.name, index: s.index, activation: s.activation,
-      shape: s.shape })),
+    images: [],
+    layers: engine.sites.map((s) => ({ name: s.name, index: s.index, activation: s.activation, shape: s.shape })),
     files: [],
   };
+  const perImageGrad = [];
+  let check = null;
+  const perImageValues = engine.sites.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 
-  // Activations: inference mode (batch-norm moving statistics, no dropout), one photo at a
-  // time, so they do not depend on which other photos are in the run.
-  const top1 = [];
-  for (let i = 0; i < inputs.length; i++) {
+  // One photo at a time, inference mode (batch-norm moving statistics, no dropout), so
+  // nothing depends on which other photos are in the run.
+  for (let i = 0; i < args.images.length; i++) {
     const t1 = Date.now();
-    const res = interp.forward(inputs[i], { training: false, capture: true });
-    const probs = tf.softmax(res.logits).dataSync();
-    top1.push(argmax(probs));
-    if (i === 0) { checkAgainstPredict(net, inputs[i], probs); }
-    for (const s of interp.sites) {
+    const img = decodeImage(args.images[i]);
+    const { input, info } = await net.prepare(tf, img);
+    const res = engine.forward(input, { capture: true });
+    const described = net.describe(res.output);
+    const entry = { name: names[i], ...imageInfo(args.images[i]), ...info, ...described };
+    if (net.task === 'descriptor' || i === 0) {
+      entry.reference_check = await net.checkReference(input, res.output);
+    }
+    manifest.images.push(entry);
+    for (const s of engine.sites) {
       const data = toCHW(res.activations[s.index]);
       manifest.files.push(writeMap(args, 'activation', names[i], s, data, s.shape));
     }
-    tf.dispose([res.logits, ...res.activations]);
-    log(args, `activations ${names[i]}: top-1 ${net.classes[top1[i]]} (p=${probs[top1[i]].toFixed(4)}), `
-      + `${interp.sites.length} layers, ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    let msg = `activations ${names[i]}: ${JSON.stringify(described)}, ${engine.sites.length} layers, `
+      + `${((Date.now() - t1) / 1000).toFixed(1)} s`;
+    if (gradNames.includes(names[i])) {
+      const t2 = Date.now();
+      const label = args.label ? (args.label.length === 1 ? args.label[0] : args.label[i]) : null;
+      const target = net.target(input, res.output, label);
+      const loss = (out) => net.loss(tf, out, target);
+      const g = siteGradients(tf, engine, input, loss);
+      const seconds = (Date.now() - t2) / 1000;
+      const rec = { image: names[i], ...(target.label != null ? { label: target.label, label_name: target.label_name } : {}),
+        loss: g.loss, seconds: Math.round(seconds * 10) / 10 };
+      for (const s of engine.sites) {
+        manifest.files.push(writeMap(args, 'gradient', names[i], s, toCHW(g.grads[s.index]), s.shape));
+      }
+      msg += `; gradients: loss ${g.loss.toPrecision(6)}, ${seconds.toFixed(1)} s`;
+      if (names[i] === checkName) {
+        const t3 = Date.now();
+        check = { image: names[i], results: checkGradients(tf, engine, input, loss, g, { log: (m) => log(args, m) }) };
+        check.seconds = Math.round((Date.now() - t3) / 100) / 10;
+      }
+      perImageGrad.push(rec);
+      tf.dispose(g.grads);
+    }
+    tf.dispose([input, res.output, ...res.activations]);
+    log(args, msg);
   }
 
   if (args.gradients) {
-    const batchFiles = [...args.images, ...args.gradientBatch];
-    const batchInfo = batchFiles.map(imageInfo);
-    const batchNames = batchFiles.map(imageName);
-    if (new Set(batchNames).size !== batchNames.length) { die('duplicate names in the gradient batch'); }
-    if (batchFiles.length < 8) { log(args, `warning: gradient batch has ${batchFiles.length} < 8 photos`); }
-    const batchInputs = [...inputs, ...args.gradientBatch.map((f) => net.preprocess(tf, decodeImage(f)))];
-    for (let i = inputs.length; i < batchInputs.length; i++) {
-      const res = interp.forward(batchInputs[i], { training: false, capture: false });
-      top1.push(argmax(tf.softmax(res.logits).dataSync()));
-      tf.dispose(res.logits);
-    }
-    let labels = top1.slice();
-    if (args.label) {
-      labels = args.label.length === 1 ? batchFiles.map(() => args.label[0]) : args.label;
-      if (labels.length !== batchFiles.length) { die('--label: one label, or one per batch photo'); }
-      if (labels.some((l) => l < 0 || l >= net.classes.length)) { die(`--label: 0..${net.classes.length - 1}`); }
-    }
-    const gradNames = args.gradientsFor || names;
-    for (const n of gradNames) { if (!names.includes(n)) { die(`--gradients-for: ${n} is not one of --images`); } }
-    const batch = tf.concat(batchInputs, 0);
-    const t1 = Date.now();
-    const g = interp.gradients(batch, labels, { dropoutSeed: args.dropoutSeed });
-    const gradSeconds = (Date.now() - t1) / 1000;
-    log(args, `gradients: batch of ${batchFiles.length}, loss ${g.loss.toFixed(6)}, ${gradSeconds.toFixed(1)} s`);
-    const perImage = interp.sites.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
-    for (const s of interp.sites) {
-      const all = toCHW(g.grads[s.index]);
-      const n = all.length / batchFiles.length;
-      for (let i = 0; i < names.length; i++) {
-        if (!gradNames.includes(names[i])) { continue; }
-        manifest.files.push(writeMap(args, 'gradient', names[i], s, all.subarray(i * n, (i + 1) * n), s.shape));
-      }
-    }
     manifest.gradients = {
-      batch_images: batchNames,
-      batch_sources: batchInfo.map((i) => i.source),
-      batch_licenses: batchInfo.map((i) => i.license),
-      labels,
-      label_names: labels.map((l) => net.classes[l]),
-      label_source: args.label ? 'given with --label' : "the network's own top-1 class (inference mode)",
-      batchnorm: 'training',
-      loss: `cross-entropy of softmax(logits) against the labels, mean over the batch (PyTorch's `
-        + `default reduction); loss value ${g.loss}`,
-      dropout: `training mode with fixed masks from a seeded generator (mulberry32, seed ${args.dropoutSeed})`,
+      mode: 'inference',
+      batchnorm: 'inference (moving statistics; mobilenet_v2_mid and face_recognition_net have it folded into the convolutions)',
+      dropout: 'none (inference)',
+      batch: 'each photo alone (batch of one): its gradients do not depend on the other photos',
+      loss: net.lossText,
+      label_source: net.task !== 'classifier' ? 'not a classifier'
+        : (args.label ? 'given with --label' : "the network's own top-1 class (inference mode)"),
+      per_image: perImageGrad,
       written_for: gradNames,
-      seconds: Math.round(gradSeconds * 10) / 10,
       note: 'gradient of the loss with respect to the input of each activation (ReLU6 / ReLU), '
         + 'all sites from one backward pass through zero tensors added at each activation input; '
-        + 'batch norm uses the batch statistics (moving statistics are not read or changed); '
         + 'the activation derivative is 1 where 0 < x < max_value and 0 elsewhere (PyTorch '
         + 'relu / hardtanh backward), zeros are stored as +0.0',
-      values_per_image: perImage,
+      values_per_image: perImageValues,
+      ...(check ? { finite_difference_check: check } : {}),
     };
-    if (args.checkGradients) {
-      manifest.gradients.finite_difference_check = interp.checkGradients(batch, labels, g,
-        { dropoutSeed: args.dropoutSeed, log: (m) => log(args, m) });
-    }
-    tf.dispose([batch, ...g.grads]);
   }
 
   manifest.seconds = Math.round((Date.now() - t0) / 100) / 10;
   fs.writeFileSync(path.join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   log(args, `wrote ${manifest.files.length} maps and ${path.join(args.out, 'manifest.json')} in ${manifest.seconds} s`);
-}
-
-function argmax(a) {
-  let best = 0;
-  for (let i = 1; i < a.length; i++) { if (a[i] > a[best]) { best = i; } }
-  return best;
-}
-
-// The interpreter re-implements the forward pass layer by layer; make sure it agrees with
-// tfjs's own LayersModel.predict on the first photo.
-function checkAgainstPredict(net, input, probs) {
-  const ref = tf.tidy(() => net.layersModel.predict(input).dataSync());
-  let maxDiff = 0;
-  for (let i = 0; i < ref.length; i++) { maxDiff = Math.max(maxDiff, Math.abs(ref[i] - probs[i])); }
-  if (!(maxDiff < 1e-4)) {
-    throw new Error(`interpreter disagrees with LayersModel.predict: max |dp| = ${maxDiff}`);
-  }
 }
 
 if (require.main === module) {

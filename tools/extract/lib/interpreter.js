@@ -1,4 +1,6 @@
 'use strict';
+const { activate } = require('./gradients');
+
 // Runs a Keras functional model (as loaded by tf.loadLayersModel) layer by layer, so that
 // every activation is a visible "site": its output can be captured, a tensor can be added
 // to its input (to take the gradient there, like a PyTorch backward hook), and batch norm
@@ -8,6 +10,7 @@
 // layer, and the ReLU that Dense / Conv2D layers carry inside (split off and named
 // `<layer>_relu`). The last layer must be a Dense with softmax; its input to the softmax are
 // the logits.
+// Gradients and their finite-difference check are lib/gradients.js (any engine).
 
 class Interpreter {
   constructor(tf, net) {
@@ -56,25 +59,8 @@ class Interpreter {
     }
   }
 
-  // y = min(max(x, 0), max); derivative 1 where 0 < x < max, else 0 (as PyTorch's relu and
-  // hardtanh backward). The masked gradient is built with where() against a zero tensor,
-  // so it holds +0.0, never -0.0.
   activate(x, max) {
-    const tf = this.tf;
-    const f = tf.customGrad((xin, save) => {
-      save([xin]);
-      let y = tf.relu(xin);
-      if (max != null) { y = tf.clipByValue(y, 0, max); }
-      return {
-        value: y,
-        gradFunc: (dy, [xs]) => {
-          let pass = tf.greater(xs, 0);
-          if (max != null) { pass = tf.logicalAnd(pass, tf.less(xs, max)); }
-          return tf.where(pass, dy, tf.zerosLike(dy));
-        },
-      };
-    });
-    return f(x);
+    return activate(this.tf, x, max);
   }
 
   batchNorm(layer, x, training) {
@@ -167,93 +153,11 @@ class Interpreter {
         }
         values.set(cfg.name, out);
       }
-      return { logits, activations };
+      return { output: logits, logits, activations };
     };
     // Inference runs inside tidy (only the returned tensors survive); under tf.grads the
     // caller's tape owns the intermediates.
     return opts.noTidy ? run() : tf.tidy(run);
-  }
-
-  // Mean cross-entropy of softmax(logits) against integer labels.
-  loss(logits, labels) {
-    const tf = this.tf;
-    const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]).toFloat();
-    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1)));
-  }
-
-  zeroSites(batchSize) {
-    return this.sites.map((s) => this.tf.zeros([batchSize, ...s.hwcShape]));
-  }
-
-  // Every site's gradient d(loss)/d(activation input) in one backward pass, training mode.
-  // Returns { loss, grads } with grads[i] of shape [B, ...site i's tfjs shape].
-  gradients(batch, labels, opts) {
-    const tf = this.tf;
-    const zeros = this.zeroSites(batch.shape[0]);
-    const f = (...zs) => {
-      const r = this.forward(batch, { training: true, capture: false, zeros: zs,
-        dropoutSeed: opts.dropoutSeed, noTidy: true });
-      return this.loss(r.logits, labels);
-    };
-    const { value, grads } = tf.valueAndGrads(f)(zeros);
-    const loss = value.dataSync()[0];
-    tf.dispose([value, ...zeros]);
-    return { loss, grads };
-  }
-
-  lossAt(batch, labels, zeros, dropoutSeed) {
-    return this.tf.tidy(() => {
-      const r = this.forward(batch, { training: true, capture: false, zeros, dropoutSeed, noTidy: true });
-      return this.loss(r.logits, labels).dataSync()[0];
-    });
-  }
-
-  // Central finite differences on a few sites: the element with the largest |gradient|,
-  // and the derivative along the site's gradient direction (whose exact value is the
-  // gradient's norm). Throws when the directional check is off by more than 5%.
-  checkGradients(batch, labels, g, opts) {
-    const tf = this.tf;
-    const n = this.sites.length;
-    const pick = [...new Set([0, 1, Math.floor(n / 2), n - 3, n - 2, n - 1])].filter((i) => i >= 0 && i < n);
-    const results = [];
-    for (const i of pick) {
-      const s = this.sites[i];
-      const gi = g.grads[i].dataSync();
-      let k = 0;
-      let norm2 = 0;
-      for (let j = 0; j < gi.length; j++) {
-        norm2 += gi[j] * gi[j];
-        if (Math.abs(gi[j]) > Math.abs(gi[k])) { k = j; }
-      }
-      const norm = Math.sqrt(norm2);
-      const at = (vec, h) => {
-        const zeros = this.zeroSites(batch.shape[0]);
-        const bumped = zeros.slice();
-        bumped[i] = tf.tensor(vec.map((v) => v * h), zeros[i].shape);
-        const L = this.lossAt(batch, labels, bumped, opts.dropoutSeed);
-        tf.dispose([...zeros, bumped[i]]);
-        return L;
-      };
-      const h = opts.step || 1e-3;
-      const e = new Float32Array(gi.length);
-      e[k] = 1;
-      const fdElem = (at(e, h) - at(e, -h)) / (2 * h);
-      const dir = gi.map((v) => v / norm);
-      const fdDir = (at(dir, h) - at(dir, -h)) / (2 * h);
-      const r = { site: s.name, element: k, analytic: gi[k], finite_difference: fdElem,
-        rel_error: Math.abs(fdElem - gi[k]) / Math.abs(gi[k]),
-        direction_norm: norm, direction_finite_difference: fdDir,
-        direction_rel_error: Math.abs(fdDir - norm) / norm, step: h };
-      results.push(r);
-      if (opts.log) {
-        opts.log(`check ${s.name}: element ${k} analytic ${gi[k].toExponential(4)} fd ${fdElem.toExponential(4)}`
-          + ` (rel ${r.rel_error.toExponential(2)}); along gradient ${norm.toExponential(4)} fd ${fdDir.toExponential(4)}`
-          + ` (rel ${r.direction_rel_error.toExponential(2)})`);
-      }
-    }
-    const bad = results.filter((r) => !(r.direction_rel_error < 0.05));
-    if (bad.length) { throw new Error(`finite-difference check failed at ${bad.map((r) => r.site).join(', ')}`); }
-    return results;
   }
 }
 
