@@ -2,7 +2,10 @@
 // Checks an ebpc-dataset-1 directory against its manifest: every file exists and is an
 // .npy (or .npy.zst) with the manifest's shape and dtype, zero_fraction equals the fraction
 // of zero words recomputed from the file, no float16 -0.0 words, layers in forward order
-// with the expected count, and every (image, layer) has its map.
+// (strictly increasing indices; a subset made by tools/extract/subset.js may skip some)
+// with the expected count, and every (image, layer) has its map. Gradients: the old
+// training-mode batch (batch_images, labels) or the per-photo inference-mode record
+// (per_image: a finite loss for each photo with gradients).
 //   node tests/extract/check_dataset.js DIR [--layers N] [--images N] [--gradients]
 const fs = require('fs');
 const path = require('path');
@@ -25,13 +28,26 @@ for (const k of ['network', 'model', 'preprocessing', 'dtype', 'images', 'layers
 }
 if (wantLayers != null && m.layers.length !== wantLayers) { err(`${m.layers.length} layers, want ${wantLayers}`); }
 if (wantImages != null && m.images.length !== wantImages) { err(`${m.images.length} images, want ${wantImages}`); }
-m.layers.forEach((l, i) => { if (l.index !== i) { err(`layer ${l.name} has index ${l.index}, want ${i}`); } });
+m.layers.forEach((l, i) => {
+  if (!Number.isInteger(l.index) || (i > 0 && l.index <= m.layers[i - 1].index)) { err(`layer ${l.name}: index ${l.index} not increasing`); }
+  if (!m.subset_of && l.index !== i) { err(`layer ${l.name} has index ${l.index}, want ${i}`); }
+});
 const layerByName = new Map(m.layers.map((l) => [l.name, l]));
 const kinds = wantGradients ? ['activation', 'gradient'] : ['activation'];
 if (wantGradients) {
   const g = m.gradients;
   if (!g) { err('no gradients section'); }
-  else {
+  else if (g.mode === 'inference') {
+    for (const n of g.written_for) {
+      const r = (g.per_image || []).find((p) => p.image === n);
+      if (!r || !Number.isFinite(r.loss)) { err(`no finite loss recorded for ${n}`); }
+    }
+    if (g.finite_difference_check) {
+      for (const r of g.finite_difference_check.results) {
+        if (r.direction_rel_error != null && !(r.direction_rel_error < 0.05)) { err(`finite-difference check ${r.site}`); }
+      }
+    }
+  } else {
     if (g.batch_images.length < 8) { err(`gradient batch of ${g.batch_images.length} < 8`); }
     if (g.labels.length !== g.batch_images.length) { err('one label per batch image expected'); }
     if (g.batchnorm !== 'training') { err(`batchnorm ${g.batchnorm}`); }

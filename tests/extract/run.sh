@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Tests of tools/extract (issue 3): unit tests of the float16 / .npy code, one MobileNetV2
-# extraction (one photo, activations only) checked against its manifest and against the
-# shipped dataset, and the shipped dataset data/mobilenet_v2 checked against its manifest.
+# Tests of tools/extract (issues 3 and 14): unit tests of the float16 / .npy code; every
+# shipped dataset (data/<network>/) checked against its manifest; and for each network one
+# fresh extraction of one photo, checked against its own manifest and word for word
+# against the shipped maps of the same photo (activations; the face net's gradients too),
+# plus our forward pass against the package's own inference (class probabilities /
+# face-api's descriptor; extract.js fails above 1e-4, the test prints the difference).
 # Needs node (>= 18), npm with access to the npm registry, and the zstd CLI.
 # Usage: bash tests/extract/run.sh
 set -u
@@ -28,29 +31,47 @@ for tool in node npm zstd; do
   command -v "$tool" >/dev/null || { echo "FAIL - $tool is not installed"; echo "0 passed, 1 failed"; exit 1; }
 done
 
-SHIPPED=data/mobilenet_v2
-PHOTO=tests/extract/rocket.jpg   # public domain (SpaceX), a copy of scikit-image's rocket.jpg
+ROCKET=tests/extract/rocket.jpg   # public domain (SpaceX), a copy of scikit-image's rocket.jpg
+CAMERA=tests/extract/camera.png   # CC0 (Lav Varshney), a copy of scikit-image's camera.png
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+t_all=$(date +%s)
 
 check "unit: float16 rounding, canonical zeros, .npy I/O" node tests/extract/unit.js
-check "shipped dataset $SHIPPED matches its manifest (shapes, dtypes, zero fractions)" \
-  node tests/extract/check_dataset.js "$SHIPPED" --layers 37 --gradients
+
+# network, layers in the shipped dataset, layers of a full extraction, photo, extra
+# extract.js flags of the fresh extraction, compare.js flags
+NETS="mobilenet_v2:37:37:$ROCKET::
+inception_v3:INC_SHIPPED:96:$ROCKET::
+mobilenet_v2_mid:MID_SHIPPED:35:$ROCKET::
+face_recognition_net:29:29:$CAMERA:--gradients:--gradients"
+
+while IFS=: read -r net shipped_layers _ _ _ _; do
+  check "shipped dataset data/$net matches its manifest (shapes, dtypes, zero fractions, losses)" \
+    node tests/extract/check_dataset.js "data/$net" --layers "$shipped_layers" --gradients
+done <<< "$NETS"
 
 if check "npm ci --prefix tools/extract (pinned dependencies)" \
   npm ci --prefix tools/extract --no-audit --no-fund --loglevel=error; then :; fi
 if [ -d tools/extract/node_modules/@tensorflow/tfjs ]; then
-  start=$(date +%s)
-  check "extract MobileNetV2 activations of one photo" \
-    node tools/extract/extract.js --network mobilenet_v2 --images "$PHOTO" --out "$tmp/one" --quiet
-  echo "  (extraction took $(( $(date +%s) - start )) s)"
-  check "fresh extraction: 37 layers, shapes and zero fractions match its manifest" \
-    node tests/extract/check_dataset.js "$tmp/one" --layers 37 --images 1
-  check "fresh extraction equals the shipped activations of the same photo, bit for bit" \
-    node tests/extract/compare.js "$tmp/one" "$SHIPPED" rocket
+  while IFS=: read -r net _ all_layers photo flags cflags; do
+    name=$(basename "$photo"); name=${name%.*}
+    start=$(date +%s)
+    # shellcheck disable=SC2086
+    check "extract $net of one photo ($name${flags:+, $flags})" \
+      node tools/extract/extract.js --network "$net" --images "$photo" --out "$tmp/$net" --quiet $flags
+    echo "  (extraction took $(( $(date +%s) - start )) s)"
+    check "fresh $net extraction: $all_layers layers, shapes and zero fractions match its manifest" \
+      node tests/extract/check_dataset.js "$tmp/$net" --layers "$all_layers" --images 1 ${flags:+--gradients}
+    check "fresh $net: our forward pass agrees with the package's own inference" \
+      node tests/extract/check_reference.js "$tmp/$net"
+    # shellcheck disable=SC2086
+    check "fresh $net extraction equals the shipped maps of $name, bit for bit" \
+      node tests/extract/compare.js "$tmp/$net" "data/$net" "$name" $cflags
+  done <<< "$NETS"
 else
   bad "tools/extract/node_modules is missing, extraction not run"
 fi
 
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed ($(( $(date +%s) - t_all )) s)"
 [ "$fail" -eq 0 ]
