@@ -69,7 +69,11 @@ class Interpreter {
     const gamma = layer.scale ? layer.gamma.read() : null;
     const beta = layer.center ? layer.beta.read() : null;
     if (!training) {
-      return tf.batchNorm(x, layer.movingMean.read(), layer.movingVariance.read(), beta, gamma, layer.epsilon);
+      // A missing gamma (InceptionV3: scale=false) is passed as ones: tfjs 4.22's batchNorm
+      // gradient saves its scale input and fails on null; the CPU kernel's arithmetic is
+      // the same with ones as with no scale (it multiplies by 1 either way).
+      const scale = gamma || tf.onesLike(layer.movingMean.read());
+      return tf.batchNorm(x, layer.movingMean.read(), layer.movingVariance.read(), beta, scale, layer.epsilon);
     }
     // Training mode: normalise with the batch's own mean and (biased) variance, as Keras
     // and PyTorch do; written with elementary ops so the gradient flows through the
