@@ -18,7 +18,7 @@ const { NETWORKS } = require('./lib/networks');
 
 const USAGE = `usage: node tools/extract/extract.js --network NET --images a.jpg,b.png --out DIR
        [--dtype float16|float32] [--zstd] [--gradients] [--gradients-for NAME,...]
-       [--label N | --label N1,N2,...] [--check-gradients [--check-for NAME]] [--quiet]
+       [--label N | --label N1,N2,...] [--check-gradients [--check-for NAME] [--check-sites I,J]] [--quiet]
 
   --network         ${NETWORKS.join(', ')}
   --images          photos whose maps are written (JPEG or PNG), names = file base names
@@ -34,7 +34,8 @@ const USAGE = `usage: node tools/extract/extract.js --network NET --images a.jpg
   --label           class label(s) for a classifier's loss (default: each photo's own top-1)
   --check-gradients compare the gradients with central finite differences (four extra
                     forward passes per checked site) on one photo: --check-for NAME
-                    (default: the first photo with gradients)
+                    (default: the first photo with gradients); --check-sites I,J,... (forward
+                    indices; default: first, second, middle and the last three)
 `;
 
 function parseArgs(argv) {
@@ -57,6 +58,7 @@ function parseArgs(argv) {
       case '--label': a.label = val().split(',').map((s) => parseInt(s, 10)); break;
       case '--check-gradients': a.checkGradients = true; break;
       case '--check-for': a.checkFor = val(); break;
+      case '--check-sites': a.checkSites = val().split(',').map((x) => parseInt(x, 10)); break;
       case '--quiet': a.quiet = true; break;
       case '-h': case '--help': process.stdout.write(USAGE); process.exit(0); break;
       default: die(`unknown argument ${k}\n${USAGE}`);
@@ -176,6 +178,31 @@ async function main() {
   let check = null;
   const perImageValues = engine.sites.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 
+  const finish = (done) => {
+    if (args.gradients) {
+      manifest.gradients = {
+        mode: 'inference',
+        batchnorm: 'inference (moving statistics; mobilenet_v2_mid and face_recognition_net have it folded into the convolutions)',
+        dropout: 'none (inference)',
+        batch: 'each photo alone (batch of one): its gradients do not depend on the other photos',
+        loss: net.lossText,
+        label_source: net.task !== 'classifier' ? 'not a classifier'
+          : (args.label ? 'given with --label' : "the network's own top-1 class (inference mode)"),
+        per_image: perImageGrad,
+        written_for: perImageGrad.map((r) => r.image),
+        note: 'gradient of the loss with respect to the input of each activation (ReLU6 / ReLU), '
+          + 'all sites from one backward pass through zero tensors added at each activation input; '
+          + 'the activation derivative is 1 where 0 < x < max_value and 0 elsewhere (PyTorch '
+          + 'relu / hardtanh backward), zeros are stored as +0.0',
+        values_per_image: perImageValues,
+        ...(check ? { finite_difference_check: check } : {}),
+  };
+  }
+  manifest.complete = done;
+  manifest.seconds = Math.round((Date.now() - t0) / 100) / 10;
+  fs.writeFileSync(path.join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  };
+
   // One photo at a time, inference mode (batch-norm moving statistics, no dropout), so
   // nothing depends on which other photos are in the run.
   for (let i = 0; i < args.images.length; i++) {
@@ -210,7 +237,8 @@ async function main() {
       msg += `; gradients: loss ${g.loss.toPrecision(6)}, ${seconds.toFixed(1)} s`;
       if (names[i] === checkName) {
         const t3 = Date.now();
-        check = { image: names[i], results: checkGradients(tf, engine, input, loss, g, { log: (m) => log(args, m) }) };
+        check = { image: names[i], results: checkGradients(tf, engine, input, loss, g,
+          { log: (m) => log(args, m), ...(args.checkSites ? { pick: args.checkSites } : {}) }) };
         check.seconds = Math.round((Date.now() - t3) / 100) / 10;
       }
       perImageGrad.push(rec);
@@ -218,30 +246,11 @@ async function main() {
     }
     tf.dispose([input, res.output, ...res.activations]);
     log(args, msg);
+    // The manifest is rewritten after every photo (complete: false until the last), so an
+    // interrupted run leaves a usable dataset of the photos done so far.
+    finish(i === args.images.length - 1);
   }
 
-  if (args.gradients) {
-    manifest.gradients = {
-      mode: 'inference',
-      batchnorm: 'inference (moving statistics; mobilenet_v2_mid and face_recognition_net have it folded into the convolutions)',
-      dropout: 'none (inference)',
-      batch: 'each photo alone (batch of one): its gradients do not depend on the other photos',
-      loss: net.lossText,
-      label_source: net.task !== 'classifier' ? 'not a classifier'
-        : (args.label ? 'given with --label' : "the network's own top-1 class (inference mode)"),
-      per_image: perImageGrad,
-      written_for: gradNames,
-      note: 'gradient of the loss with respect to the input of each activation (ReLU6 / ReLU), '
-        + 'all sites from one backward pass through zero tensors added at each activation input; '
-        + 'the activation derivative is 1 where 0 < x < max_value and 0 elsewhere (PyTorch '
-        + 'relu / hardtanh backward), zeros are stored as +0.0',
-      values_per_image: perImageValues,
-      ...(check ? { finite_difference_check: check } : {}),
-    };
-  }
-
-  manifest.seconds = Math.round((Date.now() - t0) / 100) / 10;
-  fs.writeFileSync(path.join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   log(args, `wrote ${manifest.files.length} maps and ${path.join(args.out, 'manifest.json')} in ${manifest.seconds} s`);
 }
 
