@@ -187,7 +187,7 @@ async function loadFaceNet() {
       path: 'node_modules/@vladmandic/face-api/model/face_recognition_model*',
       license: `${pkg.license} (@vladmandic/face-api, Copyright (c) Vladimir Mandic; the weights ship inside the `
         + 'package; the network is the face-api.js port of dlib\'s dlib_face_recognition_resnet_model_v1)',
-      trained_on: 'dlib\'s face recognition model (the face-api.js README: a ResNet-34-like architecture trained '
+      trained_on: 'dlib\'s face recognition model (the package\'s TUTORIAL.md: a ResNet-34 like architecture, weights trained '
         + 'by Davis King for face descriptors, 99.38% on the LFW benchmark); the package records no more about '
         + 'its training data',
       architecture: 'dlib face-descriptor ResNet: 7x7/2 conv + 3x3/2 max pool, 14 basic residual blocks '
