@@ -2,7 +2,8 @@
 // Joins ebpc-dataset-1 directories of the same network written by separate extract.js runs
 // (for example two runs in parallel over different photos) into one: the files are copied
 // byte for byte, the images, files and per-photo gradient records are concatenated, and
-// the layers, model files and preprocessing must agree.
+// the layers, model files and preprocessing must agree. An interrupted run (manifest
+// `complete: false`) contributes the photos it finished.
 //   node tools/extract/merge.js DST SRC1 SRC2 [...]
 'use strict';
 const fs = require('fs');
@@ -20,7 +21,6 @@ for (const [i, m] of ms.entries()) {
   }
   if (JSON.stringify(m.layers) !== JSON.stringify(first.layers)) { die(`${srcs[i]}: layers differ`); }
   if (JSON.stringify(m.model) !== JSON.stringify(first.model)) { die(`${srcs[i]}: model differs`); }
-  if (m.complete === false) { die(`${srcs[i]}: extraction not complete`); }
 }
 const out = { ...first, images: [], files: [] };
 delete out.gradients;
@@ -55,6 +55,8 @@ if (withGrad.length) {
   out.gradients = g;
 }
 out.seconds = ms.reduce((a, m) => a + m.seconds, 0);
-out.merged_from = ms.map((m) => ({ images: m.images.map((i) => i.name), seconds: m.seconds }));
+out.merged_from = ms.map((m) => ({ images: m.images.map((i) => i.name), seconds: m.seconds,
+  complete: m.complete !== false }));
+out.complete = true;
 fs.writeFileSync(path.join(dst, 'manifest.json'), `${JSON.stringify(out, null, 1)}\n`);
 console.log(`${dst}: ${out.images.length} images, ${out.files.length} files from ${srcs.length} runs`);
