@@ -55,10 +55,12 @@ build: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
 
 # The main job on the data that ships in the repo: the paper's study on the shipped
-# MobileNetV2 dataset (tables on stdout; results.csv, summary.md and plots in $(RESULTS)),
-# with the authors' evaluation quirks and the hardware model's words/cycle.
+# datasets of four networks (docs/datasets.md; tables on stdout; results.csv, summary.md
+# and plots in $(RESULTS)), with the authors' evaluation quirks and the hardware model's
+# words/cycle.
+DATASETS := data/mobilenet_v2 data/inception_v3 data/mobilenet_v2_mid data/face_recognition_net
 run: build
-	$(RELEASE_DIR)/tools/ebpc/ebpc eval data/mobilenet_v2 --out $(RESULTS) --quirks --hw \
+	$(RELEASE_DIR)/tools/ebpc/ebpc eval $(DATASETS) --out $(RESULTS) --quirks --hw \
 	  --formats fixed8,fixed12,fixed16,float16,bfloat16,float32
 
 # Every codec on the fixed8 sample of the shared feature maps.
@@ -83,8 +85,9 @@ test-fuzz: deps
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh $(FUZZ_DIR)/fuzz
 
-# The feature-map extractor (node, pinned npm dependencies): one real MobileNetV2
-# extraction checked against its manifest, and the shipped dataset against its files.
+# The feature-map extractor (node, pinned npm dependencies): per network one real
+# extraction of one photo checked against its manifest and the shipped maps, and every
+# shipped dataset against its files (tests/extract/run.sh).
 test-extract: deps
 	bash tests/extract/run.sh
 
