@@ -18,7 +18,7 @@ const { NETWORKS } = require('./lib/networks');
 
 const USAGE = `usage: node tools/extract/extract.js --network NET --images a.jpg,b.png --out DIR
        [--dtype float16|float32] [--zstd] [--gradients] [--gradients-for NAME,...]
-       [--label N | --label N1,N2,...] [--check-gradients [--check-for NAME] [--check-sites I,J]] [--quiet]
+       [--label N | --label N1,N2,...] [--check-gradients [--check-for NAME] [--check-sites I,J] [--check-step H]] [--quiet]
 
   --network         ${NETWORKS.join(', ')}
   --images          photos whose maps are written (JPEG or PNG), names = file base names
@@ -35,7 +35,8 @@ const USAGE = `usage: node tools/extract/extract.js --network NET --images a.jpg
   --check-gradients compare the gradients with central finite differences (four extra
                     forward passes per checked site) on one photo: --check-for NAME
                     (default: the first photo with gradients); --check-sites I,J,... (forward
-                    indices; default: first, second, middle and the last three)
+                    indices; default: first, second, middle and the last three),
+                    --check-step H (default 1e-3)
 `;
 
 function parseArgs(argv) {
@@ -59,6 +60,7 @@ function parseArgs(argv) {
       case '--check-gradients': a.checkGradients = true; break;
       case '--check-for': a.checkFor = val(); break;
       case '--check-sites': a.checkSites = val().split(',').map((x) => parseInt(x, 10)); break;
+      case '--check-step': a.checkStep = Number(val()); break;
       case '--quiet': a.quiet = true; break;
       case '-h': case '--help': process.stdout.write(USAGE); process.exit(0); break;
       default: die(`unknown argument ${k}\n${USAGE}`);
@@ -238,7 +240,8 @@ async function main() {
       if (names[i] === checkName) {
         const t3 = Date.now();
         check = { image: names[i], results: checkGradients(tf, engine, input, loss, g,
-          { log: (m) => log(args, m), ...(args.checkSites ? { pick: args.checkSites } : {}) }) };
+          { log: (m) => log(args, m), ...(args.checkSites ? { pick: args.checkSites } : {}),
+            ...(args.checkStep ? { step: args.checkStep } : {}) }) };
         check.seconds = Math.round((Date.now() - t3) / 100) / 10;
       }
       perImageGrad.push(rec);
