@@ -58,7 +58,7 @@ build: deps $(RELEASE_DIR)/build.ninja
 # datasets of the networks (docs/datasets.md; tables on stdout; results.csv, summary.md
 # and plots in $(RESULTS)), with the authors' evaluation quirks and the hardware model's
 # words/cycle.
-DATASETS := data/mobilenet_v2 data/mobilenet_v2_mid data/face_recognition_net
+DATASETS := data/mobilenet_v2 data/inception_v3 data/mobilenet_v2_mid data/face_recognition_net
 run: build
 	$(RELEASE_DIR)/tools/ebpc/ebpc eval $(DATASETS) --out $(RESULTS) --quirks --hw \
 	  --formats fixed8,fixed12,fixed16,float16,bfloat16,float32
