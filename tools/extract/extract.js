@@ -180,6 +180,7 @@ async function main() {
   let check = null;
   const perImageValues = engine.sites.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 
+  // Writes the manifest; called after every photo (done: the last one).
   const finish = (done) => {
     if (args.gradients) {
       manifest.gradients = {
@@ -198,11 +199,11 @@ async function main() {
           + 'relu / hardtanh backward), zeros are stored as +0.0',
         values_per_image: perImageValues,
         ...(check ? { finite_difference_check: check } : {}),
-  };
-  }
-  manifest.complete = done;
-  manifest.seconds = Math.round((Date.now() - t0) / 100) / 10;
-  fs.writeFileSync(path.join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+      };
+    }
+    manifest.complete = done;
+    manifest.seconds = Math.round((Date.now() - t0) / 100) / 10;
+    fs.writeFileSync(path.join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   };
 
   // One photo at a time, inference mode (batch-norm moving statistics, no dropout), so
