@@ -56,6 +56,7 @@ done <<< "$NETS"
 if check "npm ci --prefix tools/extract (pinned dependencies)" \
   npm ci --prefix tools/extract --no-audit --no-fund --loglevel=error; then :; fi
 if [ -d tools/extract/node_modules/@tensorflow/tfjs ]; then
+  check "unit: AveragePooling2D 'same' gradient against finite differences" node tests/extract/grad_unit.js
   while IFS=: read -r net _ all_layers photo flags cflags _; do
     name=$(basename "$photo"); name=${name%.*}
     start=$(date +%s)
