@@ -41,9 +41,9 @@ check "unit: float16 rounding, canonical zeros, .npy I/O" node tests/extract/uni
 
 # network, layers in the shipped dataset, layers of a full extraction, photo, extra
 # extract.js flags of the fresh extraction, compare.js flags, check_dataset.js flags of
-# the shipped dataset (inception_v3 ships activations only)
+# the shipped dataset
 NETS="mobilenet_v2:37:37:$ROCKET:::--gradients
-inception_v3:17:96:$ROCKET:::
+inception_v3:17:96:$ROCKET:::--gradients
 mobilenet_v2_mid:6:35:$ROCKET:::--gradients
 face_recognition_net:29:29:$CAMERA:--gradients:--gradients:--gradients"
 
