@@ -5,9 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <ebpc/codecs.hpp>
@@ -119,10 +122,36 @@ std::uint64_t chunk_checksum_seed(const ContainerHeader& h, std::uint64_t chunk_
 // Worst case of one chunk's encoded size (header + payload).
 std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept;
 
+// A byte vector whose resize() leaves the new bytes uninitialised: for buffers that are
+// written over before they are read (a chunk's coded bytes, decoded elements), so that
+// growing them costs no zero-filling pass over the data.
+template <class T>
+struct UninitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() noexcept = default;
+  template <class U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-initialised: no value written
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using ByteBuffer = std::vector<std::uint8_t, UninitAllocator<std::uint8_t>>;
+
 // Encodes chunk chunk_index of elements (chunk_nwords_at(i) * elem bytes) and appends the
 // chunk header and payload to out. scratch is reused between calls (no allocation per block).
+// The ByteBuffer overload skips zero-filling the room it reserves for the payload.
 Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
                                std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out);
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
+                               ByteBuffer& scratch, ByteBuffer& out);
 
 // Parses and checks a chunk header against the container's limits.
 Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const ContainerHeader& h,

@@ -8,8 +8,11 @@
 
 namespace ebpc {
 
-Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
-                               std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
+namespace {
+
+template <class Buffer>
+Result<CodedSize> encode_chunk_impl(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+                                    std::uint64_t chunk_index, Buffer& scratch, Buffer& out) {
   const Codec* c = find_codec(h.codec.id);
   EBPC_CHECK(c != nullptr, bad_parameter);
   EBPC_CHECK(elems.size() % h.codec.elem_nbytes == 0, bad_parameter);
@@ -33,6 +36,18 @@ Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const Contai
   store_le<std::uint64_t>(out.data() + start + 8, XXH64(elems.data(), elems.size(), chunk_checksum_seed(h, chunk_index)));
   out.resize(start + k_chunk_header_nbytes + r->nbytes);
   return *r;
+}
+
+}  // namespace
+
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
+                               std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
+  return encode_chunk_impl(elems, h, chunk_index, scratch, out);
+}
+
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
+                               ByteBuffer& scratch, ByteBuffer& out) {
+  return encode_chunk_impl(elems, h, chunk_index, scratch, out);
 }
 
 Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h) {
