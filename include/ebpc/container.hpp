@@ -162,6 +162,14 @@ Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const C
 Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHeader& ch, const ContainerHeader& h,
                           std::uint64_t chunk_index, std::span<std::uint8_t> elems_out) noexcept;
 
+// Decodes a container held in memory into out, which must be exactly the header's nwords *
+// elem bytes (bad_parameter otherwise; parse_header tells the size). The chunks are decoded
+// on `threads` threads (0: one per core). Every check decompress_container makes (chunk
+// headers, sizes, checksums, trailing data); the message names the chunk at fault. On
+// error out holds unspecified bytes. Nothing is allocated by a size the input claims.
+Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
+                                        unsigned threads);
+
 // Whole-buffer convenience over the chunk functions.
 Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h);
 // max_output_nbytes: the caller's limit on the decoded size (limit_exceeded above it).

@@ -216,57 +216,18 @@ py::dict header(const py::buffer& buf) {
   return header_dict(h, n);
 }
 
-// Decodes a whole container into out (exactly nwords * elem bytes).
+// Decodes a whole container into out (exactly nwords * elem bytes): the library's
+// decompress_container_into, without the GIL.
 void decompress_into(const py::buffer& buf, const py::buffer& out_buf, unsigned threads) {
   const auto in = bytes_of(buf);
   const auto out = writable_bytes_of(out_buf);
-  std::size_t pos = 0;
-  const ebpc::ContainerHeader h = parse_or_fail(in, &pos);
-  if (out.size() != h.nwords * h.codec.elem_nbytes) {
-    fail("output buffer size does not match the container's shape and dtype");
-  }
-  struct Job {
-    std::size_t payload_pos;
-    ebpc::ChunkHeader ch;
-  };
-  std::vector<Job> jobs;
-  const std::uint64_t nchunks = h.nchunks();
-  if (nchunks > (in.size() - pos) / ebpc::k_chunk_header_nbytes) {
-    fail("cannot decompress", ebpc::Error::truncated);
-  }
-  jobs.reserve(static_cast<std::size_t>(nchunks));
-  for (std::uint64_t i = 0; i < nchunks; ++i) {
-    auto ch = ebpc::parse_chunk_header(in.subspan(pos), h, h.chunk_nwords_at(i));
-    if (!ch) {
-      fail("chunk " + std::to_string(i) + ": bad chunk header", ch.error());
-    }
-    pos += ebpc::k_chunk_header_nbytes;
-    if (ch->payload_nbytes > in.size() - pos) {
-      fail("chunk " + std::to_string(i), ebpc::Error::truncated);
-    }
-    jobs.push_back({pos, *ch});
-    pos += ch->payload_nbytes;
-  }
-  if (pos != in.size()) {
-    fail("trailing data after the last chunk", ebpc::Error::corrupt);
-  }
-  std::vector<ebpc::Error> errors(jobs.size(), ebpc::Error{});
+  ebpc::Outcome<void> r;
   {
     py::gil_scoped_release release;
-    ebpc::parallel_for(jobs.size(), thread_count(threads), [&](std::size_t i) {
-      const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
-      const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
-      auto r = ebpc::decode_chunk(in.subspan(jobs[i].payload_pos, jobs[i].ch.payload_nbytes), jobs[i].ch, h, i,
-                                  out.subspan(off, len));
-      if (!r) {
-        errors[i] = r.error();
-      }
-    });
+    r = ebpc::decompress_container_into(in, out, thread_count(threads));
   }
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (errors[i] != ebpc::Error{}) {
-      fail("chunk " + std::to_string(i), errors[i]);
-    }
+  if (!r) {
+    fail(r.error().message);
   }
 }
 
