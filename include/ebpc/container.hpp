@@ -170,6 +170,16 @@ Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHead
 Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
                                         unsigned threads);
 
+// Worst case of a whole container's size (header + every chunk's bound).
+std::size_t container_bound_nbytes(const ContainerHeader& h);
+
+// Compresses elems (exactly h.nwords * elem bytes) into out (at least
+// container_bound_nbytes(h)) and returns the bytes written: compress_container's bytes,
+// for any thread count (0: one per core). A value that does not fit W bits is named by
+// its flat index (unfit_value_failure).
+Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+                                             std::span<std::uint8_t> out, unsigned threads);
+
 // Whole-buffer convenience over the chunk functions.
 Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h);
 // max_output_nbytes: the caller's limit on the decoded size (limit_exceeded above it).

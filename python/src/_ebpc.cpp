@@ -104,11 +104,6 @@ ebpc::ContainerHeader make_header(const ebpc::DTypeInfo& info, const std::vector
   return std::move(*h);
 }
 
-[[noreturn]] void fail_not_fitting(std::span<const std::uint8_t> elems, const ebpc::ContainerHeader& h,
-                                   std::uint64_t base_index) {
-  fail(ebpc::unfit_value_failure(elems, h.dtype, h.codec.word_nbits, base_index).message);
-}
-
 py::bytes compress(const py::buffer& data, const std::string& dtype, const std::vector<std::uint64_t>& shape,
                    bool fortran, const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run,
                    int level, std::uint32_t chunk_nwords, unsigned threads) {
@@ -118,62 +113,24 @@ py::bytes compress(const py::buffer& data, const std::string& dtype, const std::
   if (elems.size() != h.nwords * info.nbytes) {
     fail("buffer size does not match the shape and dtype");
   }
-  const std::vector<std::uint8_t> head = ebpc::serialize_header(h);
-  const std::uint64_t nchunks = h.nchunks();
   // The result is written straight into a bytes object sized to the worst case (pages
-  // never touched cost nothing) and shrunk at the end. Chunks are coded in waves of one
-  // chunk per thread into buffers reused from wave to wave, then appended in order: the
-  // bytes are those of compress_container for any thread count.
-  std::size_t bound = head.size();
-  for (std::uint64_t i = 0; i < nchunks; ++i) {
-    bound += ebpc::chunk_bound_nbytes(h, h.chunk_nwords_at(i));
-  }
+  // never touched cost nothing) and shrunk at the end.
+  const std::size_t bound = ebpc::container_bound_nbytes(h);
   PyObject* raw = PyBytes_FromStringAndSize(nullptr, static_cast<py::ssize_t>(bound));
   if (raw == nullptr) {
     throw py::error_already_set();
   }
   py::object result = py::reinterpret_steal<py::object>(raw);
   auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(raw));
-  std::memcpy(dst, head.data(), head.size());
-  std::size_t pos = head.size();
-  const unsigned nthreads =
-      static_cast<unsigned>(std::min<std::uint64_t>(thread_count(threads), std::max<std::uint64_t>(nchunks, 1)));
-  std::vector<std::vector<std::uint8_t>> outs(nthreads);
-  std::vector<std::vector<std::uint8_t>> scratches(nthreads);
-  std::vector<ebpc::Error> errors(nthreads, ebpc::Error{});
-  std::uint64_t failed_chunk = UINT64_MAX;
-  ebpc::Error failed_error{};
+  ebpc::Outcome<std::size_t> r;
   {
     py::gil_scoped_release release;
-    for (std::uint64_t start = 0; start < nchunks && failed_chunk == UINT64_MAX; start += nthreads) {
-      const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(nthreads, nchunks - start));
-      ebpc::parallel_for(m, static_cast<unsigned>(m), [&](std::size_t j) {
-        const std::uint64_t i = start + j;
-        const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * info.nbytes);
-        const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * info.nbytes);
-        outs[j].clear();
-        auto r = ebpc::encode_chunk(elems.subspan(off, len), h, i, scratches[j], outs[j]);
-        errors[j] = r ? ebpc::Error{} : r.error();
-      });
-      for (std::size_t j = 0; j < m; ++j) {
-        if (errors[j] != ebpc::Error{}) {
-          failed_chunk = start + j;
-          failed_error = errors[j];
-          break;
-        }
-        std::memcpy(dst + pos, outs[j].data(), outs[j].size());
-        pos += outs[j].size();
-      }
-    }
+    r = ebpc::compress_container_into(elems, h, std::span<std::uint8_t>(dst, bound), thread_count(threads));
   }
-  if (failed_chunk != UINT64_MAX) {
-    const std::size_t off = static_cast<std::size_t>(failed_chunk * h.chunk_nwords * info.nbytes);
-    const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(failed_chunk) * info.nbytes);
-    if (failed_error == ebpc::Error::bad_parameter) {
-      fail_not_fitting(elems.subspan(off, len), h, failed_chunk * h.chunk_nwords);
-    }
-    fail("cannot compress", failed_error);
+  if (!r) {
+    fail(r.error().code == ebpc::Error::bad_parameter ? r.error().message : "cannot compress: " + r.error().message);
   }
+  const std::size_t pos = *r;
   raw = result.release().ptr();
   if (_PyBytes_Resize(&raw, static_cast<py::ssize_t>(pos)) != 0) {
     throw py::error_already_set();
