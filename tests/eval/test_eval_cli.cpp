@@ -469,7 +469,7 @@ TEST(EvalShards, BadShardsAndMerges) {
   nlohmann::json k = j;
   k["rows"].erase(k["rows"].begin());
   write_text(bad, k.dump());
-  merge_fails(rest, "rows expected");
+  merge_fails(rest, std::to_string(j["rows"].size()) + " expected");
   k = j;
   k["rows"][0][4] = 7;  // a format index out of range
   write_text(bad, k.dump());
