@@ -15,7 +15,7 @@ APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
   verilator iverilog opensta qflow-tech-osu018 \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-setuptools \
-  python3-numcodecs python3-zarr python3-torch
+  python3-numcodecs python3-zarr python3-torch python3-distributed
 
 # The Python package (python/, README "Python") is built and tested with Debian's
 # interpreter: the python3 first on PATH may be another one without numpy or torch.
