@@ -378,11 +378,12 @@ TEST(EvalShards, MergeEqualsSingleRun) {
   // Small maps (MobileNetV2: the last block, out_relu and the dense layers): 9 units.
   const fs::path a = subset_dataset(t.path() / "a", {names[n / 2], names[n - 3], names[n - 2], names[n - 1]});
   const fs::path b = renamed_subset(t.path() / "b", {names[n - 4], names[n - 5]}, "mobilenet_v2_subset");
-  std::string opts = " --quirks --hw --threads 2 --no-plots";
+  // Four formats: fixed8 and fixed16 (quirk rows), fixed12 (12-bit words), float16 (hw rows at W = 16).
+  std::string opts = " --formats fixed8,fixed12,fixed16,float16 --quirks --hw --threads 2 --no-plots";
   const std::string data = " '" + a.string() + "' '" + b.string() + "'";
   CmdResult single = run(k_cli + " eval" + data + opts + " --out '" + (t.path() / "single").string() + "'", t.path());
   if (single.rc != 0 && single.err.find("no hardware model") != std::string::npos) {
-    opts = " --quirks --threads 2 --no-plots";
+    opts = " --formats fixed8,fixed12,fixed16,float16 --quirks --threads 2 --no-plots";
     single = run(k_cli + " eval" + data + opts + " --out '" + (t.path() / "single").string() + "'", t.path());
   }
   ASSERT_EQ(single.rc, 0) << single.err;
