@@ -9,12 +9,10 @@
 // running shards on a batch system.
 #pragma once
 
-#include <string>
-#include <vector>
-
-#include <tl/expected.hpp>
-
 #include <ebpc/eval.hpp>
+#include <string>
+#include <tl/expected.hpp>
+#include <vector>
 
 namespace ebpc::eval {
 

@@ -1,15 +1,14 @@
 // Shard files of ebpc eval and their merge (include/ebpc/eval_shard.hpp). A shard file is
 // untrusted input: every field is type- and range-checked, and a merge is refused unless
 // the shards' units and rows are exactly those of one single run.
-#include <ebpc/eval_shard.hpp>
-
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <ebpc/eval_shard.hpp>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -90,7 +89,8 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
   ShardResults r;
   if (!j.contains("shard") || !j.contains("shards") || !j["shard"].is_number_unsigned() ||
       !j["shards"].is_number_unsigned() || j["shards"].get<std::uint64_t>() == 0 ||
-      j["shards"].get<std::uint64_t>() > 0xffffffffu || j["shard"].get<std::uint64_t>() >= j["shards"].get<std::uint64_t>()) {
+      j["shards"].get<std::uint64_t>() > 0xffffffffu ||
+      j["shard"].get<std::uint64_t>() >= j["shards"].get<std::uint64_t>()) {
     return bad(path, "malformed shard file (\"shard\" and \"shards\": 0 <= shard < shards expected)");
   }
   r.shard_index = j["shard"].get<unsigned>();
@@ -146,10 +146,12 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
     if (!get_uints(u, 3, v) || v[0] >= r.datasets.size() || v[1] > 1) {
       return bad(path, "malformed shard file (\"units\")");
     }
-    r.units.push_back(UnitKey{static_cast<std::size_t>(v[0]), static_cast<MapKind>(v[1]), static_cast<std::size_t>(v[2])});
+    r.units.push_back(
+        UnitKey{static_cast<std::size_t>(v[0]), static_cast<MapKind>(v[1]), static_cast<std::size_t>(v[2])});
   }
   if (r.units != shard_units(r.datasets, r.shard_index, r.shard_count)) {
-    return bad(path, fmt::format("its units are not those of shard {}/{} of its datasets", r.shard_index, r.shard_count));
+    return bad(path,
+               fmt::format("its units are not those of shard {}/{} of its datasets", r.shard_index, r.shard_count));
   }
   const std::set<UnitKey> units(r.units.begin(), r.units.end());
   // The maps of the shard's units, and how many there are.
@@ -176,21 +178,23 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
     return static_cast<std::uint64_t>(std::count(v.begin(), v.end(), true));
   };
   // Rows: each in range, of one of the shard's maps, unique, and all of them.
-  const auto read_rows = [&](const char* key, std::size_t width, std::size_t key_nfields, const std::vector<bool>& wanted,
-                             std::uint64_t per_map, auto&& make) -> Outcome<void> {
+  const auto read_rows = [&](const char* key, std::size_t width, std::size_t key_nfields,
+                             const std::vector<bool>& wanted, std::uint64_t per_map, auto&& make) -> Outcome<void> {
     if (!j.contains(key) || !j[key].is_array()) {
       return bad(path, fmt::format("malformed shard file (\"{}\")", key));
     }
     std::set<std::vector<std::uint64_t>> seen;
     for (const Json& row : j[key]) {
       std::uint64_t v[16];
-      if (!get_uints(row, width, v) || !check_map_fields(v, r, units, maps, wanted) ||
-          !make(v) || !seen.insert(std::vector<std::uint64_t>(v, v + key_nfields)).second) {
-        return bad(path, fmt::format("malformed shard file (a row of \"{}\" out of range, of another shard or repeated)", key));
+      if (!get_uints(row, width, v) || !check_map_fields(v, r, units, maps, wanted) || !make(v) ||
+          !seen.insert(std::vector<std::uint64_t>(v, v + key_nfields)).second) {
+        return bad(path, fmt::format(
+                             "malformed shard file (a row of \"{}\" out of range, of another shard or repeated)", key));
       }
     }
     if (seen.size() != nmaps * per_map) {
-      return bad(path, fmt::format("malformed shard file (\"{}\": {} rows, {} expected)", key, seen.size(), nmaps * per_map));
+      return bad(path,
+                 fmt::format("malformed shard file (\"{}\": {} rows, {} expected)", key, seen.size(), nmaps * per_map));
     }
     return {};
   };
@@ -262,16 +266,20 @@ void sort_rows(ShardResults& r) {
            std::tie(b.dataset, b.kind, b.image, b.layer, b.format, b.codec);
   });
   std::sort(r.quirk_rows.begin(), r.quirk_rows.end(), [](const QuirkRow& a, const QuirkRow& b) {
-    return std::tie(a.dataset, a.kind, a.image, a.layer, a.format) < std::tie(b.dataset, b.kind, b.image, b.layer, b.format);
+    return std::tie(a.dataset, a.kind, a.image, a.layer, a.format) <
+           std::tie(b.dataset, b.kind, b.image, b.layer, b.format);
   });
   std::sort(r.hw_rows.begin(), r.hw_rows.end(), [](const HwRow& a, const HwRow& b) {
-    return std::tie(a.dataset, a.kind, a.image, a.layer, a.format) < std::tie(b.dataset, b.kind, b.image, b.layer, b.format);
+    return std::tie(a.dataset, a.kind, a.image, a.layer, a.format) <
+           std::tie(b.dataset, b.kind, b.image, b.layer, b.format);
   });
 }
 
 }  // namespace
 
-std::string shard_file_name(unsigned index, unsigned count) { return fmt::format("shard-{}-of-{}.json", index, count); }
+std::string shard_file_name(unsigned index, unsigned count) {
+  return fmt::format("shard-{}-of-{}.json", index, count);
+}
 
 Outcome<std::pair<unsigned, unsigned>> parse_shard_spec(const std::string& spec) {
   const auto slash = spec.find('/');
@@ -286,7 +294,8 @@ Outcome<std::pair<unsigned, unsigned>> parse_shard_spec(const std::string& spec)
          index < count;
   }
   if (!ok) {
-    return tl::unexpected(Failure{Error::bad_parameter, "--shard: '" + spec + "': expected I/N with 0 <= I < N (e.g. 0/3)"});
+    return tl::unexpected(
+        Failure{Error::bad_parameter, "--shard: '" + spec + "': expected I/N with 0 <= I < N (e.g. 0/3)"});
   }
   return std::pair{index, count};
 }
@@ -378,14 +387,18 @@ Outcome<ShardResults> merge_shards(const std::vector<std::string>& paths) {
     const ShardResults& s = shards[i];
     const std::string pair = paths[0] + " and " + paths[i];
     if (s.shard_count != first.shard_count) {
-      return bad(pair, fmt::format("shards of different splits ({}/{} and {}/{})", first.shard_index, first.shard_count,
-                                   s.shard_index, s.shard_count), Error::bad_parameter);
+      return bad(pair,
+                 fmt::format("shards of different splits ({}/{} and {}/{})", first.shard_index, first.shard_count,
+                             s.shard_index, s.shard_count),
+                 Error::bad_parameter);
     }
     const Json options = options_json(s.config, s.hw);
     for (const char* key : {"formats", "codecs", "quirks", "hw"}) {
       if (options[key] != first_options[key]) {
-        return bad(pair, fmt::format("shards run with different options ({}: {} and {})", key, first_options[key].dump(),
-                                     options[key].dump()), Error::bad_parameter);
+        return bad(pair,
+                   fmt::format("shards run with different options ({}: {} and {})", key, first_options[key].dump(),
+                               options[key].dump()),
+                   Error::bad_parameter);
       }
     }
     if (datasets_json(s.datasets) != first_datasets) {
@@ -393,9 +406,9 @@ Outcome<ShardResults> merge_shards(const std::vector<std::string>& paths) {
     }
     const auto [it, fresh] = by_index.emplace(s.shard_index, i);
     if (!fresh) {
-      return tl::unexpected(Failure{Error::bad_parameter,
-                                    fmt::format("{} and {}: both are shard {}/{} (overlapping shards)", paths[it->second],
-                                                paths[i], s.shard_index, s.shard_count)});
+      return tl::unexpected(
+          Failure{Error::bad_parameter, fmt::format("{} and {}: both are shard {}/{} (overlapping shards)",
+                                                    paths[it->second], paths[i], s.shard_index, s.shard_count)});
     }
   }
   std::string missing;
