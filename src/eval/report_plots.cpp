@@ -66,13 +66,23 @@ std::string codec_colour(const std::string& name) {
   return "#7f8c8d";
 }
 
-// Runs gnuplot on script: unsupported when gnuplot is missing, io when it fails.
-Outcome<void> run_gnuplot(const std::string& script) {
+// Runs gnuplot on dir/script_name in dir (so that the script names no directory and is the
+// same wherever the outputs go, e.g. a single run and a merge of shards): unsupported when
+// gnuplot is missing, io when it fails.
+Outcome<void> run_gnuplot(const std::string& dir, const std::string& script_name) {
+  const std::string script = dir + "/" + script_name;
   pid_t pid = 0;
   std::string arg0 = "gnuplot";
-  std::string arg1 = script;
+  std::string arg1 = script_name;
   char* argv[] = {arg0.data(), arg1.data(), nullptr};
-  if (posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ) != 0) {
+  posix_spawn_file_actions_t actions;
+  if (posix_spawn_file_actions_init(&actions) != 0) {
+    return tl::unexpected(Failure{Error::io, "cannot start gnuplot on " + script});
+  }
+  const bool spawned = posix_spawn_file_actions_addchdir_np(&actions, dir.c_str()) == 0 &&
+                       posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ) == 0;
+  posix_spawn_file_actions_destroy(&actions);
+  if (!spawned) {
     return tl::unexpected(
         Failure{Error::unsupported, "gnuplot not found (apt-get install gnuplot-nox): plots not drawn, script in " + script});
   }
@@ -94,8 +104,7 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
   }
   std::vector<std::string> pngs;
   std::map<std::string, std::string> files;  // data file name -> contents
-  std::string gp = fmt::format("cd '{}'\nset datafile separator '\\t'\nset termoption noenhanced\n",
-                               escape_gnuplot(plots_dir));
+  std::string gp = "set datafile separator '\\t'\nset termoption noenhanced\n";
   // Each plot is drawn twice: PNG, then the same plot as SVG.
   auto emit = [&](const std::string& stem, const std::string& size, const std::string& body) {
     gp += fmt::format("reset\nset datafile separator '\\t'\n"
@@ -267,7 +276,7 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
       return tl::unexpected(Failure{Error::io, script + ": cannot write"});
     }
   }
-  if (auto r = run_gnuplot(script); !r) {
+  if (auto r = run_gnuplot(plots_dir, "plots.gp"); !r) {
     return tl::unexpected(r.error());
   }
   return pngs;

@@ -422,7 +422,8 @@ TEST(EvalShards, BadShardsAndMerges) {
   const std::vector<std::string> names = layer_names();
   const std::size_t n = names.size();
   const fs::path a = subset_dataset(t.path() / "a", {names[n - 3], names[n - 2], names[n - 1]});
-  const std::string base = k_cli + " eval '" + a.string() + "' -q --no-plots --formats fixed8,float16 --codecs ebpc,zvc";
+  const std::string plain = k_cli + " eval '" + a.string() + "' -q --formats fixed8,float16 --codecs ebpc,zvc";
+  const std::string base = plain + " --no-plots";
   const auto shard = [&](const std::string& spec, const std::string& dir, const std::string& extra = "") {
     const CmdResult r = run(base + extra + " --shard " + spec + " --out '" + (t.path() / dir).string() + "'", t.path());
     EXPECT_EQ(r.rc, 0) << spec << " " << r.err;
@@ -490,8 +491,21 @@ TEST(EvalShards, BadShardsAndMerges) {
   fs::create_directories(t.path() / "empty");
   merge_fails("'" + (t.path() / "empty").string() + "'", "no shard files");
   merge_fails("'" + (t.path() / "nothing.json").string() + "'", "cannot read the shard file");
-  // And the three good ones merge.
-  const CmdResult ok = run(k_cli + " eval merge -q " + s2 + " " + s0 + " " + s1 + " --no-plots --out '" + out.string() + "'", t.path());
-  EXPECT_EQ(ok.rc, 0) << ok.err;
-  EXPECT_TRUE(fs::exists(out / "results.csv"));
+  // And the three good ones merge, in any order, plots too: every plot file (data, script,
+  // PNG, SVG) is that of the single run.
+  const CmdResult ok = run(k_cli + " eval merge -q " + s2 + " " + s0 + " " + s1 + " --out '" + out.string() + "'", t.path());
+  ASSERT_EQ(ok.rc, 0) << ok.err;
+  const fs::path single = t.path() / "single";
+  const CmdResult one = run(plain + " --out '" + single.string() + "'", t.path());
+  ASSERT_EQ(one.rc, 0) << one.err;
+  EXPECT_EQ(read_file(out / "results.csv"), read_file(single / "results.csv"));
+  EXPECT_EQ(read_file(out / "summary.md"), read_file(single / "summary.md"));
+  std::size_t nplots = 0;
+  if (fs::exists(single / "plots")) {
+    for (const auto& entry : fs::directory_iterator(single / "plots")) {
+      EXPECT_EQ(read_file(entry.path()), read_file(out / "plots" / entry.path().filename())) << entry.path();
+      ++nplots;
+    }
+  }
+  EXPECT_TRUE(nplots > 0 || one.err.find("gnuplot not found") != std::string::npos) << one.err;
 }
