@@ -1,6 +1,7 @@
 // The study's plots: gnuplot data files and one script (PNG and SVG twins), and running
 // gnuplot on it.
 #include <ebpc/eval_report.hpp>
+#include <ebpc/file.hpp>
 
 #include <fmt/core.h>
 
@@ -8,7 +9,6 @@
 #include <sys/wait.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "eval/report_aggregate.hpp"
@@ -261,20 +261,24 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
       emit(stem, "1200,600", body + "\n");
     }
   }
+  // Each data file and the script go to a temporary file renamed into place (AtomicFile):
+  // a full disk leaves no truncated file behind (the PNG/SVG files are gnuplot's own).
+  const auto write_whole = [](const std::string& path, const std::string& text) -> Outcome<void> {
+    AtomicFile out;
+    if (!out.open(path, true) ||
+        !out.write(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())) || !out.commit()) {
+      return tl::unexpected(Failure{Error::io, path + ": cannot write"});
+    }
+    return {};
+  };
   for (const auto& [name, contents] : files) {
-    std::ofstream out(plots_dir + "/" + name, std::ios::binary);
-    out << contents;
-    if (!out) {
-      return tl::unexpected(Failure{Error::io, plots_dir + "/" + name + ": cannot write"});
+    if (auto r = write_whole(plots_dir + "/" + name, contents); !r) {
+      return tl::unexpected(r.error());
     }
   }
   const std::string script = plots_dir + "/plots.gp";
-  {
-    std::ofstream out(script, std::ios::binary);
-    out << gp;
-    if (!out) {
-      return tl::unexpected(Failure{Error::io, script + ": cannot write"});
-    }
+  if (auto r = write_whole(script, gp); !r) {
+    return tl::unexpected(r.error());
   }
   if (auto r = run_gnuplot(plots_dir, "plots.gp"); !r) {
     return tl::unexpected(r.error());
