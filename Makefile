@@ -15,7 +15,7 @@ APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
   verilator iverilog opensta qflow-tech-osu018 \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-setuptools \
-  python3-numcodecs python3-zarr python3-torch
+  python3-numcodecs python3-zarr python3-torch python3-distributed
 
 # The Python package (python/, README "Python") is built and tested with Debian's
 # interpreter: the python3 first on PATH may be another one without numpy or torch.
@@ -29,6 +29,10 @@ PIP_PREFIX  = $(if $(filter /usr/local,$(PREFIX)),,--prefix $(PREFIX))
 PIP_SYSTEM  := $(shell $(PYTHON) -m pip install --help 2>/dev/null | grep -q -- --break-system-packages && echo --break-system-packages)
 
 SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
+# Every shipped dataset (a directory of data/ with a manifest.json), so that a new network's
+# directory is picked up without editing this file; data/fmaps-sample is the codec sample,
+# not a dataset of the study.
+EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
 .PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
@@ -54,13 +58,12 @@ $(RELEASE_DIR)/build.ninja: | deps
 build: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
 
-# The main job on the data that ships in the repo: the paper's study on the shipped
-# datasets of the networks (docs/datasets.md; tables on stdout; results.csv, summary.md
-# and plots in $(RESULTS)), with the authors' evaluation quirks and the hardware model's
-# words/cycle.
-DATASETS := data/mobilenet_v2 data/inception_v3 data/mobilenet_v2_mid data/face_recognition_net
+# The main job on the data that ships in the repo: the paper's study on every shipped
+# dataset, one network each (tables on stdout, among them the networks next to the paper;
+# results.csv, summary.md and plots in $(RESULTS)), with the authors' evaluation quirks and
+# the hardware model's words/cycle.
 run: build
-	$(RELEASE_DIR)/tools/ebpc/ebpc eval $(DATASETS) --out $(RESULTS) --quirks --hw \
+	$(RELEASE_DIR)/tools/ebpc/ebpc eval $(EVAL_DATASETS) --out $(RESULTS) --quirks --hw \
 	  --formats fixed8,fixed12,fixed16,float16,bfloat16,float32
 
 # Every codec on the fixed8 sample of the shared feature maps.

@@ -80,6 +80,31 @@ BENCHMARK(BM_PlanesB8<false>)->Arg(8)->Arg(16);
 BENCHMARK(BM_PlanesB8<true>)->Arg(8)->Arg(16);
 
 template <bool Simd>
+void BM_DbxB8(benchmark::State& state) {
+  const auto w = static_cast<unsigned>(state.range(0));
+  const auto top = top_words(w);
+  const std::size_t nblocks = k_n / 8;
+  std::vector<std::uint8_t> planes(nblocks * (w + 1));
+  ebpc::arch::planes_b8_scalar(top.data(), nblocks, w, planes.data());
+  std::vector<std::uint8_t> recs(nblocks * ebpc::arch::k_dbx_stride);
+  for (auto _ : state) {
+#if EBPC_ARCH_HAVE_SSE2
+    if (Simd) {
+      ebpc::arch::dbx_b8_sse2(planes.data(), nblocks, w, recs.data());
+    } else {
+      ebpc::arch::dbx_b8_scalar(planes.data(), nblocks, w, recs.data());
+    }
+#else
+    ebpc::arch::dbx_b8_scalar(planes.data(), nblocks, w, recs.data());
+#endif
+    benchmark::DoNotOptimize(recs.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
+}
+BENCHMARK(BM_DbxB8<false>)->Arg(8)->Arg(16);
+BENCHMARK(BM_DbxB8<true>)->Arg(8)->Arg(16);
+
+template <bool Simd>
 void BM_UnplanesB8(benchmark::State& state) {
   const auto w = static_cast<unsigned>(state.range(0));
   const auto top = top_words(w);

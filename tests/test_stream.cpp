@@ -233,6 +233,67 @@ TEST(Stream, ReaderReportsFirstBadChunkForAnyThreads) {
   }
 }
 
+// The whole-buffer calls into caller buffers (what the Python binding calls): the same
+// bytes as compress_container for any thread count, the same first bad chunk, the value
+// that does not fit named, and an output buffer of any other size refused.
+TEST(Stream, IntoCallerBuffersForAnyThreads) {
+  auto elems = sample_elems(5000, 8);
+  auto h = make_header(elems.size(), 300);
+  auto file = ebpc::compress_container(elems, h);
+  ASSERT_TRUE(file.has_value());
+  for (unsigned threads : {1u, 2u, 5u, 0u}) {
+    std::vector<std::uint8_t> out(ebpc::container_bound_nbytes(h), 0xee);
+    auto n = ebpc::compress_container_into(elems, h, out, threads);
+    ASSERT_TRUE(n.has_value()) << n.error().message;
+    out.resize(*n);
+    EXPECT_EQ(out, *file) << threads;
+    std::vector<std::uint8_t> back(elems.size(), 0x11);
+    auto d = ebpc::decompress_container_into(*file, back, threads);
+    ASSERT_TRUE(d.has_value()) << d.error().message;
+    EXPECT_EQ(back, elems);
+    std::vector<std::uint8_t> wrong(elems.size() + 1);
+    EXPECT_EQ(ebpc::decompress_container_into(*file, wrong, threads).error().code, ebpc::Error::bad_parameter);
+    wrong.resize(elems.size() - 1);
+    EXPECT_EQ(ebpc::decompress_container_into(*file, wrong, threads).error().code, ebpc::Error::bad_parameter);
+  }
+  std::vector<std::uint8_t> small(ebpc::container_bound_nbytes(h) - 1);
+  EXPECT_EQ(ebpc::compress_container_into(elems, h, small, 1).error().code, ebpc::Error::output_too_small);
+  // Damage chunks 3 and 9 (their checksums), then the trailing bytes.
+  auto bad = *file;
+  std::size_t off = ebpc::serialize_header(h).size();
+  for (std::uint64_t k = 0; k < h.nchunks(); ++k) {
+    const auto payload = ebpc::load_le<std::uint32_t>(bad.data() + off);
+    if (k == 3 || k == 9) {
+      bad[off + 8] ^= 1;
+    }
+    off += ebpc::k_chunk_header_nbytes + payload;
+  }
+  std::vector<std::uint8_t> back(elems.size());
+  for (unsigned threads : {1u, 3u}) {
+    auto d = ebpc::decompress_container_into(bad, back, threads);
+    ASSERT_FALSE(d.has_value());
+    EXPECT_EQ(d.error().message, "chunk 3: checksum mismatch") << threads;
+  }
+  auto trailing = *file;
+  trailing.push_back(0);
+  EXPECT_EQ(ebpc::decompress_container_into(trailing, back, 2).error().message,
+            "trailing data after the last chunk: corrupt input");
+  const std::vector<std::uint8_t> junk = {'n', 'o', 'p', 'e', 0, 0, 0, 0};
+  EXPECT_EQ(ebpc::decompress_container_into(junk, back, 1).error().message, "not an .ebpc container");
+  // A value that does not fit W, found in a later wave of chunks.
+  h.codec.word_nbits = 7;
+  for (auto& e : elems) {
+    e = static_cast<std::uint8_t>(e & 0x7f);
+  }
+  elems[4321] = 0x80;
+  std::vector<std::uint8_t> out(ebpc::container_bound_nbytes(h));
+  for (unsigned threads : {1u, 2u}) {
+    auto n = ebpc::compress_container_into(elems, h, out, threads);
+    ASSERT_FALSE(n.has_value());
+    EXPECT_EQ(n.error().message, "value at flat index 4321 does not fit in 7 bits") << threads;
+  }
+}
+
 TEST(Stream, LyingPayloadSizeCostsNoMemory) {
   // A header whose first chunk claims the largest payload its bound allows, then ends.
   const auto h = make_header(std::uint64_t{200} << 20, 200u << 20, ebpc::CodecId::zstd);

@@ -5,9 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <ebpc/codecs.hpp>
@@ -119,10 +122,36 @@ std::uint64_t chunk_checksum_seed(const ContainerHeader& h, std::uint64_t chunk_
 // Worst case of one chunk's encoded size (header + payload).
 std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept;
 
+// A byte vector whose resize() leaves the new bytes uninitialised: for buffers that are
+// written over before they are read (a chunk's coded bytes, decoded elements), so that
+// growing them costs no zero-filling pass over the data.
+template <class T>
+struct UninitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitAllocator<U>;
+  };
+  UninitAllocator() noexcept = default;
+  template <class U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-initialised: no value written
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using ByteBuffer = std::vector<std::uint8_t, UninitAllocator<std::uint8_t>>;
+
 // Encodes chunk chunk_index of elements (chunk_nwords_at(i) * elem bytes) and appends the
 // chunk header and payload to out. scratch is reused between calls (no allocation per block).
+// The ByteBuffer overload skips zero-filling the room it reserves for the payload.
 Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
                                std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out);
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
+                               ByteBuffer& scratch, ByteBuffer& out);
 
 // Parses and checks a chunk header against the container's limits.
 Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const ContainerHeader& h,
@@ -132,6 +161,24 @@ Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const C
 // and checks its checksum.
 Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHeader& ch, const ContainerHeader& h,
                           std::uint64_t chunk_index, std::span<std::uint8_t> elems_out) noexcept;
+
+// Decodes a container held in memory into out, which must be exactly the header's nwords *
+// elem bytes (bad_parameter otherwise; parse_header tells the size). The chunks are decoded
+// on `threads` threads (0: one per core). Every check decompress_container makes (chunk
+// headers, sizes, checksums, trailing data); the message names the chunk at fault. On
+// error out holds unspecified bytes. Nothing is allocated by a size the input claims.
+Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
+                                        unsigned threads);
+
+// Worst case of a whole container's size (header + every chunk's bound).
+std::size_t container_bound_nbytes(const ContainerHeader& h);
+
+// Compresses elems (exactly h.nwords * elem bytes) into out (at least
+// container_bound_nbytes(h)) and returns the bytes written: compress_container's bytes,
+// for any thread count (0: one per core). A value that does not fit W bits is named by
+// its flat index (unfit_value_failure).
+Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+                                             std::span<std::uint8_t> out, unsigned threads);
 
 // Whole-buffer convenience over the chunk functions.
 Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h);

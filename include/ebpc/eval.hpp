@@ -45,7 +45,27 @@ struct EvalConfig {
   // Called after each (dataset, kind, layer) unit from a worker thread, serialised by a
   // mutex: done units, all units, and what was finished.
   std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;
+  // Evaluate only shard shard_index of shard_count (0 <= index < count): the units of
+  // eval_units() whose position k has k % shard_count == shard_index (eval_shard.hpp).
+  unsigned shard_index = 0;
+  unsigned shard_count = 1;
 };
+
+// One unit of work: all images of one (dataset, kind, layer), quantised together because
+// the fixed-point scale is the max over those images. The unit of sharding, too.
+struct UnitKey {
+  std::size_t dataset = 0;
+  MapKind kind = MapKind::activation;
+  std::size_t layer = 0;
+  auto operator<=>(const UnitKey&) const = default;
+};
+
+// Every unit that has at least one map, in a stable order: dataset (as given), kind
+// (activations, then gradients), layer (forward order). It depends only on the manifests.
+std::vector<UnitKey> eval_units(std::span<const Dataset> datasets);
+
+// The units of shard index of count, in eval_units() order.
+std::vector<UnitKey> shard_units(std::span<const Dataset> datasets, unsigned index, unsigned count);
 
 // One map x format x codec.
 struct ResultRow {
@@ -104,7 +124,8 @@ Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dty
                                                     unsigned word_nbits, std::span<const CodecParams> codecs,
                                                     std::vector<std::uint8_t>& scratch);
 
-// Rows ordered by dataset, kind, image, layer, format, codec. Error: the first message of
+// Rows ordered by dataset, kind, image, layer, format, codec, of the units of the
+// config's shard (all units by default). Error: the first message of
 // any unit (unreadable map, non-finite value in a fixed format, a dump that cannot be written).
 // With config.quirks, quirk_rows (if given) receives the quirk sizes in the same order;
 // with config.hw_sim, hw_rows (if given) the hardware model's cycles.

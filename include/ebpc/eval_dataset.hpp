@@ -36,12 +36,17 @@ struct Dataset {
   std::vector<std::string> images;     // manifest order
   std::vector<DatasetLayer> layers;    // forward order (sorted by index)
   std::vector<DatasetFile> files;
+  std::string manifest;                // the manifest's text, as read (shard files carry it)
 };
 
 // Reads DIR/manifest.json. Errors are one-line messages naming the file and the problem
 // (missing manifest, wrong format tag, a file entry naming an unknown image or layer,
 // duplicate entries, a shape that differs from its layer's).
 Outcome<Dataset> read_dataset(const std::string& dir);
+
+// The same from a manifest's text, as if read from DIR/manifest.json (ebpc eval merge
+// rebuilds the datasets of its shard files with it; paths are resolved against dir).
+Outcome<Dataset> parse_dataset(const std::string& dir, const std::string& manifest);
 
 // Reads one map and checks its shape against the manifest (message on error).
 Outcome<LayerValues> read_map(const DatasetFile& f);

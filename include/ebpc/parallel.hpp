@@ -1,10 +1,12 @@
 // A minimal parallel for: runs f(i) for i in [0, n) on up to nthreads threads (the
-// calling thread is one of them). Work is handed out one index at a time.
+// calling thread is one of them). Work is handed out one index at a time. When threads
+// cannot be started, fewer do the work (it never throws for that).
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -31,9 +33,13 @@ void parallel_for(std::size_t n, unsigned nthreads, F&& f) {
     }
   };
   std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (std::size_t t = 1; t < workers; ++t) {
-    pool.emplace_back(run);
+  try {
+    pool.reserve(workers - 1);
+    for (std::size_t t = 1; t < workers; ++t) {
+      pool.emplace_back(run);
+    }
+  } catch (const std::exception&) {
+    // No more threads (or no memory for them): those started and this one do the work.
   }
   run();
   for (auto& t : pool) {

@@ -104,11 +104,6 @@ ebpc::ContainerHeader make_header(const ebpc::DTypeInfo& info, const std::vector
   return std::move(*h);
 }
 
-[[noreturn]] void fail_not_fitting(std::span<const std::uint8_t> elems, const ebpc::ContainerHeader& h,
-                                   std::uint64_t base_index) {
-  fail(ebpc::unfit_value_failure(elems, h.dtype, h.codec.word_nbits, base_index).message);
-}
-
 py::bytes compress(const py::buffer& data, const std::string& dtype, const std::vector<std::uint64_t>& shape,
                    bool fortran, const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run,
                    int level, std::uint32_t chunk_nwords, unsigned threads) {
@@ -118,62 +113,24 @@ py::bytes compress(const py::buffer& data, const std::string& dtype, const std::
   if (elems.size() != h.nwords * info.nbytes) {
     fail("buffer size does not match the shape and dtype");
   }
-  const std::vector<std::uint8_t> head = ebpc::serialize_header(h);
-  const std::uint64_t nchunks = h.nchunks();
   // The result is written straight into a bytes object sized to the worst case (pages
-  // never touched cost nothing) and shrunk at the end. Chunks are coded in waves of one
-  // chunk per thread into buffers reused from wave to wave, then appended in order: the
-  // bytes are those of compress_container for any thread count.
-  std::size_t bound = head.size();
-  for (std::uint64_t i = 0; i < nchunks; ++i) {
-    bound += ebpc::chunk_bound_nbytes(h, h.chunk_nwords_at(i));
-  }
+  // never touched cost nothing) and shrunk at the end.
+  const std::size_t bound = ebpc::container_bound_nbytes(h);
   PyObject* raw = PyBytes_FromStringAndSize(nullptr, static_cast<py::ssize_t>(bound));
   if (raw == nullptr) {
     throw py::error_already_set();
   }
   py::object result = py::reinterpret_steal<py::object>(raw);
   auto* dst = reinterpret_cast<std::uint8_t*>(PyBytes_AS_STRING(raw));
-  std::memcpy(dst, head.data(), head.size());
-  std::size_t pos = head.size();
-  const unsigned nthreads =
-      static_cast<unsigned>(std::min<std::uint64_t>(thread_count(threads), std::max<std::uint64_t>(nchunks, 1)));
-  std::vector<std::vector<std::uint8_t>> outs(nthreads);
-  std::vector<std::vector<std::uint8_t>> scratches(nthreads);
-  std::vector<ebpc::Error> errors(nthreads, ebpc::Error{});
-  std::uint64_t failed_chunk = UINT64_MAX;
-  ebpc::Error failed_error{};
+  ebpc::Outcome<std::size_t> r;
   {
     py::gil_scoped_release release;
-    for (std::uint64_t start = 0; start < nchunks && failed_chunk == UINT64_MAX; start += nthreads) {
-      const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(nthreads, nchunks - start));
-      ebpc::parallel_for(m, static_cast<unsigned>(m), [&](std::size_t j) {
-        const std::uint64_t i = start + j;
-        const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * info.nbytes);
-        const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * info.nbytes);
-        outs[j].clear();
-        auto r = ebpc::encode_chunk(elems.subspan(off, len), h, i, scratches[j], outs[j]);
-        errors[j] = r ? ebpc::Error{} : r.error();
-      });
-      for (std::size_t j = 0; j < m; ++j) {
-        if (errors[j] != ebpc::Error{}) {
-          failed_chunk = start + j;
-          failed_error = errors[j];
-          break;
-        }
-        std::memcpy(dst + pos, outs[j].data(), outs[j].size());
-        pos += outs[j].size();
-      }
-    }
+    r = ebpc::compress_container_into(elems, h, std::span<std::uint8_t>(dst, bound), thread_count(threads));
   }
-  if (failed_chunk != UINT64_MAX) {
-    const std::size_t off = static_cast<std::size_t>(failed_chunk * h.chunk_nwords * info.nbytes);
-    const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(failed_chunk) * info.nbytes);
-    if (failed_error == ebpc::Error::bad_parameter) {
-      fail_not_fitting(elems.subspan(off, len), h, failed_chunk * h.chunk_nwords);
-    }
-    fail("cannot compress", failed_error);
+  if (!r) {
+    fail(r.error().code == ebpc::Error::bad_parameter ? r.error().message : "cannot compress: " + r.error().message);
   }
+  const std::size_t pos = *r;
   raw = result.release().ptr();
   if (_PyBytes_Resize(&raw, static_cast<py::ssize_t>(pos)) != 0) {
     throw py::error_already_set();
@@ -216,57 +173,18 @@ py::dict header(const py::buffer& buf) {
   return header_dict(h, n);
 }
 
-// Decodes a whole container into out (exactly nwords * elem bytes).
+// Decodes a whole container into out (exactly nwords * elem bytes): the library's
+// decompress_container_into, without the GIL.
 void decompress_into(const py::buffer& buf, const py::buffer& out_buf, unsigned threads) {
   const auto in = bytes_of(buf);
   const auto out = writable_bytes_of(out_buf);
-  std::size_t pos = 0;
-  const ebpc::ContainerHeader h = parse_or_fail(in, &pos);
-  if (out.size() != h.nwords * h.codec.elem_nbytes) {
-    fail("output buffer size does not match the container's shape and dtype");
-  }
-  struct Job {
-    std::size_t payload_pos;
-    ebpc::ChunkHeader ch;
-  };
-  std::vector<Job> jobs;
-  const std::uint64_t nchunks = h.nchunks();
-  if (nchunks > (in.size() - pos) / ebpc::k_chunk_header_nbytes) {
-    fail("cannot decompress", ebpc::Error::truncated);
-  }
-  jobs.reserve(static_cast<std::size_t>(nchunks));
-  for (std::uint64_t i = 0; i < nchunks; ++i) {
-    auto ch = ebpc::parse_chunk_header(in.subspan(pos), h, h.chunk_nwords_at(i));
-    if (!ch) {
-      fail("chunk " + std::to_string(i) + ": bad chunk header", ch.error());
-    }
-    pos += ebpc::k_chunk_header_nbytes;
-    if (ch->payload_nbytes > in.size() - pos) {
-      fail("chunk " + std::to_string(i), ebpc::Error::truncated);
-    }
-    jobs.push_back({pos, *ch});
-    pos += ch->payload_nbytes;
-  }
-  if (pos != in.size()) {
-    fail("trailing data after the last chunk", ebpc::Error::corrupt);
-  }
-  std::vector<ebpc::Error> errors(jobs.size(), ebpc::Error{});
+  ebpc::Outcome<void> r;
   {
     py::gil_scoped_release release;
-    ebpc::parallel_for(jobs.size(), thread_count(threads), [&](std::size_t i) {
-      const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
-      const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
-      auto r = ebpc::decode_chunk(in.subspan(jobs[i].payload_pos, jobs[i].ch.payload_nbytes), jobs[i].ch, h, i,
-                                  out.subspan(off, len));
-      if (!r) {
-        errors[i] = r.error();
-      }
-    });
+    r = ebpc::decompress_container_into(in, out, thread_count(threads));
   }
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    if (errors[i] != ebpc::Error{}) {
-      fail("chunk " + std::to_string(i), errors[i]);
-    }
+  if (!r) {
+    fail(r.error().message);
   }
 }
 

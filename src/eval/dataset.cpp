@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <tuple>
 
 #include <ebpc/npy.hpp>
@@ -48,15 +49,11 @@ std::string_view kind_name(MapKind k) noexcept { return k == MapKind::activation
 
 namespace {
 
-Outcome<Dataset> read_dataset_unguarded(const std::string& dir) {
+Outcome<Dataset> parse_dataset_unguarded(const std::string& dir, const std::string& manifest) {
   const std::string manifest_path = dir + "/manifest.json";
-  std::ifstream in(manifest_path, std::ios::binary);
-  if (!in) {
-    return bad(manifest_path, "cannot read the dataset manifest", Error::io);
-  }
   Json m;
   try {
-    m = Json::parse(in);
+    m = Json::parse(manifest);
   } catch (const Json::parse_error& e) {
     return bad(manifest_path, fmt::format("not valid JSON (byte {})", e.byte));
   } catch (const Json::exception& e) {
@@ -68,6 +65,7 @@ Outcome<Dataset> read_dataset_unguarded(const std::string& dir) {
   }
   Dataset d;
   d.dir = dir;
+  d.manifest = manifest;
   if (!m.contains("network") || !m["network"].is_string() || m["network"].get<std::string>().empty()) {
     return bad(manifest_path, "\"network\" missing");
   }
@@ -156,13 +154,27 @@ Outcome<Dataset> read_dataset_unguarded(const std::string& dir) {
 
 }  // namespace
 
-Outcome<Dataset> read_dataset(const std::string& dir) {
+Outcome<Dataset> parse_dataset(const std::string& dir, const std::string& manifest) {
   try {
-    return read_dataset_unguarded(dir);
+    return parse_dataset_unguarded(dir, manifest);
   } catch (const Json::exception& e) {
     // A field of an unexpected type or range that a check above missed: an error, not an abort.
     return bad(dir + "/manifest.json", std::string("not a valid manifest: ") + e.what());
   }
+}
+
+Outcome<Dataset> read_dataset(const std::string& dir) {
+  const std::string manifest_path = dir + "/manifest.json";
+  std::ifstream in(manifest_path, std::ios::binary);
+  if (!in) {
+    return bad(manifest_path, "cannot read the dataset manifest", Error::io);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    return bad(manifest_path, "cannot read the dataset manifest", Error::io);
+  }
+  return parse_dataset(dir, text.str());
 }
 
 Outcome<LayerValues> read_map(const DatasetFile& f) {

@@ -167,7 +167,57 @@ Outcome<void> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, co
   return {};
 }
 
+// The maps of one unit, in image order.
+Unit make_unit(std::span<const Dataset> datasets, const UnitKey& k) {
+  const Dataset& d = datasets[k.dataset];
+  Unit u;
+  u.dataset = k.dataset;
+  u.kind = k.kind;
+  u.layer = k.layer;
+  for (std::size_t im = 0; im < d.images.size(); ++im) {
+    for (const DatasetFile& f : d.files) {
+      if (f.kind == k.kind && f.layer == k.layer && f.image == im) {
+        u.files.push_back(&f);
+        std::uint64_t n = 1;
+        for (const std::uint64_t s : f.shape) {
+          n *= s;
+        }
+        u.values += n;
+      }
+    }
+  }
+  return u;
+}
+
 }  // namespace
+
+std::vector<UnitKey> eval_units(std::span<const Dataset> datasets) {
+  std::vector<UnitKey> units;
+  for (std::size_t di = 0; di < datasets.size(); ++di) {
+    const Dataset& d = datasets[di];
+    for (const MapKind kind : {MapKind::activation, MapKind::gradient}) {
+      for (std::size_t li = 0; li < d.layers.size(); ++li) {
+        const bool any = std::any_of(d.files.begin(), d.files.end(),
+                                     [&](const DatasetFile& f) { return f.kind == kind && f.layer == li; });
+        if (any) {
+          units.push_back(UnitKey{di, kind, li});
+        }
+      }
+    }
+  }
+  return units;
+}
+
+std::vector<UnitKey> shard_units(std::span<const Dataset> datasets, unsigned index, unsigned count) {
+  std::vector<UnitKey> all = eval_units(datasets);
+  std::vector<UnitKey> mine;
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    if (count != 0 && k % count == index) {
+      mine.push_back(all[k]);
+    }
+  }
+  return mine;
+}
 
 Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dtype,
                                                     unsigned word_nbits, std::span<const CodecParams> codecs,
@@ -196,32 +246,13 @@ std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kin
 Outcome<std::vector<ResultRow>> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
                                                            std::vector<QuirkRow>* quirk_rows,
                                                            std::vector<HwRow>* hw_rows) {
+  if (config.shard_count == 0 || config.shard_index >= config.shard_count) {
+    return tl::unexpected(Failure{Error::bad_parameter, fmt::format("shard {}/{}: needs 0 <= index < count",
+                                                                    config.shard_index, config.shard_count)});
+  }
   std::vector<Unit> units;
-  for (std::size_t di = 0; di < datasets.size(); ++di) {
-    const Dataset& d = datasets[di];
-    for (const MapKind kind : {MapKind::activation, MapKind::gradient}) {
-      for (std::size_t li = 0; li < d.layers.size(); ++li) {
-        Unit u;
-        u.dataset = di;
-        u.kind = kind;
-        u.layer = li;
-        for (std::size_t im = 0; im < d.images.size(); ++im) {
-          for (const DatasetFile& f : d.files) {
-            if (f.kind == kind && f.layer == li && f.image == im) {
-              u.files.push_back(&f);
-              std::uint64_t n = 1;
-              for (const std::uint64_t s : f.shape) {
-                n *= s;
-              }
-              u.values += n;
-            }
-          }
-        }
-        if (!u.files.empty()) {
-          units.push_back(std::move(u));
-        }
-      }
-    }
+  for (const UnitKey& k : shard_units(datasets, config.shard_index, config.shard_count)) {
+    units.push_back(make_unit(datasets, k));
   }
   // Largest units first, so that the last ones to finish are short (load balance).
   std::vector<std::size_t> order(units.size());

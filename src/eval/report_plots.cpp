@@ -1,6 +1,7 @@
 // The study's plots: gnuplot data files and one script (PNG and SVG twins), and running
 // gnuplot on it.
 #include <ebpc/eval_report.hpp>
+#include <ebpc/file.hpp>
 
 #include <fmt/core.h>
 
@@ -8,7 +9,6 @@
 #include <sys/wait.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "eval/report_aggregate.hpp"
@@ -66,13 +66,23 @@ std::string codec_colour(const std::string& name) {
   return "#7f8c8d";
 }
 
-// Runs gnuplot on script: unsupported when gnuplot is missing, io when it fails.
-Outcome<void> run_gnuplot(const std::string& script) {
+// Runs gnuplot on dir/script_name in dir (so that the script names no directory and is the
+// same wherever the outputs go, e.g. a single run and a merge of shards): unsupported when
+// gnuplot is missing, io when it fails.
+Outcome<void> run_gnuplot(const std::string& dir, const std::string& script_name) {
+  const std::string script = dir + "/" + script_name;
   pid_t pid = 0;
   std::string arg0 = "gnuplot";
-  std::string arg1 = script;
+  std::string arg1 = script_name;
   char* argv[] = {arg0.data(), arg1.data(), nullptr};
-  if (posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ) != 0) {
+  posix_spawn_file_actions_t actions;
+  if (posix_spawn_file_actions_init(&actions) != 0) {
+    return tl::unexpected(Failure{Error::io, "cannot start gnuplot on " + script});
+  }
+  const bool spawned = posix_spawn_file_actions_addchdir_np(&actions, dir.c_str()) == 0 &&
+                       posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ) == 0;
+  posix_spawn_file_actions_destroy(&actions);
+  if (!spawned) {
     return tl::unexpected(
         Failure{Error::unsupported, "gnuplot not found (apt-get install gnuplot-nox): plots not drawn, script in " + script});
   }
@@ -94,8 +104,7 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
   }
   std::vector<std::string> pngs;
   std::map<std::string, std::string> files;  // data file name -> contents
-  std::string gp = fmt::format("cd '{}'\nset datafile separator '\\t'\nset termoption noenhanced\n",
-                               escape_gnuplot(plots_dir));
+  std::string gp = "set datafile separator '\\t'\nset termoption noenhanced\n";
   // Each plot is drawn twice: PNG, then the same plot as SVG.
   auto emit = [&](const std::string& stem, const std::string& size, const std::string& body) {
     gp += fmt::format("reset\nset datafile separator '\\t'\n"
@@ -205,22 +214,73 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
       }
     }
   }
+  // Several networks: per-image EBPC totals side by side, x = format, one box per network.
+  const std::size_t ebpc = t.find(CodecId::ebpc);
+  if (in.datasets.size() > 1 && ebpc != k_all) {
+    for (const MapKind kind : {MapKind::activation, MapKind::gradient}) {
+      std::vector<std::size_t> nets;
+      for (std::size_t d = 0; d < in.datasets.size(); ++d) {
+        if (t.has_kind(d, kind)) {
+          nets.push_back(d);
+        }
+      }
+      if (nets.empty()) {
+        continue;
+      }
+      const std::string kn(kind_name(kind));
+      const std::string stem = "networks_" + kn;
+      const double width = 0.8 / static_cast<double>(nets.size());
+      std::string data;
+      for (std::size_t n = 0; n < nets.size(); ++n) {
+        data += fmt::format("# {}\n", in.datasets[nets[n]].network);
+        for (std::size_t f = 0; f < t.nformats(); ++f) {
+          const std::vector<double> v = t.image_ratios(nets[n], kind, f, ebpc);
+          const double x = static_cast<double>(f) - 0.4 + width * (static_cast<double>(n) + 0.5);
+          data += fmt::format("{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\n", x, v.front(), quantile(v, 0.25),
+                              quantile(v, 0.5), quantile(v, 0.75), v.back());
+        }
+        data += "\n\n";
+      }
+      files[stem + ".tsv"] = data;
+      std::string xtics;
+      for (std::size_t f = 0; f < t.nformats(); ++f) {
+        xtics += fmt::format("{}'{}' {}", f == 0 ? "" : ", ", t.format_name(f), f);
+      }
+      std::string body = fmt::format(
+          "set title 'EBPC, {}s: total ratio per image, one box per network (box = quartiles, whiskers = min/max, "
+          "bar = median)'\n"
+          "set ylabel 'compression ratio (per image, all layers)'\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
+          "set xrange [-0.6:{}]\nset xtics ({})\nset key top left horizontal reverse Left\nset boxwidth {:.4f} absolute\n"
+          "set style fill solid 0.35 border\nplot ",
+          kn, static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
+      for (std::size_t n = 0; n < nets.size(); ++n) {
+        body += fmt::format("{}'{}.tsv' index {} using 1:3:2:6:5 with candlesticks whiskerbars lc {} title '{}', "
+                            "'' index {} using 1:4:4:4:4 with candlesticks lc {} lw 3 notitle",
+                            n == 0 ? "" : ", ", stem, n, n + 1, escape_gnuplot(in.datasets[nets[n]].network), n, n + 1);
+      }
+      emit(stem, "1200,600", body + "\n");
+    }
+  }
+  // Each data file and the script go to a temporary file renamed into place (AtomicFile):
+  // a full disk leaves no truncated file behind (the PNG/SVG files are gnuplot's own).
+  const auto write_whole = [](const std::string& path, const std::string& text) -> Outcome<void> {
+    AtomicFile out;
+    if (!out.open(path, true) ||
+        !out.write(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())) || !out.commit()) {
+      return tl::unexpected(Failure{Error::io, path + ": cannot write"});
+    }
+    return {};
+  };
   for (const auto& [name, contents] : files) {
-    std::ofstream out(plots_dir + "/" + name, std::ios::binary);
-    out << contents;
-    if (!out) {
-      return tl::unexpected(Failure{Error::io, plots_dir + "/" + name + ": cannot write"});
+    if (auto r = write_whole(plots_dir + "/" + name, contents); !r) {
+      return tl::unexpected(r.error());
     }
   }
   const std::string script = plots_dir + "/plots.gp";
-  {
-    std::ofstream out(script, std::ios::binary);
-    out << gp;
-    if (!out) {
-      return tl::unexpected(Failure{Error::io, script + ": cannot write"});
-    }
+  if (auto r = write_whole(script, gp); !r) {
+    return tl::unexpected(r.error());
   }
-  if (auto r = run_gnuplot(script); !r) {
+  if (auto r = run_gnuplot(plots_dir, "plots.gp"); !r) {
     return tl::unexpected(r.error());
   }
   return pngs;

@@ -21,9 +21,10 @@ namespace ebpc::detail {
 // nothing is allocated after the first round through the ring.
 struct ChunkSlot {
   std::uint64_t index = 0;            // the chunk this slot holds
-  std::vector<std::uint8_t> in;       // writer: the chunk's elements; reader: its payload
-  std::vector<std::uint8_t> scratch;  // encode_chunk's word buffer
-  std::vector<std::uint8_t> out;      // writer: chunk header + payload; reader: elements
+  // (ByteBuffer: each is written over before it is read, so growing it fills nothing.)
+  ByteBuffer in;       // writer: the chunk's elements; reader: its payload
+  ByteBuffer scratch;  // encode_chunk's word buffer
+  ByteBuffer out;      // writer: chunk header + payload; reader: elements
   ChunkHeader header;                 // reader: the chunk's header
   Error error = Error::io;            // valid when !ok
   bool ok = true;

@@ -4,6 +4,7 @@
 // k_max_chunk_nbytes, payload sizes against the codec's bound, shape products against
 // overflow.
 #include <ebpc/container.hpp>
+#include <ebpc/parallel.hpp>
 
 #include <xxhash.h>
 
@@ -265,6 +266,71 @@ Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHead
 }
 
 
+Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
+                                        unsigned threads) {
+  std::size_t pos = 0;
+  auto h = parse_header(in, &pos);
+  if (!h) {
+    if (h.error() == Error::corrupt && (in.size() < 4 || std::memcmp(in.data(), "EBPC", 4) != 0)) {
+      return tl::unexpected(Failure{Error::corrupt, "not an .ebpc container"});
+    }
+    return tl::unexpected(failure(h.error(), "bad .ebpc header"));
+  }
+  if (out.size() / h->codec.elem_nbytes != h->nwords || out.size() % h->codec.elem_nbytes != 0) {
+    return tl::unexpected(
+        Failure{Error::bad_parameter, "output buffer size does not match the container's shape and dtype"});
+  }
+  // Every chunk takes at least its header: checked before anything is sized by the count.
+  const std::uint64_t nchunks = h->nchunks();
+  if (nchunks > (in.size() - pos) / k_chunk_header_nbytes) {
+    return tl::unexpected(failure(Error::truncated, "cannot decompress"));
+  }
+  struct Job {
+    std::size_t payload_pos;
+    ChunkHeader ch;
+    Error error;
+  };
+  std::vector<Job> jobs;
+  try {
+    jobs.reserve(static_cast<std::size_t>(nchunks));
+  } catch (const std::bad_alloc&) {
+    return tl::unexpected(failure(Error::limit_exceeded, "out of memory"));
+  }
+  for (std::uint64_t i = 0; i < nchunks; ++i) {
+    auto ch = parse_chunk_header(in.subspan(pos), *h, h->chunk_nwords_at(i));
+    if (!ch) {
+      return tl::unexpected(failure(ch.error(), "chunk " + std::to_string(i) + ": bad chunk header"));
+    }
+    pos += k_chunk_header_nbytes;
+    if (ch->payload_nbytes > in.size() - pos) {
+      return tl::unexpected(failure(Error::truncated, "chunk " + std::to_string(i)));
+    }
+    jobs.push_back({pos, *ch, Error{}});
+    pos += ch->payload_nbytes;
+  }
+  if (pos != in.size()) {
+    return tl::unexpected(failure(Error::corrupt, "trailing data after the last chunk"));
+  }
+  const unsigned nthreads = threads == 0 ? default_thread_count() : threads;
+  // (decode_chunk does not throw; parallel_for starts fewer threads when it cannot start more.)
+  const std::size_t elem = h->codec.elem_nbytes;
+  parallel_for(jobs.size(), nthreads, [&](std::size_t i) {
+    const std::size_t off = static_cast<std::size_t>(i * h->chunk_nwords * elem);
+    const std::size_t len = static_cast<std::size_t>(h->chunk_nwords_at(i) * elem);
+    auto r = decode_chunk(in.subspan(jobs[i].payload_pos, jobs[i].ch.payload_nbytes), jobs[i].ch, *h, i,
+                          out.subspan(off, len));
+    if (!r) {
+      jobs[i].error = r.error();
+    }
+  });
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].error != Error{}) {
+      return tl::unexpected(failure(jobs[i].error, "chunk " + std::to_string(i)));
+    }
+  }
+  return {};
+}
+
 Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint8_t> in, ContainerHeader* header_out,
                                                        std::uint64_t max_output_nbytes) {
   std::size_t pos = 0;
@@ -275,18 +341,9 @@ Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint
   // so the output is not allocated for it.
   EBPC_CHECK(h->nchunks() <= (in.size() - pos) / k_chunk_header_nbytes, truncated);
   std::vector<std::uint8_t> out(static_cast<std::size_t>(h->nwords * h->codec.elem_nbytes));
-  for (std::uint64_t i = 0; i < h->nchunks(); ++i) {
-    const std::uint64_t cn = h->chunk_nwords_at(i);
-    auto ch = parse_chunk_header(in.subspan(pos), *h, cn);
-    EBPC_TRY(ch);
-    pos += k_chunk_header_nbytes;
-    EBPC_CHECK(ch->payload_nbytes <= in.size() - pos, truncated);
-    const std::size_t off = static_cast<std::size_t>(i * h->chunk_nwords * h->codec.elem_nbytes);
-    EBPC_TRY(decode_chunk(in.subspan(pos, ch->payload_nbytes), *ch, *h, i,
-                          std::span<std::uint8_t>(out).subspan(off, static_cast<std::size_t>(cn * h->codec.elem_nbytes))));
-    pos += ch->payload_nbytes;
+  if (auto r = decompress_container_into(in, out, 1); !r) {
+    return tl::unexpected(r.error().code);
   }
-  EBPC_CHECK(pos == in.size(), corrupt);  // trailing data
   if (header_out != nullptr) {
     *header_out = *h;
   }

@@ -1,15 +1,24 @@
 // The .ebpc container's encoding side: chunks through the full codec table.
 #include <ebpc/container.hpp>
 
+#include <ebpc/parallel.hpp>
+
 #include <xxhash.h>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
 
 #include "common/check.hpp"
 #include "common/endian.hpp"
 
 namespace ebpc {
 
-Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
-                               std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
+namespace {
+
+template <class Buffer>
+Result<CodedSize> encode_chunk_impl(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+                                    std::uint64_t chunk_index, Buffer& scratch, Buffer& out) {
   const Codec* c = find_codec(h.codec.id);
   EBPC_CHECK(c != nullptr, bad_parameter);
   EBPC_CHECK(elems.size() % h.codec.elem_nbytes == 0, bad_parameter);
@@ -35,17 +44,94 @@ Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const Contai
   return *r;
 }
 
+}  // namespace
+
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
+                               std::vector<std::uint8_t>& scratch, std::vector<std::uint8_t>& out) {
+  return encode_chunk_impl(elems, h, chunk_index, scratch, out);
+}
+
+Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const ContainerHeader& h, std::uint64_t chunk_index,
+                               ByteBuffer& scratch, ByteBuffer& out) {
+  return encode_chunk_impl(elems, h, chunk_index, scratch, out);
+}
+
+std::size_t container_bound_nbytes(const ContainerHeader& h) {
+  std::size_t bound = serialize_header(h).size();
+  for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
+    bound += chunk_bound_nbytes(h, h.chunk_nwords_at(i));
+  }
+  return bound;
+}
+
+Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems, const ContainerHeader& h,
+                                             std::span<std::uint8_t> out, unsigned threads) {
+  if (auto v = validate(h); !v) {
+    return tl::unexpected(failure(v.error(), "invalid container header"));
+  }
+  const std::size_t elem = h.codec.elem_nbytes;
+  if (elems.size() / elem != h.nwords || elems.size() % elem != 0) {
+    return tl::unexpected(Failure{Error::bad_parameter, "buffer size does not match the shape and dtype"});
+  }
+  const std::uint64_t nchunks = h.nchunks();
+  // Chunks are coded in waves of one per thread into buffers reused from wave to wave,
+  // then appended in order: the bytes are compress_container's for any thread count.
+  try {
+    if (out.size() < container_bound_nbytes(h)) {
+      return tl::unexpected(failure(Error::output_too_small, "compress_container_into"));
+    }
+    const std::vector<std::uint8_t> head = serialize_header(h);
+    std::memcpy(out.data(), head.data(), head.size());
+    std::size_t pos = head.size();
+    const unsigned nthreads = static_cast<unsigned>(
+        std::min<std::uint64_t>(threads == 0 ? default_thread_count() : threads, std::max<std::uint64_t>(nchunks, 1)));
+    std::vector<ByteBuffer> outs(nthreads);
+    std::vector<ByteBuffer> scratches(nthreads);
+    std::vector<Error> errors(nthreads, Error{});
+    for (std::uint64_t start = 0; start < nchunks; start += nthreads) {
+      const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(nthreads, nchunks - start));
+      parallel_for(m, static_cast<unsigned>(m), [&](std::size_t j) {
+        const std::uint64_t i = start + j;
+        const auto off = static_cast<std::size_t>(i * h.chunk_nwords * elem);
+        const auto len = static_cast<std::size_t>(h.chunk_nwords_at(i) * elem);
+        outs[j].clear();
+        try {
+          auto r = encode_chunk(elems.subspan(off, len), h, i, scratches[j], outs[j]);
+          errors[j] = r ? Error{} : r.error();
+        } catch (const std::bad_alloc&) {
+          errors[j] = Error::limit_exceeded;
+        }
+      });
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::uint64_t i = start + j;
+        if (errors[j] == Error::bad_parameter) {
+          const auto off = static_cast<std::size_t>(i * h.chunk_nwords * elem);
+          const auto len = static_cast<std::size_t>(h.chunk_nwords_at(i) * elem);
+          return tl::unexpected(unfit_value_failure(elems.subspan(off, len), h.dtype, h.codec.word_nbits,
+                                                    i * h.chunk_nwords));
+        }
+        if (errors[j] != Error{}) {
+          return tl::unexpected(failure(errors[j], "chunk " + std::to_string(i)));
+        }
+        std::memcpy(out.data() + pos, outs[j].data(), outs[j].size());
+        pos += outs[j].size();
+      }
+    }
+    return pos;
+  } catch (const std::bad_alloc&) {
+    return tl::unexpected(failure(Error::limit_exceeded, "out of memory"));
+  }
+}
+
 Result<std::vector<std::uint8_t>> compress_container(std::span<const std::uint8_t> elems, const ContainerHeader& h) {
   EBPC_TRY(validate(h));
   EBPC_CHECK(elems.size() == h.nwords * h.codec.elem_nbytes, bad_parameter);
-  std::vector<std::uint8_t> out = serialize_header(h);
-  std::vector<std::uint8_t> scratch;
-  const std::uint64_t nchunks = h.nchunks();
-  for (std::uint64_t i = 0; i < nchunks; ++i) {
-    const std::size_t off = static_cast<std::size_t>(i * h.chunk_nwords * h.codec.elem_nbytes);
-    const std::size_t len = static_cast<std::size_t>(h.chunk_nwords_at(i) * h.codec.elem_nbytes);
-    EBPC_TRY(encode_chunk(elems.subspan(off, len), h, i, scratch, out));
+  std::vector<std::uint8_t> out(container_bound_nbytes(h));
+  auto r = compress_container_into(elems, h, out, 1);
+  if (!r) {
+    return tl::unexpected(r.error().code);
   }
+  out.resize(*r);
   return out;
 }
 

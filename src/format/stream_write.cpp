@@ -83,7 +83,7 @@ struct ContainerWriter::Impl {
       }
       ChunkSlot& s = slot_of(nfilled);
       s.index = nfilled;
-      // resize() zero-fills only the first time a slot grows to a chunk's size.
+      // (A ByteBuffer: resize() writes nothing; the caller fills every byte.)
       s.in.resize(chunk_nbytes(nfilled));
     }
     return &slot_of(nfilled);

@@ -334,3 +334,178 @@ TEST(EvalCli, HardwareThroughputMatchesHwSim) {
         << line << " vs hw sim " << enc_text << " " << dec_text;
   }
 }
+
+// Scale-out: shards of a run merge into the outputs of the single run, byte for byte.
+namespace {
+
+// A second network made of other real maps of the shipped dataset, under another name.
+fs::path renamed_subset(const fs::path& dir, const std::set<std::string>& layers, const std::string& network) {
+  const fs::path d = subset_dataset(dir, layers);
+  std::ifstream in(d / "manifest.json");
+  nlohmann::json m = nlohmann::json::parse(in);
+  in.close();
+  m["network"] = network;
+  write_text(d / "manifest.json", m.dump(1));
+  return d;
+}
+
+// Everything before the last line ("Wrote OUT/...", which names the output directory).
+std::string without_last_line(const std::string& s) {
+  const auto p = s.rfind('\n', s.size() >= 2 ? s.size() - 2 : 0);
+  return p == std::string::npos ? std::string() : s.substr(0, p + 1);
+}
+
+std::vector<std::string> layer_names() {
+  std::ifstream in(k_dataset + "/manifest.json");
+  const nlohmann::json m = nlohmann::json::parse(in);
+  std::vector<std::string> names;
+  for (const auto& l : m["layers"]) {
+    names.push_back(l["name"]);
+  }
+  return names;
+}
+
+}  // namespace
+
+TEST(EvalShards, MergeEqualsSingleRun) {
+  if (!fs::exists(k_dataset + "/manifest.json")) {
+    GTEST_SKIP() << k_dataset << " not present";
+  }
+  TempDir t;
+  const std::vector<std::string> names = layer_names();
+  ASSERT_GE(names.size(), 6u);
+  const std::size_t n = names.size();
+  // Small maps (MobileNetV2: the last block, out_relu and the dense layers): 9 units.
+  const fs::path a = subset_dataset(t.path() / "a", {names[n / 2], names[n - 3], names[n - 2], names[n - 1]});
+  const fs::path b = renamed_subset(t.path() / "b", {names[n - 4], names[n - 5]}, "mobilenet_v2_subset");
+  // Four formats: fixed8 and fixed16 (quirk rows), fixed12 (12-bit words), float16 (hw rows at W = 16).
+  std::string opts = " --formats fixed8,fixed12,fixed16,float16 --quirks --hw --threads 2 --no-plots";
+  const std::string data = " '" + a.string() + "' '" + b.string() + "'";
+  CmdResult single = run(k_cli + " eval" + data + opts + " --out '" + (t.path() / "single").string() + "'", t.path());
+  if (single.rc != 0 && single.err.find("no hardware model") != std::string::npos) {
+    opts = " --formats fixed8,fixed12,fixed16,float16 --quirks --threads 2 --no-plots";
+    single = run(k_cli + " eval" + data + opts + " --out '" + (t.path() / "single").string() + "'", t.path());
+  }
+  ASSERT_EQ(single.rc, 0) << single.err;
+  EXPECT_NE(single.out.find("## Networks next to the paper"), std::string::npos);
+  EXPECT_NE(single.out.find("| mobilenet_v2_subset | MobileNetV2 (a MobileNetV2 variant) | 2.2 |"), std::string::npos)
+      << single.out;
+  for (const unsigned nshards : {2u, 3u}) {
+    // Three shards in directories of their own, two in one directory.
+    std::string dirs;
+    for (unsigned i = 0; i < nshards; ++i) {
+      const fs::path out = t.path() / ("s" + std::to_string(nshards)) / (nshards == 3 ? std::to_string(i) : "all");
+      const CmdResult s = run(k_cli + " eval" + data + opts + " --shard " + std::to_string(i) + "/" +
+                                  std::to_string(nshards) + " --out '" + out.string() + "'",
+                              t.path());
+      ASSERT_EQ(s.rc, 0) << s.err;
+      EXPECT_TRUE(fs::exists(out / ("shard-" + std::to_string(i) + "-of-" + std::to_string(nshards) + ".json")));
+      EXPECT_FALSE(fs::exists(out / "results.csv"));
+      if (nshards == 3 || i == 0) {
+        dirs += " '" + out.string() + "'";
+      }
+    }
+    const fs::path merged = t.path() / ("merged" + std::to_string(nshards));
+    const CmdResult m = run(k_cli + " eval merge" + dirs + " --no-plots --out '" + merged.string() + "'", t.path());
+    ASSERT_EQ(m.rc, 0) << m.err;
+    EXPECT_EQ(read_file(merged / "results.csv"), read_file(t.path() / "single" / "results.csv")) << nshards;
+    EXPECT_EQ(read_file(merged / "summary.md"), read_file(t.path() / "single" / "summary.md")) << nshards;
+    EXPECT_EQ(without_last_line(m.out), without_last_line(single.out)) << nshards;
+  }
+}
+
+TEST(EvalShards, BadShardsAndMerges) {
+  if (!fs::exists(k_dataset + "/manifest.json")) {
+    GTEST_SKIP() << k_dataset << " not present";
+  }
+  TempDir t;
+  const std::vector<std::string> names = layer_names();
+  const std::size_t n = names.size();
+  const fs::path a = subset_dataset(t.path() / "a", {names[n - 3], names[n - 2], names[n - 1]});
+  const std::string plain = k_cli + " eval '" + a.string() + "' -q --formats fixed8,float16 --codecs ebpc,zvc";
+  const std::string base = plain + " --no-plots";
+  const auto shard = [&](const std::string& spec, const std::string& dir, const std::string& extra = "") {
+    const CmdResult r = run(base + extra + " --shard " + spec + " --out '" + (t.path() / dir).string() + "'", t.path());
+    EXPECT_EQ(r.rc, 0) << spec << " " << r.err;
+  };
+  shard("0/3", "s0");
+  shard("1/3", "s1");
+  shard("2/3", "s2");
+  const fs::path out = t.path() / "out";
+  const auto merge_fails = [&](const std::string& inputs, const std::string& contains) {
+    expect_one_line_error(run(k_cli + " eval merge " + inputs + " --out '" + out.string() + "'", t.path()), contains);
+    EXPECT_FALSE(fs::exists(out)) << inputs;
+  };
+  const std::string s0 = "'" + (t.path() / "s0").string() + "'";
+  const std::string s1 = "'" + (t.path() / "s1").string() + "'";
+  const std::string s2 = "'" + (t.path() / "s2").string() + "'";
+  const fs::path f0 = t.path() / "s0" / "shard-0-of-3.json";
+  // Bad --shard specs.
+  for (const std::string spec : {"3/3", "0/0", "1", "a/b", "1/-2", "0/3x"}) {
+    expect_one_line_error(run(base + " --shard " + spec + " --out '" + out.string() + "'", t.path()), "--shard");
+    EXPECT_FALSE(fs::exists(out)) << spec;
+  }
+  // Missing and overlapping shards.
+  merge_fails(s0 + " " + s1, "missing shard(s) 2/3");
+  fs::create_directories(t.path() / "copy");
+  fs::copy_file(f0, t.path() / "copy" / "shard-0-of-3.json");
+  merge_fails(s0 + " " + s1 + " " + s2 + " '" + (t.path() / "copy").string() + "'", "both are shard 0/3");
+  // Mixed options or splits.
+  shard("2/3", "codecs", " --block 16");
+  merge_fails(s0 + " " + s1 + " '" + (t.path() / "codecs").string() + "'", "different options (codecs");
+  shard("2/3", "quirks", " --quirks");
+  merge_fails(s0 + " " + s1 + " '" + (t.path() / "quirks").string() + "'", "different options (quirks");
+  shard("1/2", "two");
+  merge_fails(s0 + " '" + (t.path() / "two").string() + "'", "different splits");
+  // Malformed files.
+  fs::create_directories(t.path() / "bad");
+  const fs::path bad = t.path() / "bad" / "shard-0-of-3.json";
+  const std::string good = read_file(f0);
+  const std::string rest = s1 + " " + s2 + " '" + bad.string() + "'";
+  write_text(bad, good.substr(0, good.size() / 2));
+  merge_fails(rest, "not valid JSON");
+  write_text(bad, "{\"schema\": \"ebpc-measure-1\"}");
+  merge_fails(rest, "not an ebpc eval shard file");
+  nlohmann::json j = nlohmann::json::parse(good);
+  ASSERT_FALSE(j["rows"].empty());
+  nlohmann::json k = j;
+  k["rows"].erase(k["rows"].begin());
+  write_text(bad, k.dump());
+  merge_fails(rest, std::to_string(j["rows"].size()) + " expected");
+  k = j;
+  k["rows"][0][4] = 7;  // a format index out of range
+  write_text(bad, k.dump());
+  merge_fails(rest, "out of range");
+  k = j;
+  k["rows"].push_back(j["rows"][0]);
+  write_text(bad, k.dump());
+  merge_fails(rest, "repeated");
+  k = j;
+  k["units"].erase(k["units"].begin());
+  write_text(bad, k.dump());
+  merge_fails(rest, "units are not those of shard 0/3");
+  k = j;
+  k["rows"][0][9] = "12";
+  write_text(bad, k.dump());
+  merge_fails(rest, "malformed shard file");
+  fs::create_directories(t.path() / "empty");
+  merge_fails("'" + (t.path() / "empty").string() + "'", "no shard files");
+  merge_fails("'" + (t.path() / "nothing.json").string() + "'", "cannot read the shard file");
+  // And the three good ones merge, in any order, plots too: every plot file (data, script,
+  // PNG, SVG) is that of the single run.
+  const CmdResult ok = run(k_cli + " eval merge -q " + s2 + " " + s0 + " " + s1 + " --out '" + out.string() + "'", t.path());
+  ASSERT_EQ(ok.rc, 0) << ok.err;
+  const fs::path single = t.path() / "single";
+  const CmdResult one = run(plain + " --out '" + single.string() + "'", t.path());
+  ASSERT_EQ(one.rc, 0) << one.err;
+  EXPECT_EQ(read_file(out / "results.csv"), read_file(single / "results.csv"));
+  EXPECT_EQ(read_file(out / "summary.md"), read_file(single / "summary.md"));
+  std::size_t nplots = 0;
+  if (fs::exists(single / "plots")) {
+    for (const auto& entry : fs::directory_iterator(single / "plots")) {
+      EXPECT_EQ(read_file(entry.path()), read_file(out / "plots" / entry.path().filename())) << entry.path();
+      ++nplots;
+    }
+  }
+  EXPECT_TRUE(nplots > 0 || one.err.find("gnuplot not found") != std::string::npos) << one.err;
+}

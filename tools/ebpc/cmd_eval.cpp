@@ -18,6 +18,7 @@
 #include "commands.hpp"
 #include <ebpc/eval.hpp>
 #include <ebpc/eval_report.hpp>
+#include <ebpc/eval_shard.hpp>
 #ifdef EBPC_HAVE_HW
 #include <ebpc/hw.hpp>
 #endif
@@ -42,6 +43,14 @@ struct EvalOptions {
   bool quirks = false;
   bool hw = false;
   bool quiet = false;
+  std::string shard;  // "I/N": evaluate one shard, write OUT/shard-I-of-N.json only
+};
+
+struct MergeOptions {
+  std::vector<std::string> inputs;  // shard files, or directories holding shard-*-of-*.json
+  std::string out_dir = "ebpc-eval";
+  bool no_plots = false;
+  bool quiet = false;
 };
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -63,7 +72,52 @@ void write_text(const std::string& path, const std::string& text) {
   }
 }
 
+void create_out_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    fail(dir + ": cannot create the output directory");
+  }
+}
+
+// results.csv, summary.md and the plots of a whole study (a single run or merged shards),
+// and the headline tables on stdout.
+void write_outputs(const std::string& out_dir, const std::vector<eval::Dataset>& datasets, const eval::EvalConfig& config,
+                   bool hw, const std::vector<eval::ResultRow>& rows, const std::vector<eval::QuirkRow>& quirk_rows,
+                   const std::vector<eval::HwRow>& hw_rows, bool no_plots, bool quiet) {
+  create_out_dir(out_dir);
+  const eval::ReportInput report{datasets, &config, rows};
+  write_text(out_dir + "/results.csv", eval::results_csv(report));
+  const std::string quirks = config.quirks ? eval::quirks_markdown(report, quirk_rows) : std::string();
+  write_text(out_dir + "/summary.md", eval::summary_markdown(report, false) + quirks +
+                                          (hw ? eval::hw_markdown(report, hw_rows, true) : std::string()));
+  std::vector<std::string> pngs;
+  if (!no_plots) {
+    auto p = eval::write_plots(report, out_dir + "/plots");
+    if (!p) {
+      std::fprintf(stderr, "ebpc: warning: %s\n", p.error().message.c_str());
+    } else {
+      pngs = std::move(*p);
+    }
+  }
+  if (!quiet) {
+    fmt::print("{}{}{}", eval::summary_markdown(report, true), quirks,
+               hw ? eval::hw_markdown(report, hw_rows, false) : std::string());
+    fmt::print("Wrote {0}/results.csv ({1} rows), {0}/summary.md", out_dir, rows.size());
+    if (!pngs.empty()) {
+      fmt::print(", {} plots in {}/plots (PNG and SVG)", pngs.size(), out_dir);
+    }
+    fmt::print("\n");
+  }
+}
+
 void run_eval_command(const EvalOptions& o) {
+  if (!o.shard.empty()) {
+    auto s = eval::parse_shard_spec(o.shard);
+    if (!s) {
+      fail(s.error().message);
+    }
+  }
   eval::EvalConfig config;
   for (const std::string& name : split_list(o.formats)) {
     const eval::FormatInfo* f = eval::find_format(name);
@@ -122,6 +176,11 @@ void run_eval_command(const EvalOptions& o) {
     }
     datasets.push_back(std::move(*d));
   }
+  if (!o.shard.empty()) {
+    const auto s = eval::parse_shard_spec(o.shard).value();
+    config.shard_index = s.first;
+    config.shard_count = s.second;
+  }
   config.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   config.dump_dir = o.dump_dir;
   config.quirks = o.quirks;
@@ -160,34 +219,65 @@ void run_eval_command(const EvalOptions& o) {
   if (!rows) {
     fail(rows.error().message);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(o.out_dir, ec);
-  if (ec) {
-    fail(o.out_dir + ": cannot create the output directory");
-  }
-  const eval::ReportInput report{datasets, &config, *rows};
-  write_text(o.out_dir + "/results.csv", eval::results_csv(report));
-  const std::string quirks = o.quirks ? eval::quirks_markdown(report, quirk_rows) : std::string();
-  write_text(o.out_dir + "/summary.md", eval::summary_markdown(report, false) + quirks +
-                                            (o.hw ? eval::hw_markdown(report, hw_rows, true) : std::string()));
-  std::vector<std::string> pngs;
-  if (!o.no_plots) {
-    auto p = eval::write_plots(report, o.out_dir + "/plots");
-    if (!p) {
-      std::fprintf(stderr, "ebpc: warning: %s\n", p.error().message.c_str());
-    } else {
-      pngs = std::move(*p);
+  if (!o.shard.empty()) {
+    eval::ShardResults r;
+    r.shard_index = config.shard_index;
+    r.shard_count = config.shard_count;
+    r.datasets = std::move(datasets);
+    r.config = config;
+    r.hw = o.hw;
+    r.rows = std::move(*rows);
+    r.quirk_rows = std::move(quirk_rows);
+    r.hw_rows = std::move(hw_rows);
+    const std::string text = eval::shard_json(r);
+    create_out_dir(o.out_dir);
+    const std::string path = o.out_dir + "/" + eval::shard_file_name(r.shard_index, r.shard_count);
+    write_text(path, text);
+    if (!o.quiet) {
+      fmt::print("Wrote {} (shard {}/{}: {} of {} units, {} rows)\n", path, r.shard_index, r.shard_count,
+                 eval::shard_units(r.datasets, r.shard_index, r.shard_count).size(), eval::eval_units(r.datasets).size(),
+                 r.rows.size());
     }
+    return;
   }
-  if (!o.quiet) {
-    fmt::print("{}{}{}", eval::summary_markdown(report, true), quirks,
-               o.hw ? eval::hw_markdown(report, hw_rows, false) : std::string());
-    fmt::print("Wrote {0}/results.csv ({1} rows), {0}/summary.md", o.out_dir, rows->size());
-    if (!pngs.empty()) {
-      fmt::print(", {} plots in {}/plots (PNG and SVG)", pngs.size(), o.out_dir);
+  write_outputs(o.out_dir, datasets, config, o.hw, *rows, quirk_rows, hw_rows, o.no_plots, o.quiet);
+}
+
+// Shard files named on the command line: files as given, directories' shard-*-of-*.json
+// in name order.
+std::vector<std::string> shard_paths(const std::vector<std::string>& inputs) {
+  std::vector<std::string> paths;
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(in, ec)) {
+      paths.push_back(in);
+      continue;
     }
-    fmt::print("\n");
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(in, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("shard-", 0) == 0 && name.size() > 5 && name.substr(name.size() - 5) == ".json") {
+        found.push_back(in + "/" + name);
+      }
+    }
+    if (ec) {
+      fail(in + ": cannot read the directory");
+    }
+    if (found.empty()) {
+      fail(in + ": no shard files (shard-I-of-N.json) in the directory");
+    }
+    std::sort(found.begin(), found.end());
+    paths.insert(paths.end(), found.begin(), found.end());
   }
+  return paths;
+}
+
+void run_merge_command(const MergeOptions& o) {
+  auto m = eval::merge_shards(shard_paths(o.inputs));
+  if (!m) {
+    fail(m.error().message);
+  }
+  write_outputs(o.out_dir, m->datasets, m->config, m->hw, m->rows, m->quirk_rows, m->hw_rows, o.no_plots, o.quiet);
 }
 
 }  // namespace
@@ -195,7 +285,7 @@ void run_eval_command(const EvalOptions& o) {
 void register_eval(CLI::App& app) {
   auto opts = std::make_shared<EvalOptions>();
   auto* e = app.add_subcommand("eval", "The paper's study on datasets of real feature maps (tools/extract)");
-  e->add_option("datasets", opts->datasets, "dataset directories (each with manifest.json)")->required();
+  e->add_option("datasets", opts->datasets, "dataset directories (each with manifest.json)");
   e->add_option("--formats", opts->formats, "comma-separated number formats")->capture_default_str();
   e->add_option("--codecs", opts->codecs, "comma-separated codecs (" + std::string(k_codec_list) + ")")
       ->capture_default_str();
@@ -211,7 +301,25 @@ void register_eval(CLI::App& app) {
   e->add_flag("--hw", opts->hw,
               "also run the cycle model of the authors' hardware (W = 8, 16) and report words/cycle per layer");
   e->add_flag("-q,--quiet", opts->quiet, "no summary on stdout, no progress");
-  e->callback([opts] { run_eval_command(*opts); });
+  e->add_option("--shard", opts->shard,
+                "evaluate shard I of N (0 <= I < N; units split round-robin) and write only OUT/shard-I-of-N.json, "
+                "for `ebpc eval merge`");
+  auto mopts = std::make_shared<MergeOptions>();
+  auto* m = e->add_subcommand("merge", "Merge the shard files of `ebpc eval --shard I/N` into the outputs of one run");
+  m->add_option("inputs", mopts->inputs, "shard files, or directories with shard-I-of-N.json files")->required();
+  m->add_option("--out", mopts->out_dir, "output directory (results.csv, summary.md, plots/)")->capture_default_str();
+  m->add_flag("--no-plots", mopts->no_plots, "skip the gnuplot plots");
+  m->add_flag("-q,--quiet", mopts->quiet, "no summary on stdout");
+  m->callback([mopts] { run_merge_command(*mopts); });
+  e->callback([opts, m] {
+    if (m->parsed()) {
+      return;
+    }
+    if (opts->datasets.empty()) {
+      fail("eval: a dataset directory is needed (see ebpc --help)");
+    }
+    run_eval_command(*opts);
+  });
 }
 
 }  // namespace ebpc::cli
