@@ -11,15 +11,16 @@
 
 #include <ebpc/npy.hpp>
 
+#include "eval/eval_files.hpp"
+
 namespace ebpc::eval {
 
 namespace {
 
 using Json = nlohmann::json;
 
-tl::unexpected<Failure> bad(const std::string& where, const std::string& what, Error code = Error::corrupt) {
-  return tl::unexpected(Failure{code, where + ": " + what});
-}
+using detail::bad;
+using detail::read_text_file;
 
 bool read_shape(const Json& j, std::vector<std::uint64_t>& shape) {
   if (!j.is_array() || j.empty()) {
@@ -165,16 +166,11 @@ Outcome<Dataset> parse_dataset(const std::string& dir, const std::string& manife
 
 Outcome<Dataset> read_dataset(const std::string& dir) {
   const std::string manifest_path = dir + "/manifest.json";
-  std::ifstream in(manifest_path, std::ios::binary);
-  if (!in) {
+  const auto text = read_text_file(manifest_path);
+  if (!text) {
     return bad(manifest_path, "cannot read the dataset manifest", Error::io);
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return bad(manifest_path, "cannot read the dataset manifest", Error::io);
-  }
-  return parse_dataset(dir, text.str());
+  return parse_dataset(dir, *text);
 }
 
 Outcome<LayerValues> read_map(const DatasetFile& f) {

@@ -21,6 +21,21 @@ using namespace detail;
 
 namespace {
 
+// One box of a box plot: x, then min, quartiles, median and max of the sorted values.
+std::string box_row(double x, const std::vector<double>& v) {
+  return fmt::format("{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\n", x, v.front(), quantile(v, 0.25),
+                     quantile(v, 0.5), quantile(v, 0.75), v.back());
+}
+
+// gnuplot xtics: one per format, at 0, 1, ...
+std::string format_xtics(const Tables& t) {
+  std::string xtics;
+  for (std::size_t f = 0; f < t.nformats(); ++f) {
+    xtics += fmt::format("{}'{}' {}", f == 0 ? "" : ", ", t.format_name(f), f);
+  }
+  return xtics;
+}
+
 std::string escape_gnuplot(const std::string& s) {
   std::string out;
   for (const char ch : s) {
@@ -161,16 +176,12 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
           for (std::size_t f = 0; f < t.nformats(); ++f) {
             const std::vector<double> v = t.image_ratios(d, kind, f, c);
             const double x = static_cast<double>(f) - 0.4 + width * (static_cast<double>(c) + 0.5);
-            data += fmt::format("{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\n", x, v.front(), quantile(v, 0.25),
-                                quantile(v, 0.5), quantile(v, 0.75), v.back());
+            data += box_row(x, v);
           }
           data += "\n\n";
         }
         files[stem + ".tsv"] = data;
-        std::string xtics;
-        for (std::size_t f = 0; f < t.nformats(); ++f) {
-          xtics += fmt::format("{}'{}' {}", f == 0 ? "" : ", ", t.format_name(f), f);
-        }
+        const std::string xtics = format_xtics(t);
         std::string body = fmt::format(
             "set title '{} {}s: total ratio per image ({}; box = quartiles, whiskers = min/max, bar = median)'\n"
             "set ylabel 'compression ratio (per image, all layers)'\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
@@ -236,16 +247,12 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
         for (std::size_t f = 0; f < t.nformats(); ++f) {
           const std::vector<double> v = t.image_ratios(nets[n], kind, f, ebpc);
           const double x = static_cast<double>(f) - 0.4 + width * (static_cast<double>(n) + 0.5);
-          data += fmt::format("{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\t{:.4f}\n", x, v.front(), quantile(v, 0.25),
-                              quantile(v, 0.5), quantile(v, 0.75), v.back());
+          data += box_row(x, v);
         }
         data += "\n\n";
       }
       files[stem + ".tsv"] = data;
-      std::string xtics;
-      for (std::size_t f = 0; f < t.nformats(); ++f) {
-        xtics += fmt::format("{}'{}' {}", f == 0 ? "" : ", ", t.format_name(f), f);
-      }
+      const std::string xtics = format_xtics(t);
       std::string body = fmt::format(
           "set title 'EBPC, {}s: total ratio per image, one box per network (box = quartiles, whiskers = min/max, "
           "bar = median)'\n"

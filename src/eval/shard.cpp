@@ -13,15 +13,16 @@
 #include <sstream>
 #include <tuple>
 
+#include "eval/eval_files.hpp"
+
 namespace ebpc::eval {
 
 namespace {
 
 using Json = nlohmann::json;
 
-tl::unexpected<Failure> bad(const std::string& where, const std::string& what, Error code = Error::corrupt) {
-  return tl::unexpected(Failure{code, where + ": " + what});
-}
+using detail::bad;
+using detail::read_text_file;
 
 // The options that change results; shards merge only when these are equal.
 Json options_json(const EvalConfig& config, bool hw) {
@@ -198,17 +199,21 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
     }
     return {};
   };
+  // The key columns every row kind starts with: dataset, kind, image, layer, format.
+  const auto set_key = [](auto& x, const std::uint64_t* v) {
+    x.dataset = static_cast<std::size_t>(v[0]);
+    x.kind = static_cast<MapKind>(v[1]);
+    x.image = static_cast<std::size_t>(v[2]);
+    x.layer = static_cast<std::size_t>(v[3]);
+    x.format = static_cast<std::size_t>(v[4]);
+  };
   const std::uint64_t ncodecs = r.config.codecs.size();
   auto ok = read_rows("rows", 10, 6, all_formats, nformats * ncodecs, [&](const std::uint64_t* v) {
     if (v[5] >= ncodecs) {
       return false;
     }
     ResultRow x;
-    x.dataset = static_cast<std::size_t>(v[0]);
-    x.kind = static_cast<MapKind>(v[1]);
-    x.image = static_cast<std::size_t>(v[2]);
-    x.layer = static_cast<std::size_t>(v[3]);
-    x.format = static_cast<std::size_t>(v[4]);
+    set_key(x, v);
     x.codec = static_cast<std::size_t>(v[5]);
     x.values = v[6];
     x.zero_values = v[7];
@@ -222,11 +227,7 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
   }
   ok = read_rows("quirk_rows", 11, 5, quirk_formats, count_true(quirk_formats), [&](const std::uint64_t* v) {
     QuirkRow x;
-    x.dataset = static_cast<std::size_t>(v[0]);
-    x.kind = static_cast<MapKind>(v[1]);
-    x.image = static_cast<std::size_t>(v[2]);
-    x.layer = static_cast<std::size_t>(v[3]);
-    x.format = static_cast<std::size_t>(v[4]);
+    set_key(x, v);
     x.uncompressed_nbits = v[5];
     std::copy(v + 6, v + 11, x.nbits);
     r.quirk_rows.push_back(x);
@@ -240,11 +241,7 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
       return false;
     }
     HwRow x;
-    x.dataset = static_cast<std::size_t>(v[0]);
-    x.kind = static_cast<MapKind>(v[1]);
-    x.image = static_cast<std::size_t>(v[2]);
-    x.layer = static_cast<std::size_t>(v[3]);
-    x.format = static_cast<std::size_t>(v[4]);
+    set_key(x, v);
     x.values = v[5];
     x.zero_values = v[6];
     x.cycles.encoder_ncycles = v[7];
@@ -341,19 +338,14 @@ std::string shard_json(const ShardResults& r) {
 }
 
 Outcome<ShardResults> read_shard_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return bad(path, "cannot read the shard file", Error::io);
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
+  const auto text = read_text_file(path);
+  if (!text) {
     return bad(path, "cannot read the shard file", Error::io);
   }
   try {
     Json j;
     try {
-      j = Json::parse(text.str());
+      j = Json::parse(*text);
     } catch (const Json::parse_error& e) {
       return bad(path, fmt::format("malformed shard file (not valid JSON, byte {})", e.byte));
     }

@@ -56,12 +56,21 @@ Result<CodedSize> encode_chunk(std::span<const std::uint8_t> elems, const Contai
   return encode_chunk_impl(elems, h, chunk_index, scratch, out);
 }
 
-std::size_t container_bound_nbytes(const ContainerHeader& h) {
-  std::size_t bound = serialize_header(h).size();
+namespace {
+
+// Worst case of all chunks (headers and payloads), the container header excluded.
+std::size_t chunks_bound_nbytes(const ContainerHeader& h) {
+  std::size_t bound = 0;
   for (std::uint64_t i = 0; i < h.nchunks(); ++i) {
     bound += chunk_bound_nbytes(h, h.chunk_nwords_at(i));
   }
   return bound;
+}
+
+}  // namespace
+
+std::size_t container_bound_nbytes(const ContainerHeader& h) {
+  return serialize_header(h).size() + chunks_bound_nbytes(h);
 }
 
 Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems, const ContainerHeader& h,
@@ -77,10 +86,10 @@ Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems
   // Chunks are coded in waves of one per thread into buffers reused from wave to wave,
   // then appended in order: the bytes are compress_container's for any thread count.
   try {
-    if (out.size() < container_bound_nbytes(h)) {
+    const std::vector<std::uint8_t> head = serialize_header(h);
+    if (out.size() < head.size() + chunks_bound_nbytes(h)) {
       return tl::unexpected(failure(Error::output_too_small, "compress_container_into"));
     }
-    const std::vector<std::uint8_t> head = serialize_header(h);
     std::memcpy(out.data(), head.data(), head.size());
     std::size_t pos = head.size();
     const unsigned nthreads = static_cast<unsigned>(

@@ -8,7 +8,7 @@
 // folded batch norm); the extractor checks it against the package's own
 // computeFaceDescriptor on every face. Every ReLU is a site: `<block>_conv1_relu` (inside
 // a block) and `<block>_out_relu` (after the residual add); the stem is `conv32_down_relu`.
-const { activate } = require('./gradients');
+const { activate, probeSiteShapes } = require('./gradients');
 
 const MEAN_RGB = [122.782, 117.001, 104.298];
 const BLOCKS = [
@@ -31,14 +31,7 @@ class FaceNet {
     for (const k of ['conv32_down/conv/filters', 'fc']) {
       if (!this.w[k]) { throw new Error(`face_recognition_net: weight ${k} missing`); }
     }
-    const probe = tf.zeros([1, ...this.inputShape]);
-    const r = this.forward(probe, { capture: true });
-    for (const s of this.sites) {
-      const shape = r.activations[s.index].shape.slice(1);
-      s.hwcShape = shape;
-      s.shape = [shape[2], shape[0], shape[1]];
-    }
-    tf.dispose([probe, r.output, ...r.activations]);
+    probeSiteShapes(tf, this);
   }
 
   param(name) {

@@ -9,6 +9,18 @@
 // `forward(x, { capture, zeros, noTidy })` returning `{ output }`; the caller passes
 // `loss(output)` returning a scalar tensor.
 
+// Fills each site's hwcShape (H, W, C) and shape (C, H, W) from one forward pass of zeros.
+function probeSiteShapes(tf, engine) {
+  const probe = tf.zeros([1, ...engine.inputShape]);
+  const r = engine.forward(probe, { capture: true });
+  for (const s of engine.sites) {
+    const shape = r.activations[s.index].shape.slice(1);
+    s.hwcShape = shape;
+    s.shape = [shape[2], shape[0], shape[1]];
+  }
+  tf.dispose([probe, r.output, r.logits, ...r.activations].filter(Boolean));
+}
+
 function zeroSites(tf, engine, batchSize) {
   return engine.sites.map((s) => tf.zeros([batchSize, ...s.hwcShape]));
 }
@@ -99,4 +111,4 @@ function activate(tf, x, max) {
   return f(x);
 }
 
-module.exports = { siteGradients, checkGradients, activate, zeroSites };
+module.exports = { siteGradients, checkGradients, activate, zeroSites, probeSiteShapes };

@@ -7,7 +7,7 @@
 // the ReLU6 is split off as the site (named after the node, `..._relu6`), so its input can
 // be captured and differentiated. Only the ops this graph has are implemented; anything
 // else throws.
-const { activate } = require('./gradients');
+const { activate, probeSiteShapes } = require('./gradients');
 
 const b64 = (s) => Buffer.from(s, 'base64').toString('latin1');
 
@@ -42,14 +42,7 @@ class GraphInterpreter {
         this.siteOf.set(n.name, site);
       }
     }
-    const probe = tf.zeros([1, ...this.inputShape]);
-    const r = this.forward(probe, { capture: true });
-    for (const s of this.sites) {
-      const shape = r.activations[s.index].shape.slice(1);
-      s.hwcShape = shape;
-      s.shape = [shape[2], shape[0], shape[1]];
-    }
-    tf.dispose([probe, r.output, r.logits, ...r.activations]);
+    probeSiteShapes(tf, this);
   }
 
   forward(x, opts) {
