@@ -1,6 +1,7 @@
-// EBPC encoder fast path for AVX2 + BMI2 CPUs (runtime dispatch: arch/cpu.hpp), B = 8:
-// uint8 words with W <= 8 and uint16 words with W <= 16. Same streams, bit for bit, as the
-// baseline path and the reference coder (tests/test_ebpc_roundtrip.cpp runs both).
+// The EBPC encoder fast path (B = 8, W <= 16) compiled for AVX2 + BMI2 CPUs (runtime
+// dispatch: arch/cpu.hpp): the body of ebpc_encode_b8_body.hpp with the kernels of
+// arch/encode_b8_avx2.hpp. Same streams, bit for bit, as the baseline instantiation and the
+// reference coder (tests/test_ebpc_roundtrip.cpp runs both).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,8 @@ namespace ebpc::detail {
 std::uint64_t encode_b8_avx2(std::span<const std::uint8_t> words, unsigned w, unsigned z, WideBitWriter& znz,
                              WideBitWriter& bpc) noexcept;
 std::uint64_t encode_b8_avx2(std::span<const std::uint16_t> words, unsigned w, unsigned z, WideBitWriter& znz,
+                             WideBitWriter& bpc) noexcept;
+std::uint64_t encode_b8_avx2(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
                              WideBitWriter& bpc) noexcept;
 #endif
 

@@ -1,0 +1,145 @@
+// The EBPC encoder fast path, B = 8, W = 2..16: written once, compiled once per ISA.
+//
+// Include it once per target (as libdeflate's decompress_template.h), with
+//   EBPC_BODY_ATTRS  the target attribute of every function (EBPC_TARGET_AVX2, or nothing)
+//   EBPC_BODY_NS     the namespace the body goes into (one per target, so that nothing of
+//                    one target's code can be linked in place of another's)
+// and instantiate encode_b8<K> with that target's kernel policy K (src/arch/encode_b8*.hpp:
+// EncodeB8Avx2, EncodeB8Sse2, EncodeB8Scalar).
+//
+// The input is taken in segments of k_seg words: (1) a non-zero mask per 64 words drives
+// the ZNZ stream (one write per zero run and the '1' bits after it, znz_emit.hpp); (2) the
+// non-zero words are compacted; then the blocks are coded arch::k_group at a time,
+// plane-major (byte lane j of every row = block j): (3) the delta bit-planes, (4) every
+// plane's symbol (spec "Stream 2", step 5) with the runs of all-zero DBX planes, (5) the
+// base and the plane codes of each block joined into pieces of at most 56 bits, (6) each
+// piece into the BPC stream with one branch-free add + flush.
+//
+// The result is checked bit for bit against the reference coder on uint8, uint16 and
+// uint32 buffers (tests/test_encode_narrow.cpp, tests/test_ebpc_roundtrip.cpp; ctest runs
+// them again with EBPC_ISA=baseline) and by fuzz/fuzz_ebpc_roundtrip.cpp.
+// No include guard on purpose: one inclusion per target.
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+
+#include "arch/encode_b8.hpp"
+#include "codec/znz_emit.hpp"
+#include "common/bitio.hpp"
+
+#if !defined(EBPC_BODY_NS)
+#error "define EBPC_BODY_NS (and EBPC_BODY_ATTRS) before including ebpc_encode_b8_body.hpp"
+#endif
+
+namespace ebpc::detail::EBPC_BODY_NS {
+
+// ---- (6) The pieces of blocks [0, nblocks) into the stream, one add + flush each.
+template <unsigned NPieces>
+EBPC_BODY_ATTRS inline void emit_group(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks) noexcept {
+  for (unsigned j = 0; j < nblocks; ++j) {
+    for (unsigned k = 0; k < NPieces; ++k) {
+      bpc.add(g.piece[k][j], static_cast<unsigned>(g.piece_len[k][j]));
+      bpc.flush();
+    }
+  }
+}
+
+EBPC_BODY_ATTRS inline void emit_any(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks,
+                                     unsigned npieces) noexcept {
+  switch (npieces) {
+    case 1: emit_group<1>(bpc, g, nblocks); break;
+    case 2: emit_group<2>(bpc, g, nblocks); break;
+    default: emit_group<3>(bpc, g, nblocks); break;
+  }
+}
+
+template <class K, unsigned WT, class Nz>
+EBPC_BODY_ATTRS inline void code_group(const Nz* nz, unsigned nblocks, unsigned w, const arch::PiecePlan& plan,
+                                       arch::EncodeGroup& g, WideBitWriter& bpc) noexcept {
+  K::template planes_group<WT>(nz, w, g);
+  K::template classify_group<WT>(g, w);
+  K::template pieces_group<WT>(g, w, plan);
+  emit_any(bpc, g, nblocks, WT != 0 ? arch::make_piece_plan(WT).npieces : plan.npieces);
+}
+
+// Codes words (W = w, B = 8, Z = z; the caller has checked the parameters and the output
+// bounds) into the two writers and returns the OR of all words, for the caller's check of
+// bits above W (when there are any, the streams are unspecified). WT: W when a
+// compile-time constant (its plane loops unrolled), else 0.
+template <class K, unsigned WT, class Word>
+EBPC_BODY_ATTRS std::uint64_t encode_b8_w(std::span<const Word> words, unsigned w, unsigned z,
+                                          WideBitWriter& znz_out, WideBitWriter& bpc_out) noexcept {
+  // uint8 words are coded as bytes (W <= 8), wider ones as 16-bit words (W <= 16).
+  using Nz = std::conditional_t<sizeof(Word) == 1, std::uint8_t, std::uint16_t>;
+  constexpr std::size_t k_seg = 4096;  // words per segment
+  constexpr std::size_t group_nwords = 8 * arch::k_group;
+  // The writers live in locals: the stores of the loops cannot alias them.
+  WideBitWriter znz = znz_out;
+  WideBitWriter bpc = bpc_out;
+  const unsigned z_nbits = ceil_log2(z);
+  const arch::PiecePlan plan = arch::make_piece_plan(w);
+  alignas(32) Nz nz[group_nwords + k_seg + 16];  // leftover (< one group) + a segment + compaction slack
+  alignas(32) arch::EncodeGroup g;
+  std::uint64_t masks[k_seg / 64];
+  std::size_t nz_fill = 0;
+  unsigned zero_run = 0;
+  typename K::Acc all_v = K::acc_zero();
+  std::uint64_t all = 0;
+  const std::size_t n = words.size();
+  const Word* in = words.data();
+  for (std::size_t i = 0; i < n; i += k_seg) {
+    const std::size_t len = std::min(k_seg, n - i);
+    const std::size_t full = len / 64;
+    for (std::size_t k = 0; k < full; ++k) {
+      masks[k] = K::nonzero_mask64(in + i + 64 * k, all_v);
+    }
+    for (std::size_t k = 0; k < full; ++k) {
+      emit_znz64(znz, masks[k], zero_run, z, z_nbits);
+      nz_fill += K::compact64(in + i + 64 * k, masks[k], nz + nz_fill);
+    }
+    if (len % 64 != 0) {  // the last words of the input
+      const Word* tail = in + i + 64 * full;
+      const auto count = static_cast<unsigned>(len % 64);
+      std::uint64_t m = 0;
+      for (unsigned j = 0; j < count; ++j) {
+        all |= tail[j];
+        m |= std::uint64_t{tail[j] != 0} << j;
+      }
+      emit_znz(znz, m, count, zero_run, z, z_nbits);
+      for (unsigned j = 0; j < count; ++j) {
+        if (tail[j] != 0) {
+          nz[nz_fill++] = static_cast<Nz>(tail[j]);
+        }
+      }
+    }
+    std::size_t done = 0;
+    for (; done + group_nwords <= nz_fill; done += group_nwords) {
+      code_group<K, WT>(nz + done, arch::k_group, w, plan, g, bpc);
+    }
+    std::copy(nz + done, nz + nz_fill, nz);
+    nz_fill -= done;
+  }
+  if (zero_run != 0) {
+    znz.add(zero_run - 1, 1 + z_nbits);
+    znz.flush();
+  }
+  if (nz_fill != 0) {
+    // The last block is padded with zero words; the lanes after it are not written out.
+    std::fill(nz + nz_fill, nz + group_nwords, Nz{0});
+    code_group<K, WT>(nz, static_cast<unsigned>((nz_fill + 7) / 8), w, plan, g, bpc);
+  }
+  znz_out = znz;
+  bpc_out = bpc;
+  return all | K::template acc_fold<Word>(all_v);
+}
+
+// W = 8 (uint8) and W = 16 (wider words) with their plane loops unrolled; other W at run time.
+template <class K, class Word>
+EBPC_BODY_ATTRS std::uint64_t encode_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
+                                        WideBitWriter& bpc) noexcept {
+  constexpr unsigned k_unrolled = sizeof(Word) == 1 ? 8 : 16;
+  return w == k_unrolled ? encode_b8_w<K, k_unrolled>(words, w, z, znz, bpc) : encode_b8_w<K, 0>(words, w, z, znz, bpc);
+}
+
+}  // namespace ebpc::detail::EBPC_BODY_NS
