@@ -4,11 +4,16 @@
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <type_traits>
 #include <vector>
 
 #include <ebpc/ebpc.hpp>
 
 #include "arch/bitplane.hpp"
+#include "arch/cpu.hpp"
+#include "arch/encode_b8.hpp"
+#include "arch/encode_b8_avx2.hpp"
+#include "arch/encode_b8_sse2.hpp"
 
 namespace {
 
@@ -57,52 +62,103 @@ std::vector<std::uint16_t> top_words(unsigned w) {
   return top;
 }
 
-template <bool Simd>
-void BM_PlanesB8(benchmark::State& state) {
-  const auto w = static_cast<unsigned>(state.range(0));
-  const auto top = top_words(w);
-  std::vector<std::uint8_t> planes(k_n / 8 * (w + 1));
-  for (auto _ : state) {
-#if EBPC_ARCH_HAVE_SSE2
-    if (Simd) {
-      ebpc::arch::planes_b8_sse2(top.data(), k_n / 8, w, planes.data());
-    } else {
-      ebpc::arch::planes_b8_scalar(top.data(), k_n / 8, w, planes.data());
-    }
-#else
-    ebpc::arch::planes_b8_scalar(top.data(), k_n / 8, w, planes.data());
-#endif
-    benchmark::DoNotOptimize(planes.data());
+// ---- The encoder's kernels (src/arch/encode_b8*.hpp), each policy against the scalar twins,
+// on one group of 32 blocks of ReLU-like words. The AVX2 kernels are called from an AVX2
+// function, as the encoder body calls them.
+#define EBPC_BENCH_ENC_CALLS(NAME, ATTRS_, K)                                                       \
+  struct NAME {                                                                                     \
+    template <unsigned WT, class Nz>                                                                \
+    ATTRS_ __attribute__((noipa)) static void planes(const Nz* nz, unsigned w, ebpc::arch::EncodeGroup& g) noexcept { \
+      K::template planes_group<WT>(nz, w, g);                                                       \
+    }                                                                                               \
+    template <unsigned WT>                                                                          \
+    ATTRS_ __attribute__((noipa)) static void classify(ebpc::arch::EncodeGroup& g, unsigned w) noexcept { \
+      K::template classify_group<WT>(g, w);                                                         \
+    }                                                                                               \
+    template <unsigned WT>                                                                          \
+    ATTRS_ __attribute__((noipa)) static void pieces(ebpc::arch::EncodeGroup& g, unsigned w,        \
+                                                     const ebpc::arch::PiecePlan& plan) noexcept {  \
+      K::template pieces_group<WT>(g, w, plan);                                                     \
+    }                                                                                               \
+    template <class Word, class Nz>                                                                 \
+    ATTRS_ __attribute__((noipa)) static unsigned compact(const Word* in, std::size_t n, Nz* out) noexcept { \
+      typename K::Acc acc = K::acc_zero();                                                          \
+      unsigned total = 0;                                                                           \
+      for (std::size_t k = 0; k < n; k += 64) {                                                     \
+        total += K::compact64(in + k, K::nonzero_mask64(in + k, acc), out);                         \
+      }                                                                                             \
+      return total + static_cast<unsigned>(K::template acc_fold<Word>(acc) & 1);                    \
+    }                                                                                               \
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
-}
-BENCHMARK(BM_PlanesB8<false>)->Arg(8)->Arg(16);
-BENCHMARK(BM_PlanesB8<true>)->Arg(8)->Arg(16);
+EBPC_BENCH_ENC_CALLS(EncScalar, , ebpc::arch::EncodeB8Scalar);
+#if defined(__SSE2__)
+EBPC_BENCH_ENC_CALLS(EncSse2, , ebpc::arch::EncodeB8Sse2);
+#endif
+#if EBPC_ARCH_HAVE_AVX2
+EBPC_BENCH_ENC_CALLS(EncAvx2, EBPC_TARGET_AVX2, ebpc::arch::EncodeB8Avx2);
+#endif
 
-template <bool Simd>
-void BM_DbxB8(benchmark::State& state) {
-  const auto w = static_cast<unsigned>(state.range(0));
-  const auto top = top_words(w);
-  const std::size_t nblocks = k_n / 8;
-  std::vector<std::uint8_t> planes(nblocks * (w + 1));
-  ebpc::arch::planes_b8_scalar(top.data(), nblocks, w, planes.data());
-  std::vector<std::uint8_t> recs(nblocks * ebpc::arch::k_dbx_stride);
-  for (auto _ : state) {
-#if EBPC_ARCH_HAVE_SSE2
-    if (Simd) {
-      ebpc::arch::dbx_b8_sse2(planes.data(), nblocks, w, recs.data());
-    } else {
-      ebpc::arch::dbx_b8_scalar(planes.data(), nblocks, w, recs.data());
-    }
-#else
-    ebpc::arch::dbx_b8_scalar(planes.data(), nblocks, w, recs.data());
+template <class C>
+bool skip_unless_runnable(benchmark::State& state) {
+#if EBPC_ARCH_HAVE_AVX2
+  if (std::is_same_v<C, EncAvx2> && !ebpc::arch::use_avx2()) {
+    state.SkipWithError("no AVX2 + BMI2 on this CPU");
+    return true;
+  }
 #endif
-    benchmark::DoNotOptimize(recs.data());
+  (void)state;
+  return false;
+}
+
+// One group's planes, symbols and pieces (the three per-group kernels), W = 8 as bytes
+// and W = 16 as 16-bit words; items = words.
+template <class C, unsigned W>
+void BM_EncodeGroupKernels(benchmark::State& state) {
+  if (skip_unless_runnable<C>(state)) {
+    return;
+  }
+  using Nz = std::conditional_t<W <= 8, std::uint8_t, std::uint16_t>;
+  const auto words = relu_like<Nz>(8 * ebpc::arch::k_group, W, 0.0, 3);
+  const auto plan = ebpc::arch::make_piece_plan(W);
+  ebpc::arch::EncodeGroup g{};
+  for (auto _ : state) {
+    C::template planes<W>(words.data(), W, g);
+    C::template classify<W>(g, W);
+    C::template pieces<W>(g, W, plan);
+    benchmark::DoNotOptimize(&g);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(8 * ebpc::arch::k_group));
+}
+// Non-zero masks and compaction of k_n words (42% zeros).
+template <class C, class Word>
+void BM_EncodeCompact(benchmark::State& state) {
+  if (skip_unless_runnable<C>(state)) {
+    return;
+  }
+  using Nz = std::conditional_t<sizeof(Word) == 1, std::uint8_t, std::uint16_t>;
+  const auto words = relu_like<Word>(k_n, 8, 0.42, 4);
+  std::vector<Nz> out(64 + 16);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(C::compact(words.data(), k_n, out.data()));
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
 }
-BENCHMARK(BM_DbxB8<false>)->Arg(8)->Arg(16);
-BENCHMARK(BM_DbxB8<true>)->Arg(8)->Arg(16);
+BENCHMARK(BM_EncodeGroupKernels<EncScalar, 8>);
+BENCHMARK(BM_EncodeGroupKernels<EncScalar, 16>);
+BENCHMARK(BM_EncodeCompact<EncScalar, std::uint8_t>);
+BENCHMARK(BM_EncodeCompact<EncScalar, std::uint16_t>);
+#if defined(__SSE2__)
+BENCHMARK(BM_EncodeGroupKernels<EncSse2, 8>);
+BENCHMARK(BM_EncodeGroupKernels<EncSse2, 16>);
+BENCHMARK(BM_EncodeCompact<EncSse2, std::uint8_t>);
+BENCHMARK(BM_EncodeCompact<EncSse2, std::uint16_t>);
+#endif
+#if EBPC_ARCH_HAVE_AVX2
+BENCHMARK(BM_EncodeGroupKernels<EncAvx2, 8>);
+BENCHMARK(BM_EncodeGroupKernels<EncAvx2, 16>);
+BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint8_t>);
+BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint16_t>);
+#endif
 
 template <bool Simd>
 void BM_UnplanesB8(benchmark::State& state) {

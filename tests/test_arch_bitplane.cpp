@@ -72,23 +72,6 @@ TEST(ArchBitplane, NonzeroMasksSse2MatchesScalar) {
   }
 }
 
-TEST(ArchBitplane, PlanesB8Sse2MatchesScalar) {
-  std::uint64_t seed = 100;
-  for (unsigned w = 2; w <= 16; ++w) {
-    for (int kind = 0; kind < 3; ++kind) {
-      for (std::size_t nblocks : {1u, 2u, 3u, 17u}) {
-        SCOPED_TRACE("seed=" + std::to_string(seed) + " w=" + std::to_string(w) + " kind=" + std::to_string(kind));
-        std::mt19937_64 rng(seed++);
-        const auto top = random_blocks(rng, nblocks, w, kind);
-        std::vector<std::uint8_t> a(nblocks * (w + 1), 0xee), b(nblocks * (w + 1), 0xee);
-        ebpc::arch::planes_b8_scalar(top.data(), nblocks, w, a.data());
-        ebpc::arch::planes_b8_sse2(top.data(), nblocks, w, b.data());
-        ASSERT_EQ(a, b);
-      }
-    }
-  }
-}
-
 TEST(ArchBitplane, UnplanesB8Sse2MatchesScalar) {
   std::uint64_t seed = 5000;
   const std::size_t stride = ebpc::arch::k_unplanes_stride;
@@ -189,40 +172,5 @@ TEST(ArchBitplane, ScalarPlanesThenUnplanesIsIdentity) {
 
 namespace {
 
-#if EBPC_ARCH_HAVE_SSE2
-TEST(ArchBitplane, DbxB8Sse2MatchesScalar) {
-  std::uint64_t seed = 11000;
-  for (unsigned w = 2; w <= 16; ++w) {
-    for (int kind = 0; kind < 4; ++kind) {
-      for (std::size_t nblocks : {1u, 2u, 9u}) {
-        SCOPED_TRACE("seed=" + std::to_string(seed) + " w=" + std::to_string(w) + " kind=" + std::to_string(kind));
-        std::mt19937_64 rng(seed++);
-        // Planes of real blocks, or random 7-bit planes (with zero planes and runs).
-        std::vector<std::uint8_t> planes(nblocks * (w + 1) + 16);
-        if (kind < 3) {
-          const auto top = random_blocks(rng, nblocks, w, kind);
-          ebpc::arch::planes_b8_scalar(top.data(), nblocks, w, planes.data());
-        } else {
-          for (auto& p : planes) {
-            p = rng() % 3 == 0 ? std::uint8_t{0} : static_cast<std::uint8_t>(rng() & 0x7f);
-          }
-        }
-        std::vector<std::uint8_t> a(nblocks * ebpc::arch::k_dbx_stride), b(a.size());
-        ebpc::arch::dbx_b8_scalar(planes.data(), nblocks, w, a.data());
-        ebpc::arch::dbx_b8_sse2(planes.data(), nblocks, w, b.data());
-        for (std::size_t blk = 0; blk < nblocks; ++blk) {
-          const std::size_t at = blk * ebpc::arch::k_dbx_stride;
-          for (unsigned p = 0; p <= w; ++p) {
-            ASSERT_EQ(a[at + p], b[at + p]) << "block " << blk << " plane " << p;
-          }
-          for (std::size_t k = ebpc::arch::k_dbx_mask_at; k < ebpc::arch::k_dbx_mask_at + 4; ++k) {
-            ASSERT_EQ(a[at + k], b[at + k]) << "block " << blk << " mask byte " << k;
-          }
-        }
-      }
-    }
-  }
-}
-#endif
 
 }  // namespace

@@ -57,22 +57,6 @@ void planes_b8_scalar(const std::uint16_t* top, std::size_t nblocks, unsigned w,
   }
 }
 
-void dbx_b8_scalar(const std::uint8_t* planes, std::size_t nblocks, unsigned w, std::uint8_t* recs) noexcept {
-  for (std::size_t blk = 0; blk < nblocks; ++blk) {
-    const std::uint8_t* plane = planes + blk * (w + 1);
-    std::uint8_t* rec = recs + blk * k_dbx_stride;
-    std::uint32_t nonzero = 0;
-    unsigned prev = 0;
-    for (unsigned p = 0; p <= w; ++p) {
-      const unsigned dbx = plane[p] ^ prev;
-      prev = plane[p];
-      rec[p] = static_cast<std::uint8_t>(dbx | (plane[p] == 0 ? 0x80u : 0u));
-      nonzero |= std::uint32_t{dbx != 0} << p;
-    }
-    std::memcpy(rec + k_dbx_mask_at, &nonzero, 4);
-  }
-}
-
 bool unplanes_b8_scalar(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t nblocks, unsigned w,
                         std::uint16_t* out) noexcept {
   const std::int64_t lo = -(std::int64_t{1} << (w - 1));
