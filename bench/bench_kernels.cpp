@@ -65,23 +65,28 @@ std::vector<std::uint16_t> top_words(unsigned w) {
 // ---- The encoder's kernels (src/arch/encode_b8*.hpp), each policy against the scalar twins,
 // on one group of 32 blocks of ReLU-like words. The AVX2 kernels are called from an AVX2
 // function, as the encoder body calls them.
+#if defined(__clang__)
+#define EBPC_NOIPA __attribute__((noinline))
+#else
+#define EBPC_NOIPA __attribute__((noipa))
+#endif
 #define EBPC_BENCH_ENC_CALLS(NAME, ATTRS_, K)                                                       \
   struct NAME {                                                                                     \
     template <unsigned WT, class Nz>                                                                \
-    ATTRS_ __attribute__((noipa)) static void planes(const Nz* nz, unsigned w, ebpc::arch::EncodeGroup& g) noexcept { \
+    ATTRS_ EBPC_NOIPA static void planes(const Nz* nz, unsigned w, ebpc::arch::EncodeGroup& g) noexcept { \
       K::template planes_group<WT>(nz, w, g);                                                       \
     }                                                                                               \
     template <unsigned WT>                                                                          \
-    ATTRS_ __attribute__((noipa)) static void classify(ebpc::arch::EncodeGroup& g, unsigned w) noexcept { \
+    ATTRS_ EBPC_NOIPA static void classify(ebpc::arch::EncodeGroup& g, unsigned w) noexcept { \
       K::template classify_group<WT>(g, w);                                                         \
     }                                                                                               \
     template <unsigned WT>                                                                          \
-    ATTRS_ __attribute__((noipa)) static void pieces(ebpc::arch::EncodeGroup& g, unsigned w,        \
+    ATTRS_ EBPC_NOIPA static void pieces(ebpc::arch::EncodeGroup& g, unsigned w,        \
                                                      const ebpc::arch::PiecePlan& plan) noexcept {  \
       K::template pieces_group<WT>(g, w, plan);                                                     \
     }                                                                                               \
     template <class Word, class Nz>                                                                 \
-    ATTRS_ __attribute__((noipa)) static unsigned compact(const Word* in, std::size_t n, Nz* out) noexcept { \
+    ATTRS_ EBPC_NOIPA static unsigned compact(const Word* in, std::size_t n, Nz* out) noexcept { \
       typename K::Acc acc = K::acc_zero();                                                          \
       unsigned total = 0;                                                                           \
       for (std::size_t k = 0; k < n; k += 64) {                                                     \

@@ -73,10 +73,15 @@ void random_planes(std::mt19937_64& rng, unsigned w, EncodeGroup& g) {
 // the library the kernels are inlined into the encoder body, and the AVX2 entry points are
 // called from another translation unit, so no such call exists there; the encoder's
 // streams are checked bit for bit against the reference coder on both ISAs.
+#if defined(__clang__)
+#define EBPC_NOIPA __attribute__((noinline))
+#else
+#define EBPC_NOIPA __attribute__((noipa))
+#endif
 #define EBPC_KERNEL_CALLS(NAME, ATTRS_, K)                                                              \
   struct NAME {                                                                                        \
     template <class Word>                                                                              \
-    ATTRS_ __attribute__((noipa)) static std::uint64_t masks(const Word* words, unsigned ngroups, std::uint64_t* out) noexcept { \
+    ATTRS_ EBPC_NOIPA static std::uint64_t masks(const Word* words, unsigned ngroups, std::uint64_t* out) noexcept { \
       typename K::Acc acc = K::acc_zero();                                                             \
       for (unsigned g = 0; g < ngroups; ++g) {                                                         \
         out[g] = K::nonzero_mask64(words + 64 * g, acc);                                               \
@@ -84,19 +89,19 @@ void random_planes(std::mt19937_64& rng, unsigned w, EncodeGroup& g) {
       return K::template acc_fold<Word>(acc);                                                          \
     }                                                                                                  \
     template <class Word, class Nz>                                                                    \
-    ATTRS_ __attribute__((noipa)) static unsigned compact64(const Word* in, std::uint64_t m, Nz* out) noexcept {              \
+    ATTRS_ EBPC_NOIPA static unsigned compact64(const Word* in, std::uint64_t m, Nz* out) noexcept {              \
       return K::compact64(in, m, out);                                                                 \
     }                                                                                                  \
     template <unsigned WT, class Nz>                                                                   \
-    ATTRS_ __attribute__((noipa)) static void planes(const Nz* nz, unsigned w, EncodeGroup& g) noexcept {                      \
+    ATTRS_ EBPC_NOIPA static void planes(const Nz* nz, unsigned w, EncodeGroup& g) noexcept {                      \
       K::template planes_group<WT>(nz, w, g);                                                          \
     }                                                                                                  \
     template <unsigned WT>                                                                             \
-    ATTRS_ __attribute__((noipa)) static void classify(EncodeGroup& g, unsigned w) noexcept {                                  \
+    ATTRS_ EBPC_NOIPA static void classify(EncodeGroup& g, unsigned w) noexcept {                                  \
       K::template classify_group<WT>(g, w);                                                            \
     }                                                                                                  \
     template <unsigned WT>                                                                             \
-    ATTRS_ __attribute__((noipa)) static void pieces(EncodeGroup& g, unsigned w, const ebpc::arch::PiecePlan& plan) noexcept { \
+    ATTRS_ EBPC_NOIPA static void pieces(EncodeGroup& g, unsigned w, const ebpc::arch::PiecePlan& plan) noexcept { \
       K::template pieces_group<WT>(g, w, plan);                                                        \
     }                                                                                                  \
   }
