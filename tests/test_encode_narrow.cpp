@@ -1,6 +1,6 @@
 // The encoder on uint8 and uint16 word buffers (the storage the CLI uses for fixed8,
 // fixed16 and float16), against the reference coder: on an AVX2 + BMI2 machine this is the
-// runtime-dispatched AVX2 encoder (src/codec/ebpc_encode_avx2.cpp), and ctest runs the
+// runtime-dispatched AVX2 encoder (src/codec/ebpc_encode_b8_avx2.cpp), and ctest runs the
 // same tests again with EBPC_ISA=baseline for the SSE2 path. Lengths cross the AVX2 path's
 // 64-word masks, its 32-block groups and its 4096-word segments.
 #include <gtest/gtest.h>

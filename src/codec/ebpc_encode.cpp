@@ -7,30 +7,15 @@
 #include <cstring>
 
 #include "arch/cpu.hpp"
-#include "arch/encode_b8_sse2.hpp"
 #include "codec/bpc_block_encode.hpp"
-#include "codec/ebpc_encode_avx2.hpp"
+#include "codec/ebpc_encode_b8.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
-// The B = 8 fast path for every CPU (the AVX2 one is ebpc_encode_avx2.cpp): the same body
-// with the x86-64 baseline's kernels (SSE2), or the scalar twins elsewhere.
-#define EBPC_BODY_ATTRS
-#define EBPC_BODY_NS base
-#include "codec/ebpc_encode_b8_body.hpp"
-#undef EBPC_BODY_NS
-#undef EBPC_BODY_ATTRS
-
 namespace ebpc {
 
 namespace {
-
-#if defined(__SSE2__)
-using BaseKernels = arch::EncodeB8Sse2;
-#else
-using BaseKernels = arch::EncodeB8Scalar;
-#endif
 
 // ---- Generic path: any W and B, one word at a time (checked against the reference coder
 // for every W, B and Z in tests/test_ebpc_roundtrip.cpp).
@@ -107,11 +92,11 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
   std::uint64_t all = 0;
 #if EBPC_ARCH_HAVE_AVX2
   if (arch::use_avx2()) {
-    all = detail::encode_b8_avx2(words, w, params.max_zero_run_nwords, znz, bpc);
+    all = detail::enc_b8_avx2::encode(words, w, params.max_zero_run_nwords, znz, bpc);
   } else
 #endif
   {
-    all = detail::base::encode_b8<BaseKernels>(words, w, params.max_zero_run_nwords, znz, bpc);
+    all = detail::enc_b8_baseline::encode(words, w, params.max_zero_run_nwords, znz, bpc);
   }
   EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
   EbpcSizes sizes;

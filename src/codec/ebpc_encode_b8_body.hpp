@@ -1,11 +1,13 @@
 // The EBPC encoder fast path, B = 8, W = 2..16: written once, compiled once per ISA.
 //
 // Include it once per target (as libdeflate's decompress_template.h), with
-//   EBPC_BODY_ATTRS  the target attribute of every function (EBPC_TARGET_AVX2, or nothing)
-//   EBPC_BODY_NS     the namespace the body goes into (one per target, so that nothing of
-//                    one target's code can be linked in place of another's)
-// and instantiate encode_b8<K> with that target's kernel policy K (src/arch/encode_b8*.hpp:
-// EncodeB8Avx2, EncodeB8Sse2, EncodeB8Scalar).
+//   EBPC_ENC_B8_TARGET     the target attribute of every function (EBPC_TARGET_AVX2, or nothing)
+//   EBPC_ENC_B8_NAMESPACE  the namespace under ebpc::detail the body goes into (one per
+//                          target, so that nothing of one target's code can be linked in
+//                          place of another's)
+//   EBPC_ENC_B8_KERNELS    that target's kernel policy (src/arch/encode_b8*.hpp:
+//                          EncodeB8Avx2, EncodeB8Sse2, EncodeB8Scalar)
+// It defines that namespace's encode() overloads (codec/ebpc_encode_b8.hpp).
 //
 // The input is taken in segments of k_seg words: (1) a non-zero mask per 64 words drives
 // the ZNZ stream (one write per zero run and the '1' bits after it, znz_emit.hpp); (2) the
@@ -28,15 +30,15 @@
 #include "codec/znz_emit.hpp"
 #include "common/bitio.hpp"
 
-#if !defined(EBPC_BODY_NS)
-#error "define EBPC_BODY_NS (and EBPC_BODY_ATTRS) before including ebpc_encode_b8_body.hpp"
+#if !defined(EBPC_ENC_B8_NAMESPACE) || !defined(EBPC_ENC_B8_KERNELS)
+#error "define EBPC_ENC_B8_TARGET, EBPC_ENC_B8_NAMESPACE and EBPC_ENC_B8_KERNELS first"
 #endif
 
-namespace ebpc::detail::EBPC_BODY_NS {
+namespace ebpc::detail::EBPC_ENC_B8_NAMESPACE {
 
 // ---- (6) The pieces of blocks [0, nblocks) into the stream, one add + flush each.
 template <unsigned NPieces>
-EBPC_BODY_ATTRS inline void emit_group(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks) noexcept {
+EBPC_ENC_B8_TARGET inline void emit_group(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks) noexcept {
   for (unsigned j = 0; j < nblocks; ++j) {
     for (unsigned k = 0; k < NPieces; ++k) {
       bpc.add(g.piece[k][j], static_cast<unsigned>(g.piece_len[k][j]));
@@ -45,7 +47,7 @@ EBPC_BODY_ATTRS inline void emit_group(WideBitWriter& bpc, const arch::EncodeGro
   }
 }
 
-EBPC_BODY_ATTRS inline void emit_any(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks,
+EBPC_ENC_B8_TARGET inline void emit_any(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks,
                                      unsigned npieces) noexcept {
   switch (npieces) {
     case 1: emit_group<1>(bpc, g, nblocks); break;
@@ -55,7 +57,7 @@ EBPC_BODY_ATTRS inline void emit_any(WideBitWriter& bpc, const arch::EncodeGroup
 }
 
 template <class K, unsigned WT, class Nz>
-EBPC_BODY_ATTRS inline void code_group(const Nz* nz, unsigned nblocks, unsigned w, const arch::PiecePlan& plan,
+EBPC_ENC_B8_TARGET inline void code_group(const Nz* nz, unsigned nblocks, unsigned w, const arch::PiecePlan& plan,
                                        arch::EncodeGroup& g, WideBitWriter& bpc) noexcept {
   K::template planes_group<WT>(nz, w, g);
   K::template classify_group<WT>(g, w);
@@ -68,7 +70,7 @@ EBPC_BODY_ATTRS inline void code_group(const Nz* nz, unsigned nblocks, unsigned 
 // bits above W (when there are any, the streams are unspecified). WT: W when a
 // compile-time constant (its plane loops unrolled), else 0.
 template <class K, unsigned WT, class Word>
-EBPC_BODY_ATTRS std::uint64_t encode_b8_w(std::span<const Word> words, unsigned w, unsigned z,
+EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsigned w, unsigned z,
                                           WideBitWriter& znz_out, WideBitWriter& bpc_out) noexcept {
   // uint8 words are coded as bytes (W <= 8), wider ones as 16-bit words (W <= 16).
   using Nz = std::conditional_t<sizeof(Word) == 1, std::uint8_t, std::uint16_t>;
@@ -136,10 +138,23 @@ EBPC_BODY_ATTRS std::uint64_t encode_b8_w(std::span<const Word> words, unsigned 
 
 // W = 8 (uint8) and W = 16 (wider words) with their plane loops unrolled; other W at run time.
 template <class K, class Word>
-EBPC_BODY_ATTRS std::uint64_t encode_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
-                                        WideBitWriter& bpc) noexcept {
+EBPC_ENC_B8_TARGET std::uint64_t encode_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
+                                           WideBitWriter& bpc) noexcept {
   constexpr unsigned k_unrolled = sizeof(Word) == 1 ? 8 : 16;
   return w == k_unrolled ? encode_b8_w<K, k_unrolled>(words, w, z, znz, bpc) : encode_b8_w<K, 0>(words, w, z, znz, bpc);
 }
 
-}  // namespace ebpc::detail::EBPC_BODY_NS
+EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned z,
+                                        WideBitWriter& znz, WideBitWriter& bpc) noexcept {
+  return encode_b8<EBPC_ENC_B8_KERNELS>(words, w, z, znz, bpc);
+}
+EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned z,
+                                        WideBitWriter& znz, WideBitWriter& bpc) noexcept {
+  return encode_b8<EBPC_ENC_B8_KERNELS>(words, w, z, znz, bpc);
+}
+EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned z,
+                                        WideBitWriter& znz, WideBitWriter& bpc) noexcept {
+  return encode_b8<EBPC_ENC_B8_KERNELS>(words, w, z, znz, bpc);
+}
+
+}  // namespace ebpc::detail::EBPC_ENC_B8_NAMESPACE

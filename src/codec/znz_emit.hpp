@@ -1,5 +1,5 @@
 // Writing the ZNZ stream (spec "Stream 1") from 64-word non-zero masks: shared by the
-// baseline fast encoder (ebpc_encode.cpp) and the AVX2 encoder (ebpc_encode_avx2.cpp).
+// encoder body (ebpc_encode_b8_body.hpp) of every ISA.
 #pragma once
 
 #include <algorithm>
