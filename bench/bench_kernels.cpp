@@ -115,10 +115,12 @@ bool skip_unless_runnable(benchmark::State& state) {
   return false;
 }
 
-// One group's planes, symbols and pieces (the three per-group kernels), W = 8 as bytes
-// and W = 16 as 16-bit words; items = words.
-template <class C, unsigned W>
-void BM_EncodeGroupKernels(benchmark::State& state) {
+// The three per-group kernels one at a time (planes, symbols, pieces) on one group of 32
+// blocks of ReLU-like words, W = 8 as bytes and W = 16 as 16-bit words; items = words.
+enum class GroupKernel { planes, classify, pieces };
+
+template <class C, unsigned W, GroupKernel Kernel>
+void BM_EncodeGroup(benchmark::State& state) {
   if (skip_unless_runnable<C>(state)) {
     return;
   }
@@ -126,14 +128,30 @@ void BM_EncodeGroupKernels(benchmark::State& state) {
   const auto words = relu_like<Nz>(8 * ebpc::arch::k_group, W, 0.0, 3);
   const auto plan = ebpc::arch::make_piece_plan(W);
   ebpc::arch::EncodeGroup g{};
+  EncScalar::planes<W>(words.data(), W, g);
+  EncScalar::classify<W>(g, W);
+  const ebpc::arch::EncodeGroup input = g;
   for (auto _ : state) {
-    C::template planes<W>(words.data(), W, g);
-    C::template classify<W>(g, W);
-    C::template pieces<W>(g, W, plan);
+    if constexpr (Kernel == GroupKernel::planes) {
+      C::template planes<W>(words.data(), W, g);
+    } else if constexpr (Kernel == GroupKernel::classify) {
+      g = input;  // classify writes code/len from planes (the copy is in the time)
+      C::template classify<W>(g, W);
+    } else {
+      C::template pieces<W>(g, W, plan);
+    }
     benchmark::DoNotOptimize(&g);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(8 * ebpc::arch::k_group));
 }
+#define EBPC_BENCH_GROUP(C)                                     \
+  BENCHMARK(BM_EncodeGroup<C, 8, GroupKernel::planes>);         \
+  BENCHMARK(BM_EncodeGroup<C, 16, GroupKernel::planes>);        \
+  BENCHMARK(BM_EncodeGroup<C, 8, GroupKernel::classify>);       \
+  BENCHMARK(BM_EncodeGroup<C, 16, GroupKernel::classify>);      \
+  BENCHMARK(BM_EncodeGroup<C, 8, GroupKernel::pieces>);         \
+  BENCHMARK(BM_EncodeGroup<C, 16, GroupKernel::pieces>)
+
 // Non-zero masks and compaction of k_n words (42% zeros).
 template <class C, class Word>
 void BM_EncodeCompact(benchmark::State& state) {
@@ -148,19 +166,16 @@ void BM_EncodeCompact(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
 }
-BENCHMARK(BM_EncodeGroupKernels<EncScalar, 8>);
-BENCHMARK(BM_EncodeGroupKernels<EncScalar, 16>);
+EBPC_BENCH_GROUP(EncScalar);
 BENCHMARK(BM_EncodeCompact<EncScalar, std::uint8_t>);
 BENCHMARK(BM_EncodeCompact<EncScalar, std::uint16_t>);
 #if defined(__SSE2__)
-BENCHMARK(BM_EncodeGroupKernels<EncSse2, 8>);
-BENCHMARK(BM_EncodeGroupKernels<EncSse2, 16>);
+EBPC_BENCH_GROUP(EncSse2);
 BENCHMARK(BM_EncodeCompact<EncSse2, std::uint8_t>);
 BENCHMARK(BM_EncodeCompact<EncSse2, std::uint16_t>);
 #endif
 #if EBPC_ARCH_HAVE_AVX2
-BENCHMARK(BM_EncodeGroupKernels<EncAvx2, 8>);
-BENCHMARK(BM_EncodeGroupKernels<EncAvx2, 16>);
+EBPC_BENCH_GROUP(EncAvx2);
 BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint8_t>);
 BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint16_t>);
 #endif
