@@ -104,37 +104,6 @@ void BM_DbxB8(benchmark::State& state) {
 BENCHMARK(BM_DbxB8<false>)->Arg(8)->Arg(16);
 BENCHMARK(BM_DbxB8<true>)->Arg(8)->Arg(16);
 
-template <bool Simd>
-void BM_UnplanesB8(benchmark::State& state) {
-  const auto w = static_cast<unsigned>(state.range(0));
-  const auto top = top_words(w);
-  const std::size_t nblocks = k_n / 8;
-  std::vector<std::uint8_t> planes(nblocks * (w + 1));
-  ebpc::arch::planes_b8_scalar(top.data(), nblocks, w, planes.data());
-  std::vector<std::uint8_t> recs(nblocks * ebpc::arch::k_unplanes_stride);
-  std::vector<std::uint16_t> bases(nblocks);
-  for (std::size_t b = 0; b < nblocks; ++b) {
-    for (unsigned p = 0; p <= w; ++p) {
-      recs[b * ebpc::arch::k_unplanes_stride + p] = planes[b * (w + 1) + p];
-    }
-    bases[b] = static_cast<std::uint16_t>(top[8 * b] >> (16 - w));
-  }
-  std::vector<std::uint16_t> out(k_n);
-  for (auto _ : state) {
-#if EBPC_ARCH_HAVE_SSE2
-    const bool ok = Simd ? ebpc::arch::unplanes_b8_sse2(recs.data(), bases.data(), nblocks, w, out.data())
-                         : ebpc::arch::unplanes_b8_scalar(recs.data(), bases.data(), nblocks, w, out.data());
-#else
-    const bool ok = ebpc::arch::unplanes_b8_scalar(recs.data(), bases.data(), nblocks, w, out.data());
-#endif
-    benchmark::DoNotOptimize(ok);
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
-}
-BENCHMARK(BM_UnplanesB8<false>)->Arg(8)->Arg(16);
-BENCHMARK(BM_UnplanesB8<true>)->Arg(8)->Arg(16);
-
 template <class Word>
 void BM_EbpcEncode(benchmark::State& state) {
   const unsigned w = sizeof(Word) * 8;

@@ -73,26 +73,4 @@ inline void dbx_b8(const std::uint8_t* planes, std::size_t nblocks, unsigned w, 
 #endif
 }
 
-// ---- The inverse (spec "What the decoder needs"), B = 8, W = 2..16.
-// recs: k_unplanes_stride bytes per block, byte p = DBP[p] for p = 0..W (7-bit planes; the
-// bytes after W are ignored). bases: v[0] of each block (W-bit pattern). out: 8 words per
-// block (W-bit patterns). Returns false when some value falls outside W signed bits (the
-// sign plane contradicts the others): the stream is corrupt; out is then unspecified.
-inline constexpr std::size_t k_unplanes_stride = 48;
-bool unplanes_b8_scalar(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t nblocks, unsigned w,
-                        std::uint16_t* out) noexcept;
-#if EBPC_ARCH_HAVE_SSE2
-bool unplanes_b8_sse2(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t nblocks, unsigned w,
-                      std::uint16_t* out) noexcept;
-#endif
-
-inline bool unplanes_b8(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t nblocks, unsigned w,
-                        std::uint16_t* out) noexcept {
-#if EBPC_ARCH_HAVE_SSE2
-  return unplanes_b8_sse2(recs, bases, nblocks, w, out);
-#else
-  return unplanes_b8_scalar(recs, bases, nblocks, w, out);
-#endif
-}
-
 }  // namespace ebpc::arch

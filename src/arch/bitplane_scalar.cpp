@@ -73,27 +73,4 @@ void dbx_b8_scalar(const std::uint8_t* planes, std::size_t nblocks, unsigned w, 
   }
 }
 
-bool unplanes_b8_scalar(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t nblocks, unsigned w,
-                        std::uint16_t* out) noexcept {
-  const std::int64_t lo = -(std::int64_t{1} << (w - 1));
-  const std::int64_t hi = (std::int64_t{1} << (w - 1)) - 1;
-  bool ok = true;
-  for (std::size_t blk = 0; blk < nblocks; ++blk) {
-    const std::uint8_t* rec = recs + blk * k_unplanes_stride;
-    std::int64_t prev = signed_of(bases[blk], w);
-    out[8 * blk] = static_cast<std::uint16_t>(bases[blk] & ((1u << w) - 1));
-    for (unsigned i = 1; i < 8; ++i) {
-      std::uint64_t d = 0;
-      for (unsigned p = 0; p <= w; ++p) {
-        d |= std::uint64_t{(rec[p] >> (7 - i)) & 1u} << p;
-      }
-      const std::int64_t value = prev + signed_of(d, w + 1);
-      ok = ok && value >= lo && value <= hi;
-      out[8 * blk + i] = static_cast<std::uint16_t>(static_cast<std::uint64_t>(value) & ((1u << w) - 1));
-      prev = value;
-    }
-  }
-  return ok;
-}
-
 }  // namespace ebpc::arch
