@@ -62,7 +62,7 @@ namespace {
 
 using K = EBPC_B8_KERNELS;
 
-constexpr std::size_t k_seg = 1024;                // words per segment (as the baseline)
+constexpr std::size_t k_seg = 1024;                // words per segment
 constexpr std::size_t k_max_blocks = k_seg / 8;    // BPC blocks one segment may need
 constexpr std::size_t k_max_block_nbytes = (16 + 17 * 8) / 8 + 1;  // W = 16: 152 bits
 // Reads go up to 8 bytes past the cursor's byte (one load_be64).
@@ -261,7 +261,7 @@ inline EBPC_B8_TARGET bool sym_step(std::uint64_t buf, std::uint64_t& s, const s
 // each, bytes 0..W) and bases (W <= 8: top-aligned bytes; W > 8: 16-bit), and rebuilds
 // their words into out (8 per block; up to 3 blocks' worth past them are written too).
 // Returns the index of the first block that does not parse (c then past the symbols read
-// of it, as the baseline's reader), or nblocks. in_range: false when a value falls outside
+// of it, the failing one included), or nblocks. in_range: false when a value falls outside
 // W signed bits (only meaningful when all blocks parse). Each block also runs one step of
 // zjob (the next segment's ZNZ) while it is not done.
 template <bool kWide>
@@ -389,9 +389,9 @@ EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_
   std::size_t nz_end = 0;
   const std::size_t n = out.size();
   // The ZNZ job of segment s runs (mostly) during the BPC parse of segment s - k_seg. Its
-  // result is looked at where the baseline would read those symbols: after segment
-  // s - k_seg is done, so errors come in the same order and with the same overrun states
-  // (zc is the cursor after the current segment's ZNZ, not the job's).
+  // result is looked at where a decoder taking one segment at a time would read those
+  // symbols: after segment s - k_seg is done, so errors come in that order and with those
+  // overrun states (zc is the cursor after the current segment's ZNZ, not the job's).
   ZnzJob job{};
   std::uint64_t* masks = masks_a;
   if (n != 0) {
