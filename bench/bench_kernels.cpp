@@ -53,15 +53,6 @@ BENCHMARK(BM_NonzeroMasks<std::uint8_t, true>);
 BENCHMARK(BM_NonzeroMasks<std::uint16_t, false>);
 BENCHMARK(BM_NonzeroMasks<std::uint16_t, true>);
 
-std::vector<std::uint16_t> top_words(unsigned w) {
-  const auto words = relu_like<std::uint16_t>(k_n, w, 0.0, 2);
-  std::vector<std::uint16_t> top(k_n);
-  for (std::size_t i = 0; i < k_n; ++i) {
-    top[i] = static_cast<std::uint16_t>(words[i] << (16 - w));
-  }
-  return top;
-}
-
 // ---- The encoder's kernels (src/arch/encode_b8*.hpp), each policy against the scalar twins,
 // on one group of 32 blocks of ReLU-like words. The AVX2 kernels are called from an AVX2
 // function, as the encoder body calls them.
@@ -179,37 +170,6 @@ EBPC_BENCH_GROUP(EncAvx2);
 BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint8_t>);
 BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint16_t>);
 #endif
-
-template <bool Simd>
-void BM_UnplanesB8(benchmark::State& state) {
-  const auto w = static_cast<unsigned>(state.range(0));
-  const auto top = top_words(w);
-  const std::size_t nblocks = k_n / 8;
-  std::vector<std::uint8_t> planes(nblocks * (w + 1));
-  ebpc::arch::planes_b8_scalar(top.data(), nblocks, w, planes.data());
-  std::vector<std::uint8_t> recs(nblocks * ebpc::arch::k_unplanes_stride);
-  std::vector<std::uint16_t> bases(nblocks);
-  for (std::size_t b = 0; b < nblocks; ++b) {
-    for (unsigned p = 0; p <= w; ++p) {
-      recs[b * ebpc::arch::k_unplanes_stride + p] = planes[b * (w + 1) + p];
-    }
-    bases[b] = static_cast<std::uint16_t>(top[8 * b] >> (16 - w));
-  }
-  std::vector<std::uint16_t> out(k_n);
-  for (auto _ : state) {
-#if EBPC_ARCH_HAVE_SSE2
-    const bool ok = Simd ? ebpc::arch::unplanes_b8_sse2(recs.data(), bases.data(), nblocks, w, out.data())
-                         : ebpc::arch::unplanes_b8_scalar(recs.data(), bases.data(), nblocks, w, out.data());
-#else
-    const bool ok = ebpc::arch::unplanes_b8_scalar(recs.data(), bases.data(), nblocks, w, out.data());
-#endif
-    benchmark::DoNotOptimize(ok);
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
-}
-BENCHMARK(BM_UnplanesB8<false>)->Arg(8)->Arg(16);
-BENCHMARK(BM_UnplanesB8<true>)->Arg(8)->Arg(16);
 
 template <class Word>
 void BM_EbpcEncode(benchmark::State& state) {

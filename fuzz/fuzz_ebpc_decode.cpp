@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "codec/ebpc_decode_avx2.hpp"
+#include "codec/ebpc_decode_b8.hpp"
 #include "fuzz_params.hpp"
 
 namespace {

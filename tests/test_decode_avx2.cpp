@@ -1,5 +1,6 @@
-// The AVX2 + BMI2 EBPC decoder (src/codec/ebpc_decode_avx2.cpp) against the baseline decoder
-// (the SSE2/scalar path, called directly): same words, same consumed bits, same errors, on
+// The AVX2 + BMI2 EBPC decoder (the B = 8 body's AVX2 instantiation,
+// src/codec/ebpc_decode_b8_avx2.cpp) against the baseline decoder (the same body with the
+// SSE2/scalar kernels, called directly): same words, same consumed bits, same errors, on
 // seeded random streams (segment boundaries, zero runs across segments, last partial block,
 // W = 2..16, uint8/uint16/uint32 words, Z = 2..256) and on damaged streams (bit flips,
 // truncation, random bytes). Skipped where the CPU (or EBPC_ISA=baseline) rules AVX2 out.
@@ -8,7 +9,7 @@
 #include <ebpc/ebpc.hpp>
 
 #include "arch/cpu.hpp"
-#include "codec/ebpc_decode_avx2.hpp"
+#include "codec/ebpc_decode_b8.hpp"
 #include "testutil.hpp"
 
 namespace {

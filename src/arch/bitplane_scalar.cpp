@@ -1,7 +1,5 @@
-// Scalar twins of the bit-plane kernels: written for clarity, straight from the spec.
+// Scalar twin of the zero / non-zero split: written for clarity.
 #include "arch/bitplane.hpp"
-
-#include <cstring>
 
 namespace ebpc::arch {
 
@@ -22,11 +20,6 @@ std::uint64_t nonzero_masks_generic(const Word* words, std::size_t ngroups, std:
   return all;
 }
 
-std::int64_t signed_of(std::uint64_t pattern, unsigned w) noexcept {
-  const unsigned shift = 64 - w;
-  return static_cast<std::int64_t>(pattern << shift) >> shift;
-}
-
 }  // namespace
 
 std::uint64_t nonzero_masks_scalar(const std::uint8_t* words, std::size_t ngroups, std::uint64_t* masks) noexcept {
@@ -37,47 +30,6 @@ std::uint64_t nonzero_masks_scalar(const std::uint16_t* words, std::size_t ngrou
 }
 std::uint64_t nonzero_masks_scalar(const std::uint32_t* words, std::size_t ngroups, std::uint64_t* masks) noexcept {
   return nonzero_masks_generic(words, ngroups, masks);
-}
-
-void planes_b8_scalar(const std::uint16_t* top, std::size_t nblocks, unsigned w, std::uint8_t* planes) noexcept {
-  for (std::size_t blk = 0; blk < nblocks; ++blk) {
-    std::int64_t v[8];
-    for (unsigned k = 0; k < 8; ++k) {
-      v[k] = signed_of(top[8 * blk + k] >> (16 - w), w);
-    }
-    std::uint8_t* out = planes + blk * (w + 1);
-    for (unsigned p = 0; p <= w; ++p) {
-      unsigned plane = 0;
-      for (unsigned i = 1; i < 8; ++i) {
-        const auto d = static_cast<std::uint64_t>(v[i] - v[i - 1]);  // exact, W+1 bits
-        plane |= static_cast<unsigned>((d >> p) & 1u) << (7 - i);
-      }
-      out[p] = static_cast<std::uint8_t>(plane);
-    }
-  }
-}
-
-bool unplanes_b8_scalar(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t nblocks, unsigned w,
-                        std::uint16_t* out) noexcept {
-  const std::int64_t lo = -(std::int64_t{1} << (w - 1));
-  const std::int64_t hi = (std::int64_t{1} << (w - 1)) - 1;
-  bool ok = true;
-  for (std::size_t blk = 0; blk < nblocks; ++blk) {
-    const std::uint8_t* rec = recs + blk * k_unplanes_stride;
-    std::int64_t prev = signed_of(bases[blk], w);
-    out[8 * blk] = static_cast<std::uint16_t>(bases[blk] & ((1u << w) - 1));
-    for (unsigned i = 1; i < 8; ++i) {
-      std::uint64_t d = 0;
-      for (unsigned p = 0; p <= w; ++p) {
-        d |= std::uint64_t{(rec[p] >> (7 - i)) & 1u} << p;
-      }
-      const std::int64_t value = prev + signed_of(d, w + 1);
-      ok = ok && value >= lo && value <= hi;
-      out[8 * blk + i] = static_cast<std::uint16_t>(static_cast<std::uint64_t>(value) & ((1u << w) - 1));
-      prev = value;
-    }
-  }
-  return ok;
 }
 
 }  // namespace ebpc::arch

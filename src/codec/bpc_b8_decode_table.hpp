@@ -1,0 +1,87 @@
+// The BPC symbol table of the B = 8 decoder (spec "Stream 2: BPC", symbol table), the one
+// table of the decode direction: src/codec/ebpc_decode_b8_body.hpp reads it, whatever the
+// ISA. Decode side only: no encoder header is included, nothing of the encoder uses it.
+#pragma once
+
+#include <cstdint>
+
+namespace ebpc::detail {
+
+
+// One BPC symbol (B = 8) from the next 9 bits: bits 0..5 its length, bits 6..11 the planes
+// it covers (32 for an invalid index: the exact parser then reports it), bits 32..39 its
+// DBX (0 for zero runs; 0x80 for '00001', DBP all zero: the planes' prefix XOR restarts
+// there, a segmented scan with the flag in bit 7). A '1' + DBX symbol followed by a '1'
+// is taken as a pair of them (16 bits, 2 planes; bits 40..47 = 0x7f: the second DBX is
+// taken from the window): half the look-ups for the noisy low planes. A pair that would
+// run one plane past the block (its second '1' is the next block's base) is undone after.
+inline constexpr std::uint64_t k_pair_flag = std::uint64_t{0x7f} << 40;
+
+struct SymTables {
+  std::uint64_t t[4][512];  // by ceil(log2(W)) - 1
+  constexpr SymTables() : t() {
+    for (unsigned lw = 1; lw <= 4; ++lw) {
+      for (unsigned x9 = 0; x9 < 512; ++x9) {
+        const unsigned x = x9 >> 1;
+        unsigned len = 0;
+        unsigned np = 1;
+        unsigned dbx = 0;
+        const unsigned idx = x & 7;
+        if (x & 0x80) {
+          len = 8;
+          dbx = x & 0x7f;
+        } else if ((x >> 6) == 0b01) {
+          len = 2;
+        } else if ((x >> 5) == 0b001) {
+          len = 3 + lw;
+          np = ((x >> (5 - lw)) & ((1u << lw) - 1)) + 2;
+        } else if ((x >> 3) == 0b00000) {
+          len = 5;
+          dbx = 0x7f;
+        } else if ((x >> 3) == 0b00001) {
+          len = 5;
+          dbx = 0x80;  // DBP all zero: the prefix XOR restarts here
+        } else if ((x >> 3) == 0b00010) {
+          len = 8;
+          if (idx + 3 <= 8) {
+            dbx = 3u << (5 - idx);
+          } else {
+            np = 32;
+          }
+        } else {
+          len = 8;
+          if (idx + 2 <= 8) {
+            dbx = 1u << (6 - idx);
+          } else {
+            np = 32;
+          }
+        }
+        std::uint64_t e = std::uint64_t{len} | std::uint64_t{np} << 6 | std::uint64_t{dbx} << 32;
+        if ((x & 0x80) && (x9 & 1)) {
+          e = std::uint64_t{16} | std::uint64_t{2} << 6 | std::uint64_t{dbx} << 32 | k_pair_flag;
+        }
+        t[lw - 1][x9] = e;
+      }
+    }
+  }
+};
+inline constexpr SymTables k_sym_tables{};
+
+// The same split in two for the parse loop: inc = bits 0..31 (added to the cursor word,
+// which then stays clean), val = the DBX byte(s) to store (byte 1 = 0x7f for a pair).
+struct SymSplit {
+  std::uint32_t inc[4][512];
+  std::uint16_t val[4][512];
+  constexpr SymSplit() : inc(), val() {
+    for (unsigned t = 0; t < 4; ++t) {
+      for (unsigned x = 0; x < 512; ++x) {
+        const std::uint64_t e = k_sym_tables.t[t][x];
+        inc[t][x] = static_cast<std::uint32_t>(e);
+        val[t][x] = static_cast<std::uint16_t>(e >> 32);
+      }
+    }
+  }
+};
+inline constexpr SymSplit k_sym_split{};
+
+}  // namespace ebpc::detail

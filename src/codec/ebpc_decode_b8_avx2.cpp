@@ -1,0 +1,61 @@
+// The B = 8 decoder body (ebpc_decode_b8_body.hpp) for AVX2 + BMI2 CPUs (runtime dispatch:
+// arch/cpu.hpp; every function carries EBPC_TARGET_AVX2, the file is not built with -mavx2).
+#include "codec/ebpc_decode_b8.hpp"
+
+#include "arch/cpu.hpp"
+
+#if EBPC_ARCH_HAVE_AVX2
+
+#include "arch/unplane_b8_avx2.hpp"
+
+#define EBPC_B8_TARGET EBPC_TARGET_AVX2
+#define EBPC_B8_NAMESPACE b8_avx2
+#define EBPC_B8_KERNELS ::ebpc::arch::Avx2DecodeKernels
+#include "codec/ebpc_decode_b8_body.hpp"
+#undef EBPC_B8_TARGET
+#undef EBPC_B8_NAMESPACE
+#undef EBPC_B8_KERNELS
+
+namespace ebpc::detail {
+
+bool ebpc_decode_avx2_fits(const EbpcParams& params) noexcept {
+  return params.block_nwords == 8 && params.word_nbits >= 2 && params.word_nbits <= 16;
+}
+
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                      const EbpcParams& params, std::span<std::uint8_t> words_out) noexcept {
+  return b8_avx2::decode(znz, bpc, params, words_out);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                      const EbpcParams& params, std::span<std::uint16_t> words_out) noexcept {
+  return b8_avx2::decode(znz, bpc, params, words_out);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                      const EbpcParams& params, std::span<std::uint32_t> words_out) noexcept {
+  return b8_avx2::decode(znz, bpc, params, words_out);
+}
+
+}  // namespace ebpc::detail
+
+#else  // !EBPC_ARCH_HAVE_AVX2
+
+namespace ebpc::detail {
+
+bool ebpc_decode_avx2_fits(const EbpcParams&) noexcept { return false; }
+
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t>, std::span<const std::uint8_t>, const EbpcParams&,
+                                      std::span<std::uint8_t>) noexcept {
+  return tl::unexpected(Error::unsupported);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t>, std::span<const std::uint8_t>, const EbpcParams&,
+                                      std::span<std::uint16_t>) noexcept {
+  return tl::unexpected(Error::unsupported);
+}
+Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t>, std::span<const std::uint8_t>, const EbpcParams&,
+                                      std::span<std::uint32_t>) noexcept {
+  return tl::unexpected(Error::unsupported);
+}
+
+}  // namespace ebpc::detail
+
+#endif  // EBPC_ARCH_HAVE_AVX2
