@@ -213,55 +213,34 @@ struct EncodeB8Avx2 {
   // W and the plan as constants when WT != 0 (the plane loops then unroll).
   template <unsigned WT>
   EBPC_TARGET_AVX2 static void pieces_group(EncodeGroup& g, unsigned w_rt, const PiecePlan& plan_rt) noexcept {
+    const unsigned w = WT != 0 ? WT : w_rt;
+    static constexpr PiecePlan k_plan = make_piece_plan(WT != 0 ? WT : 8);
+    const PiecePlan& plan = WT != 0 ? k_plan : plan_rt;
     for (unsigned q = 0; q < k_group / 4; ++q) {  // 4 blocks per vector
-      if constexpr (WT != 0) {
-        pieces_fixed<WT, 0>(g, q);
-      } else {
-        for (unsigned k = 0; k < plan_rt.npieces; ++k) {
-          __m256i acc = k == 0 ? bases4(g, q) : _mm256_setzero_si256();
-          __m256i acc_len = k == 0 ? _mm256_set1_epi64x(w_rt) : _mm256_setzero_si256();
-          for (unsigned p = plan_rt.first[k]; p < plan_rt.first[k + 1]; ++p) {
-            join_plane(g, q, p, acc, acc_len);
-          }
-          store(&g.piece[k][4 * q], acc);
-          store(&g.piece_len[k][4 * q], acc_len);
+#pragma GCC unroll 3
+      for (unsigned k = 0; k < plan.npieces; ++k) {
+        __m256i acc;
+        __m256i acc_len;
+        if (k == 0) {
+          acc = _mm256_cvtepu16_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(g.base + 4 * q)));
+          acc_len = _mm256_set1_epi64x(w);
+        } else {
+          acc = _mm256_setzero_si256();
+          acc_len = _mm256_setzero_si256();
         }
+#pragma GCC unroll 7
+        for (unsigned p = plan.first[k]; p < plan.first[k + 1]; ++p) {
+          const __m256i l = widen4(&g.len[p][4 * q]);
+          acc = _mm256_or_si256(_mm256_sllv_epi64(acc, l), widen4(&g.code[p][4 * q]));
+          acc_len = _mm256_add_epi64(acc_len, l);
+        }
+        store(&g.piece[k][4 * q], acc);
+        store(&g.piece_len[k][4 * q], acc_len);
       }
     }
   }
 
  private:
-  // The fixed-W pieces are unrolled by templates (the plan is a constant): a block's
-  // planes in straight-line code, one piece after the other.
-  EBPC_TARGET_AVX2 static __m256i bases4(const EncodeGroup& g, unsigned q) noexcept {
-    return _mm256_cvtepu16_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(g.base + 4 * q)));
-  }
-  EBPC_TARGET_AVX2 static void join_plane(const EncodeGroup& g, unsigned q, unsigned p, __m256i& acc,
-                                          __m256i& acc_len) noexcept {
-    const __m256i l = widen4(&g.len[p][4 * q]);
-    acc = _mm256_or_si256(_mm256_sllv_epi64(acc, l), widen4(&g.code[p][4 * q]));
-    acc_len = _mm256_add_epi64(acc_len, l);
-  }
-  template <unsigned P, unsigned End>
-  EBPC_TARGET_AVX2 static void join_planes(const EncodeGroup& g, unsigned q, __m256i& acc, __m256i& acc_len) noexcept {
-    if constexpr (P < End) {
-      join_plane(g, q, P, acc, acc_len);
-      join_planes<P + 1, End>(g, q, acc, acc_len);
-    }
-  }
-  template <unsigned WT, unsigned K>
-  EBPC_TARGET_AVX2 static void pieces_fixed(EncodeGroup& g, unsigned q) noexcept {
-    constexpr PiecePlan plan = make_piece_plan(WT);
-    if constexpr (K < plan.npieces) {
-      __m256i acc = K == 0 ? bases4(g, q) : _mm256_setzero_si256();
-      __m256i acc_len = K == 0 ? _mm256_set1_epi64x(WT) : _mm256_setzero_si256();
-      join_planes<plan.first[K], plan.first[K + 1]>(g, q, acc, acc_len);
-      store(&g.piece[K][4 * q], acc);
-      store(&g.piece_len[K][4 * q], acc_len);
-      pieces_fixed<WT, K + 1>(g, q);
-    }
-  }
-
   EBPC_TARGET_AVX2 static __m256i load(const void* p) noexcept {
     return _mm256_loadu_si256(static_cast<const __m256i*>(p));
   }
