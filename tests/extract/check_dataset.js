@@ -42,8 +42,8 @@ if (wantGradients) {
       const r = (g.per_image || []).find((p) => p.image === n);
       if (!r || !Number.isFinite(r.loss)) { err(`no finite loss recorded for ${n}`); }
     }
-    if (g.finite_difference_check) {
-      for (const r of g.finite_difference_check.results) {
+    for (const c of g.finite_difference_checks || (g.finite_difference_check ? [g.finite_difference_check] : [])) {
+      for (const r of c.results) {
         if (r.direction_rel_error != null && !(r.direction_rel_error < 0.05)) { err(`finite-difference check ${r.site}`); }
       }
     }

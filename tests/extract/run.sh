@@ -45,7 +45,7 @@ check "unit: float16 rounding, canonical zeros, .npy I/O" node tests/extract/uni
 NETS="mobilenet_v2:37:37:$ROCKET:::--gradients
 inception_v3:17:96:$ROCKET:::--gradients
 mobilenet_v2_mid:6:35:$ROCKET:::--gradients
-face_recognition_net:29:29:$CAMERA:--gradients:--gradients:--gradients"
+face_recognition_net:29:29:$CAMERA#face1:--gradients:--gradients:--gradients"
 
 while IFS=: read -r net shipped_layers _ _ _ _ sflags; do
   # shellcheck disable=SC2086
@@ -72,6 +72,17 @@ if [ -d tools/extract/node_modules/@tensorflow/tfjs ]; then
     check "fresh $net extraction equals the shipped maps of $name, bit for bit" \
       node tests/extract/compare.js "$tmp/$net" "data/$net" "$name" $cflags
   done <<< "$NETS"
+  # path#faceK: the face net's k-th face by score; camera.png has one face (score 0.764),
+  # so #face1 above must give the shipped camera maps and #face2 must be refused.
+  if out=$(node tools/extract/extract.js --network face_recognition_net --images "$CAMERA#face2" \
+      --out "$tmp/face2" --quiet 2>&1); then
+    bad "face_recognition_net: camera.png#face2 (camera has one face) is refused"
+  elif printf '%s\n' "$out" | grep -q 'face 2 asked for, 1 found'; then
+    ok "face_recognition_net: camera.png#face2 (camera has one face) is refused"
+  else
+    bad "face_recognition_net: camera.png#face2 is refused with 'face 2 asked for, 1 found'"
+    printf '%s\n' "$out" | tail -5
+  fi
 else
   bad "tools/extract/node_modules is missing, extraction not run"
 fi

@@ -1,10 +1,12 @@
 'use strict';
-// Unit tests of the extractor's number conversion and .npy I/O, with hand-computed values.
+// Unit tests of the extractor's number conversion and .npy I/O, with hand-computed values,
+// and of the --images entries (path#faceK) and the names they give.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { f32ToF16Bits, toStored } = require('../../tools/extract/lib/half');
 const { writeNpy, readNpy } = require('../../tools/extract/lib/npy');
+const { parseImageSpec, imageName } = require('../../tools/extract/lib/image');
 
 let failed = 0;
 function eq(name, got, want) {
@@ -43,4 +45,18 @@ eq('npy round trip', `${r.dtype} ${r.shape} ${Array.from(r.data)}`, 'float16 2,1
 writeNpy(file, new Float32Array([1.5]), [1], 'float32');
 eq('npy 1-d shape', /'shape': \(1,\)/.test(fs.readFileSync(file, 'latin1')), true);
 fs.rmSync(dir, { recursive: true });
+
+const spec = (x) => JSON.stringify(parseImageSpec(x));
+const name = (x) => imageName(parseImageSpec(x));
+eq('plain path', spec('/a/b/basketball1.png'), '{"file":"/a/b/basketball1.png","face":null}');
+eq('path#face2', spec('/a/b/basketball1.png#face2'), '{"file":"/a/b/basketball1.png","face":2}');
+eq('name of a plain path', name('/a/b/basketball1.png'), 'basketball1');
+eq('name of face 1 = plain name', name('/a/b/basketball1.png#face1'), 'basketball1');
+eq('name of face 2', name('/a/b/basketball1.png#face2'), 'basketball1_face2');
+eq('name of face 12', name('x/messi5.jpg#face12'), 'messi5_face12');
+eq('odd characters', name('x/a b+c.jpg'), 'a_b_c');
+eq('other # suffixes stay in the path', spec('x/a.png#faces2'), '{"file":"x/a.png#faces2","face":null}');
+let threw = false;
+try { parseImageSpec('x/a.png#face0'); } catch (e) { threw = /start at 1/.test(e.message); }
+eq('#face0 is refused', threw, true);
 process.exit(failed ? 1 : 0);

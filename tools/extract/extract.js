@@ -11,7 +11,7 @@ const path = require('path');
 const crypto = require('crypto');
 const { execFileSync } = require('child_process');
 
-const { decodeImage } = require('./lib/image');
+const { decodeImage, parseImageSpec, imageName } = require('./lib/image');
 const { writeNpy } = require('./lib/npy');
 const { toStored } = require('./lib/half');
 const { NETWORKS } = require('./lib/networks');
@@ -21,7 +21,10 @@ const USAGE = `usage: node tools/extract/extract.js --network NET --images a.jpg
        [--label N | --label N1,N2,...] [--check-gradients [--check-for NAME] [--check-sites I,J] [--check-step H]] [--quiet]
 
   --network         ${NETWORKS.join(', ')}
-  --images          photos whose maps are written (JPEG or PNG), names = file base names
+  --images          photos whose maps are written (JPEG or PNG), names = file base names;
+                    face_recognition_net: path#faceK takes the photo's k-th face by
+                    detector score (default: face 1, the highest-scoring), named
+                    <base>_faceK for k > 1
   --out DIR         dataset directory (created; existing manifest.json is overwritten)
   --dtype           stored number format (default float16)
   --zstd            store each map as .npy.zst (zstd -19, Debian's zstd CLI)
@@ -95,10 +98,6 @@ function sha256(file) {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-function imageName(file) {
-  return path.basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
-}
-
 // Provenance of the photos we know about (tools/extract/images.json, matched by content
 // hash); anything else is recorded with its path and an "unknown" licence.
 const KNOWN_IMAGES = JSON.parse(fs.readFileSync(path.join(__dirname, 'images.json'), 'utf8')).images;
@@ -155,8 +154,11 @@ async function main() {
   const engine = net.engine;
   fs.mkdirSync(args.out, { recursive: true });
 
-  const names = args.images.map(imageName);
-  if (new Set(names).size !== names.length) { die('two images have the same base name'); }
+  let specs;
+  try { specs = args.images.map(parseImageSpec); } catch (e) { die(e.message); }
+  if (net.task !== 'descriptor' && specs.some((sp) => sp.face != null)) { die('--images path#faceK: only for face_recognition_net'); }
+  const names = specs.map(imageName);
+  if (new Set(names).size !== names.length) { die('two images (or faces) have the same name'); }
   const gradNames = args.gradients ? (args.gradientsFor || names) : [];
   for (const n of gradNames) { if (!names.includes(n)) { die(`--gradients-for: ${n} is not one of --images`); } }
   const checkName = args.checkGradients ? (args.checkFor || gradNames[0]) : null;
@@ -210,11 +212,11 @@ async function main() {
   // nothing depends on which other photos are in the run.
   for (let i = 0; i < args.images.length; i++) {
     const t1 = Date.now();
-    const img = decodeImage(args.images[i]);
+    const img = { ...decodeImage(specs[i].file), face: specs[i].face };
     const { input, info } = await net.prepare(tf, img);
     const res = engine.forward(input, { capture: true });
     const described = net.describe(res.output);
-    const entry = { name: names[i], ...imageInfo(args.images[i]), ...info, ...described };
+    const entry = { name: names[i], ...imageInfo(specs[i].file), ...info, ...described };
     if (net.task === 'descriptor' || i === 0) {
       entry.reference_check = await net.checkReference(input, res.output);
     }

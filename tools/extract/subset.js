@@ -44,13 +44,17 @@ if (m.gradients) {
   out.gradients = { ...m.gradients, written_for: gradFor };
   if (gradFor.length === 0) { delete out.gradients; }
 }
+// A subset of a subset still describes the original extraction (its layer count, photos
+// and gradient photos); the kept indices are forward indices of that extraction anyway.
+const orig = m.subset_of;
 out.subset_of = {
   note: 'a subset of a larger extraction (tools/extract/subset.js): the files are byte copies; the '
     + 'gradients section and the images list still describe the whole extraction run where marked',
-  layers: m.layers.length,
+  layers: orig ? orig.layers : m.layers.length,
   layers_kept: out.layers.map((l) => l.index),
-  images: m.images.map((i) => i.name),
-  ...(m.gradients ? { gradients_for: m.gradients.written_for } : {}),
+  images: orig ? orig.images : m.images.map((i) => i.name),
+  ...(orig && orig.gradients_for ? { gradients_for: orig.gradients_for }
+    : (m.gradients ? { gradients_for: m.gradients.written_for } : {})),
 };
 fs.mkdirSync(dst, { recursive: true });
 for (const f of out.files) {

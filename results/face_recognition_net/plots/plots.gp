@@ -4,7 +4,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_activation_fixed8.png'
-set title 'face_recognition_net activations, fixed8: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net activations, fixed8: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -25,7 +25,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_activation_fixed12.png'
-set title 'face_recognition_net activations, fixed12: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net activations, fixed12: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -46,7 +46,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_activation_fixed16.png'
-set title 'face_recognition_net activations, fixed16: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net activations, fixed16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -67,7 +67,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_activation_float16.png'
-set title 'face_recognition_net activations, float16: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net activations, float16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -88,7 +88,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_activation_bfloat16.png'
-set title 'face_recognition_net activations, bfloat16: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net activations, bfloat16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -109,7 +109,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_activation_float32.png'
-set title 'face_recognition_net activations, float32: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net activations, float32: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -130,7 +130,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1200,600 font 'DejaVu Sans,10' noenhanced
 set output 'images_face_recognition_net_activation.png'
-set title 'face_recognition_net activations: total ratio per image (4 images; box = quartiles, whiskers = min/max, bar = median)'
+set title 'face_recognition_net activations: total ratio per image (8 images; box = quartiles, whiskers = min/max, bar = median)'
 set ylabel 'compression ratio (per image, all layers)'
 set grid ytics
 set offsets 0, 0, 0.3, 0.1
@@ -166,7 +166,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_gradient_fixed8.png'
-set title 'face_recognition_net gradients, fixed8: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net gradients, fixed8: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -187,7 +187,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_gradient_fixed12.png'
-set title 'face_recognition_net gradients, fixed12: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net gradients, fixed12: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -208,7 +208,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_gradient_fixed16.png'
-set title 'face_recognition_net gradients, fixed16: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net gradients, fixed16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -229,7 +229,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_gradient_float16.png'
-set title 'face_recognition_net gradients, float16: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net gradients, float16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -250,7 +250,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_gradient_bfloat16.png'
-set title 'face_recognition_net gradients, bfloat16: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net gradients, bfloat16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -271,7 +271,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_face_recognition_net_gradient_float32.png'
-set title 'face_recognition_net gradients, float32: compression ratio per layer (summed over 4 images)'
+set title 'face_recognition_net gradients, float32: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -292,7 +292,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1200,600 font 'DejaVu Sans,10' noenhanced
 set output 'images_face_recognition_net_gradient.png'
-set title 'face_recognition_net gradients: total ratio per image (4 images; box = quartiles, whiskers = min/max, bar = median)'
+set title 'face_recognition_net gradients: total ratio per image (8 images; box = quartiles, whiskers = min/max, bar = median)'
 set ylabel 'compression ratio (per image, all layers)'
 set grid ytics
 set offsets 0, 0, 0.3, 0.1

@@ -166,7 +166,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_inception_v3_gradient_fixed8.png'
-set title 'inception_v3 gradients, fixed8: compression ratio per layer (summed over 1 image)'
+set title 'inception_v3 gradients, fixed8: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -187,7 +187,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_inception_v3_gradient_fixed12.png'
-set title 'inception_v3 gradients, fixed12: compression ratio per layer (summed over 1 image)'
+set title 'inception_v3 gradients, fixed12: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -208,7 +208,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_inception_v3_gradient_fixed16.png'
-set title 'inception_v3 gradients, fixed16: compression ratio per layer (summed over 1 image)'
+set title 'inception_v3 gradients, fixed16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -229,7 +229,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_inception_v3_gradient_float16.png'
-set title 'inception_v3 gradients, float16: compression ratio per layer (summed over 1 image)'
+set title 'inception_v3 gradients, float16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -250,7 +250,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_inception_v3_gradient_bfloat16.png'
-set title 'inception_v3 gradients, bfloat16: compression ratio per layer (summed over 1 image)'
+set title 'inception_v3 gradients, bfloat16: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -271,7 +271,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1500,650 font 'DejaVu Sans,10' noenhanced
 set output 'layers_inception_v3_gradient_float32.png'
-set title 'inception_v3 gradients, float32: compression ratio per layer (summed over 1 image)'
+set title 'inception_v3 gradients, float32: compression ratio per layer (summed over 8 images)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.9 border -1
@@ -292,7 +292,7 @@ reset
 set datafile separator '\t'
 set terminal pngcairo size 1200,600 font 'DejaVu Sans,10' noenhanced
 set output 'images_inception_v3_gradient.png'
-set title 'inception_v3 gradients: total ratio per image (1 image; box = quartiles, whiskers = min/max, bar = median)'
+set title 'inception_v3 gradients: total ratio per image (8 images; box = quartiles, whiskers = min/max, bar = median)'
 set ylabel 'compression ratio (per image, all layers)'
 set grid ytics
 set offsets 0, 0, 0.3, 0.1

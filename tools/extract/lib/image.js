@@ -3,6 +3,7 @@
 // tf.browser.fromPixels(img) would give it to nsfwjs (alpha dropped, grey replicated).
 // EXIF orientation is not applied.
 const fs = require('fs');
+const path = require('path');
 const jpeg = require('jpeg-js');
 const { PNG } = require('pngjs');
 
@@ -34,4 +35,22 @@ function decodeImage(file) {
   return { width, height, rgb, file };
 }
 
-module.exports = { decodeImage };
+// One --images entry: "path", or "path#faceK" (k >= 1: the face net's k-th face by
+// detector score). face is null without the suffix.
+function parseImageSpec(spec) {
+  const m = /^(.*)#face([0-9]+)$/.exec(spec);
+  if (!m) { return { file: spec, face: null }; }
+  const k = parseInt(m[2], 10);
+  if (!(k >= 1)) { throw new Error(`--images ${spec}: face numbers start at 1`); }
+  return { file: m[1], face: k };
+}
+
+// The map and photo name of an entry: the file's base name without extension (characters
+// other than A-Z a-z 0-9 _ . - become _), with _faceK appended for the k-th face, k > 1
+// (face 1 keeps the plain name, so path#face1 and path name the same maps).
+function imageName(spec) {
+  const base = path.basename(spec.file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
+  return spec.face > 1 ? `${base}_face${spec.face}` : base;
+}
+
+module.exports = { decodeImage, parseImageSpec, imageName };

@@ -146,7 +146,7 @@ async function loadNsfw(name) {
 }
 
 // The face descriptor net. Faces are found with the package's own SSD-MobileNetV1 face
-// detector; the highest-scoring face is cut out as a square (side = the larger side of
+// detector; the highest-scoring face (or the k-th by score: --images path#faceK) is cut out as a square (side = the larger side of
 // the detected box, centred on it, shrunk to fit the photo) and resized to 150x150.
 async function loadFaceNet() {
   const tf = require('@tensorflow/tfjs');
@@ -193,31 +193,50 @@ async function loadFaceNet() {
       architecture: 'dlib face-descriptor ResNet: 7x7/2 conv + 3x3/2 max pool, 14 basic residual blocks '
         + '(32-64-128-256 channels, half of ResNet-34), plain ReLU, global average pool, 256x128 linear, '
         + '150x150 input; written as tfjs ops in tools/extract/lib/facenet.js from the weight names',
-      face_detector: `the package's SsdMobilenetv1 (minConfidence ${minConfidence}), highest-scoring face`,
+      face_detector: `the package's SsdMobilenetv1 (minConfidence ${minConfidence}); the highest-scoring face, or the `
+        + 'k-th by score with --images path#faceK (images[].face.rank)',
     },
     preprocessingText: 'RGB uint8 (jpeg-js / pngjs decode, alpha dropped, grey replicated); the highest-scoring '
+      + '(or, with path#faceK, the k-th by score) '
       + `face of face-api's SsdMobilenetv1 (minConfidence ${minConfidence}) cut out as a square (side = the larger `
       + 'side of the detected box, centred on it, shrunk to fit the photo), tf.image.resizeBilinear to 150x150 '
       + '(alignCorners=false), rounded to integers; inside the net minus the mean RGB '
       + `(${MEAN_RGB.join(', ')}) and / 255, as face-api's FaceRecognitionNet does`,
-    async prepare(tfm, img) {
+    // All faces the detector finds in the photo, highest score first (a stable sort: ties
+    // keep the detector's order, so face 1 is the face that the reduce over the scores
+    // picked before --images path#faceK existed).
+    async detectFaces(tfm, img) {
       const pixels = tfm.tensor3d(img.rgb, [img.height, img.width, 3], 'int32');
       const dets = await faceapi.detectAllFaces(pixels, new faceapi.SsdMobilenetv1Options({ minConfidence }));
-      if (dets.length === 0) { pixels.dispose(); throw new Error(`${img.file}: no face found`); }
-      const d = dets.reduce((a, b) => (b.score > a.score ? b : a));
+      pixels.dispose();
+      return dets.map((d, i) => ({ d, i })).sort((a, b) => (b.d.score - a.d.score) || (a.i - b.i)).map((e) => e.d);
+    },
+    // The square crop of one detection (side = the larger side of the box, centred on it,
+    // shrunk to fit the photo), resized to 150x150 and rounded: the net's [1,150,150,3] input.
+    cropFace(tfm, img, d) {
       const side = Math.min(Math.round(Math.max(d.box.width, d.box.height)), img.width, img.height);
       const cx = d.box.x + d.box.width / 2;
       const cy = d.box.y + d.box.height / 2;
       const x0 = Math.max(0, Math.min(img.width - side, Math.round(cx - side / 2)));
       const y0 = Math.max(0, Math.min(img.height - side, Math.round(cy - side / 2)));
       const input = tfm.tidy(() => {
+        const pixels = tfm.tensor3d(img.rgb, [img.height, img.width, 3], 'int32');
         const crop = tfm.slice(pixels.toFloat(), [y0, x0, 0], [side, side, 3]);
         return tfm.round(tfm.image.resizeBilinear(crop, [INPUT_SIZE, INPUT_SIZE], false)).reshape([1, INPUT_SIZE, INPUT_SIZE, 3]);
       });
-      pixels.dispose();
-      return { input, info: { face: { score: Math.round(d.score * 1e4) / 1e4, faces_found: dets.length,
+      return { input, crop: { x: x0, y: y0, side } };
+    },
+    // img.face: which face of the photo (1 = the highest-scoring; --images path#faceK).
+    async prepare(tfm, img) {
+      const k = img.face || 1;
+      const dets = await this.detectFaces(tfm, img);
+      if (dets.length === 0) { throw new Error(`${img.file}: no face found`); }
+      if (k > dets.length) { throw new Error(`${img.file}: face ${k} asked for, ${dets.length} found`); }
+      const d = dets[k - 1];
+      const { input, crop } = this.cropFace(tfm, img, d);
+      return { input, info: { face: { rank: k, score: Math.round(d.score * 1e4) / 1e4, faces_found: dets.length,
         box: [d.box.x, d.box.y, d.box.width, d.box.height].map((v) => Math.round(v * 10) / 10),
-        crop: { x: x0, y: y0, side } } } };
+        crop } } };
     },
     async checkReference(input, output) {
       const crop = tf.squeeze(input, [0]);
