@@ -293,7 +293,7 @@ void check_encoder_planes_round_trip() {
       unsigned plane[17] = {};
       for (unsigned p = 0; p <= w; ++p) {
         for (unsigned i = 1; i < 8; ++i) {
-          plane[p] |= ((g.planes[p][blk] >> i) & 1u) << (7 - i);
+          plane[p] |= ((unsigned{g.planes[p][blk]} >> i) & 1u) << (7 - i);
         }
       }
       put_record(rng, plane, w, b.recs.data() + blk * b.stride(), b.stride());
