@@ -16,18 +16,7 @@
 #include "arch/unplane_b8_avx2.hpp"
 #endif
 
-#define EBPC_RUNNERS_TARGET
-#define EBPC_RUNNERS_NAMESPACE runners_plain
-#include "arch/unplane_b8_runners.inc"
-#undef EBPC_RUNNERS_TARGET
-#undef EBPC_RUNNERS_NAMESPACE
-#if EBPC_ARCH_HAVE_AVX2
-#define EBPC_RUNNERS_TARGET EBPC_TARGET_AVX2
-#define EBPC_RUNNERS_NAMESPACE runners_avx2
-#include "arch/unplane_b8_runners.inc"
-#undef EBPC_RUNNERS_TARGET
-#undef EBPC_RUNNERS_NAMESPACE
-#endif
+#include "arch/unplane_b8_runners.hpp"
 
 namespace {
 

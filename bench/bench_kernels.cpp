@@ -12,8 +12,7 @@
 #include "arch/bitplane.hpp"
 #include "arch/cpu.hpp"
 #include "arch/encode_b8.hpp"
-#include "arch/encode_b8_avx2.hpp"
-#include "arch/encode_b8_sse2.hpp"
+#include "arch/encode_b8_calls.hpp"
 
 namespace {
 
@@ -54,44 +53,14 @@ BENCHMARK(BM_NonzeroMasks<std::uint16_t, false>);
 BENCHMARK(BM_NonzeroMasks<std::uint16_t, true>);
 
 // ---- The encoder's kernels (src/arch/encode_b8*.hpp), each policy against the scalar twins,
-// on one group of 32 blocks of ReLU-like words. The AVX2 kernels are called from an AVX2
-// function, as the encoder body calls them.
-#if defined(__clang__)
-#define EBPC_NOIPA __attribute__((noinline))
-#else
-#define EBPC_NOIPA __attribute__((noipa))
-#endif
-#define EBPC_BENCH_ENC_CALLS(NAME, ATTRS_, K)                                                       \
-  struct NAME {                                                                                     \
-    template <unsigned WT, class Nz>                                                                \
-    ATTRS_ EBPC_NOIPA static void planes(const Nz* nz, unsigned w, ebpc::arch::EncodeGroup& g) noexcept { \
-      K::template planes_group<WT>(nz, w, g);                                                       \
-    }                                                                                               \
-    template <unsigned WT>                                                                          \
-    ATTRS_ EBPC_NOIPA static void classify(ebpc::arch::EncodeGroup& g, unsigned w) noexcept { \
-      K::template classify_group<WT>(g, w);                                                         \
-    }                                                                                               \
-    template <unsigned WT>                                                                          \
-    ATTRS_ EBPC_NOIPA static void pieces(ebpc::arch::EncodeGroup& g, unsigned w,        \
-                                                     const ebpc::arch::PiecePlan& plan) noexcept {  \
-      K::template pieces_group<WT>(g, w, plan);                                                     \
-    }                                                                                               \
-    template <class Word, class Nz>                                                                 \
-    ATTRS_ EBPC_NOIPA static unsigned compact(const Word* in, std::size_t n, Nz* out) noexcept { \
-      typename K::Acc acc = K::acc_zero();                                                          \
-      unsigned total = 0;                                                                           \
-      for (std::size_t k = 0; k < n; k += 64) {                                                     \
-        total += K::compact64(in + k, K::nonzero_mask64(in + k, acc), out);                         \
-      }                                                                                             \
-      return total + static_cast<unsigned>(K::template acc_fold<Word>(acc) & 1);                    \
-    }                                                                                               \
-  }
-EBPC_BENCH_ENC_CALLS(EncScalar, , ebpc::arch::EncodeB8Scalar);
+// on one group of 32 blocks of ReLU-like words, through the adapters of
+// arch/encode_b8_calls.hpp (the AVX2 kernels are called from AVX2 functions).
+using EncScalar = ebpc::arch::encode_calls::ScalarCalls;
 #if defined(__SSE2__)
-EBPC_BENCH_ENC_CALLS(EncSse2, , ebpc::arch::EncodeB8Sse2);
+using EncSse2 = ebpc::arch::encode_calls::Sse2Calls;
 #endif
 #if EBPC_ARCH_HAVE_AVX2
-EBPC_BENCH_ENC_CALLS(EncAvx2, EBPC_TARGET_AVX2, ebpc::arch::EncodeB8Avx2);
+using EncAvx2 = ebpc::arch::encode_calls::Avx2Calls;
 #endif
 
 template <class C>

@@ -12,6 +12,7 @@
 #include "arch/cpu.hpp"
 #include "arch/encode_b8.hpp"
 #include "arch/encode_b8_avx2.hpp"
+#include "arch/encode_b8_calls.hpp"
 #include "arch/encode_b8_sse2.hpp"
 
 namespace {
@@ -65,54 +66,14 @@ void random_planes(std::mt19937_64& rng, unsigned w, EncodeGroup& g) {
   }
 }
 
-// Calls into a policy's kernels. The AVX2 ones are made from functions compiled for AVX2
-// (an AVX2 vector must not cross a call from non-AVX2 code), and every adapter is noipa:
-// GCC 12 at -O1 and -O3 was seen to drop a call, made from this file's non-AVX2 code, to an
-// out-of-line AVX2 kernel (EncodeB8Avx2::pieces_group<8> and <16>) as if it had no effect
-// (clang, GCC with noipa, with -fno-tree-loop-optimize or with UBSan keep the call). In
-// the library the kernels are inlined into the encoder body, and the AVX2 entry points are
-// called from another translation unit, so no such call exists there; the encoder's
-// streams are checked bit for bit against the reference coder on both ISAs.
-#if defined(__clang__)
-#define EBPC_NOIPA __attribute__((noinline))
-#else
-#define EBPC_NOIPA __attribute__((noipa))
-#endif
-#define EBPC_KERNEL_CALLS(NAME, ATTRS_, K)                                                              \
-  struct NAME {                                                                                        \
-    template <class Word>                                                                              \
-    ATTRS_ EBPC_NOIPA static std::uint64_t masks(const Word* words, unsigned ngroups, std::uint64_t* out) noexcept { \
-      typename K::Acc acc = K::acc_zero();                                                             \
-      for (unsigned g = 0; g < ngroups; ++g) {                                                         \
-        out[g] = K::nonzero_mask64(words + 64 * g, acc);                                               \
-      }                                                                                                \
-      return K::template acc_fold<Word>(acc);                                                          \
-    }                                                                                                  \
-    template <class Word, class Nz>                                                                    \
-    ATTRS_ EBPC_NOIPA static unsigned compact64(const Word* in, std::uint64_t m, Nz* out) noexcept {              \
-      return K::compact64(in, m, out);                                                                 \
-    }                                                                                                  \
-    template <unsigned WT, class Nz>                                                                   \
-    ATTRS_ EBPC_NOIPA static void planes(const Nz* nz, unsigned w, EncodeGroup& g) noexcept {                      \
-      K::template planes_group<WT>(nz, w, g);                                                          \
-    }                                                                                                  \
-    template <unsigned WT>                                                                             \
-    ATTRS_ EBPC_NOIPA static void classify(EncodeGroup& g, unsigned w) noexcept {                                  \
-      K::template classify_group<WT>(g, w);                                                            \
-    }                                                                                                  \
-    template <unsigned WT>                                                                             \
-    ATTRS_ EBPC_NOIPA static void pieces(EncodeGroup& g, unsigned w, const ebpc::arch::PiecePlan& plan) noexcept { \
-      K::template pieces_group<WT>(g, w, plan);                                                        \
-    }                                                                                                  \
-  }
-
-EBPC_KERNEL_CALLS(ScalarCalls, , EncodeB8Scalar);
+using ebpc::arch::encode_calls::ScalarCalls;
 #if defined(__SSE2__)
-EBPC_KERNEL_CALLS(Sse2Calls, , ebpc::arch::EncodeB8Sse2);
+using ebpc::arch::encode_calls::Sse2Calls;
 #endif
 #if EBPC_ARCH_HAVE_AVX2
-EBPC_KERNEL_CALLS(Avx2Calls, EBPC_TARGET_AVX2, ebpc::arch::EncodeB8Avx2);
+using ebpc::arch::encode_calls::Avx2Calls;
 #endif
+
 
 template <class K, class Word>
 void check_masks_and_compaction(std::uint64_t seed) {
