@@ -1,8 +1,8 @@
 // Instruction-count driver for callgrind (repeatable, unlike wall-clock time on a shared
 // machine): encodes, or encodes then decodes, every .npy given, with only the codec calls
 // collected. Usage:
-//   valgrind --tool=callgrind --collect-atstart=no ebpc_count encode|decode W FILE...
-// and divide "Collected" by the word count it prints. Any codec of the table (zvc, zrle,
+//   valgrind --tool=callgrind --collect-atstart=no ebpc_count encode|decode W FILE... [--block B]
+// and divide "Collected" by the word count it prints (EBPC with B = 8 unless --block). Any codec of the table (zvc, zrle,
 // bpc, ...) the same way: ebpc_count encode|decode W FILE... --codec NAME.
 #include <valgrind/callgrind.h>
 
@@ -104,16 +104,21 @@ int run_codec(bool decode, const std::vector<std::vector<std::uint32_t>>& inputs
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: ebpc_count encode|decode W FILE...\n");
+    std::fprintf(stderr, "usage: ebpc_count encode|decode W FILE... [--codec NAME] [--block B]\n");
     return 2;
   }
   const bool decode = std::strcmp(argv[1], "decode") == 0;
   const auto w = static_cast<unsigned>(std::atoi(argv[2]));
   std::vector<std::vector<std::uint32_t>> inputs;
   const char* codec = nullptr;
+  unsigned block = 8;
   for (int i = 3; i < argc; ++i) {
     if (std::strcmp(argv[i], "--codec") == 0 && i + 1 < argc) {
       codec = argv[++i];
+      continue;
+    }
+    if (std::strcmp(argv[i], "--block") == 0 && i + 1 < argc) {
+      block = static_cast<unsigned>(std::atoi(argv[++i]));
       continue;
     }
     auto a = ebpc::read_npy(argv[i]);
@@ -131,7 +136,7 @@ int main(int argc, char** argv) {
   if (codec != nullptr) {
     return run_codec(decode, inputs, codec, w);
   }
-  const ebpc::EbpcParams params{w, 8, 16};
+  const ebpc::EbpcParams params{w, block, 16};
   if (w <= 8) {
     return run<std::uint8_t>(decode, inputs, params);
   }
