@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "arch/encode_b16.hpp"
 #include "common/check.hpp"
 
 namespace ebpc::arch {
@@ -97,6 +98,12 @@ inline constexpr DbxCodes k_dbx_codes{};
 
 // ---- The scalar twins (and the kernels of targets without SIMD).
 struct EncodeB8Scalar {
+  // B = 16: the delta bit-planes and the base of one block (encode_b16.hpp).
+  template <class Nz>
+  static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
+    return planes_b16_scalar(nz, w, planes);
+  }
+
   // The OR of every word seen (the caller checks it for bits above W).
   using Acc = std::uint64_t;
   static Acc acc_zero() noexcept { return 0; }

@@ -52,6 +52,12 @@ inline constexpr CompactTable<2> k_compact_u16{};
 }  // namespace encode_avx2_detail
 
 struct EncodeB8Avx2 {
+  // B = 16: the SSE2 planes (VEX-encoded here); one block is one or two registers.
+  template <class Nz>
+  EBPC_TARGET_AVX2 static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
+    return planes_b16_sse2(nz, w, planes);
+  }
+
   using Acc = __m256i;
   EBPC_TARGET_AVX2 static Acc acc_zero() noexcept { return _mm256_setzero_si256(); }
 

@@ -17,6 +17,11 @@
 namespace ebpc::arch {
 
 struct EncodeB8Sse2 : EncodeB8Scalar {
+  template <class Nz>
+  static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
+    return planes_b16_sse2(nz, w, planes);
+  }
+
   using Acc = __m128i;
   static Acc acc_zero() noexcept { return _mm_setzero_si128(); }
 

@@ -84,19 +84,22 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
   EBPC_CHECK(w <= sizeof(Word) * 8, bad_parameter);
   EBPC_CHECK(znz_out.size() >= ebpc_znz_bound_nbytes(words.size(), params), output_too_small);
   EBPC_CHECK(bpc_out.size() >= ebpc_bpc_bound_nbytes(words.size(), params), output_too_small);
-  if (params.block_nwords != 8 || w > 16) {
+  if ((params.block_nwords != 8 && params.block_nwords != 16) || w > 16) {
     return encode_generic(words, params, znz_out, bpc_out);
   }
+  const bool b16 = params.block_nwords == 16;
   WideBitWriter znz(znz_out);
   WideBitWriter bpc(bpc_out);
   std::uint64_t all = 0;
 #if EBPC_ARCH_HAVE_AVX2
   if (arch::use_avx2()) {
-    all = detail::enc_b8_avx2::encode(words, w, params.max_zero_run_nwords, znz, bpc);
+    all = b16 ? detail::enc_b8_avx2::encode_b16(words, w, params.max_zero_run_nwords, znz, bpc)
+              : detail::enc_b8_avx2::encode(words, w, params.max_zero_run_nwords, znz, bpc);
   } else
 #endif
   {
-    all = detail::enc_b8_baseline::encode(words, w, params.max_zero_run_nwords, znz, bpc);
+    all = b16 ? detail::enc_b8_baseline::encode_b16(words, w, params.max_zero_run_nwords, znz, bpc)
+              : detail::enc_b8_baseline::encode(words, w, params.max_zero_run_nwords, znz, bpc);
   }
   EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
   EbpcSizes sizes;

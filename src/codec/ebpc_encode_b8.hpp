@@ -1,4 +1,4 @@
-// The B = 8, W <= 16 EBPC encoder (private): one body (ebpc_encode_b8_body.hpp) compiled
+// The B = 8 and B = 16, W <= 16 EBPC encoder (private): one body (ebpc_encode_b8_body.hpp) compiled
 // once per ISA, each with its kernel policy (src/arch/encode_b8*.hpp). ebpc_encode.cpp
 // dispatches to it; tests compare the instantiations with the reference coder.
 #pragma once
@@ -11,7 +11,7 @@
 
 namespace ebpc::detail {
 
-// Each instantiation codes words into the two writers (W = w, B = 8, Z = z; the caller has
+// Each instantiation codes words into the two writers (W = w, B = 8, Z = z, or B = 16 for encode_b16; the caller has
 // checked the parameters and the output bounds) and returns the OR of all words, for the
 // caller's check of bits above W (when there are any, the streams are unspecified). The
 // streams are the same, bit for bit, for every instantiation and the reference coder.
@@ -23,6 +23,13 @@ std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned 
                      WideBitWriter& bpc) noexcept;
 std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
                      WideBitWriter& bpc) noexcept;
+// B = 16, the same contract.
+std::uint64_t encode_b16(std::span<const std::uint8_t> words, unsigned w, unsigned z, WideBitWriter& znz,
+                         WideBitWriter& bpc) noexcept;
+std::uint64_t encode_b16(std::span<const std::uint16_t> words, unsigned w, unsigned z, WideBitWriter& znz,
+                         WideBitWriter& bpc) noexcept;
+std::uint64_t encode_b16(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
+                         WideBitWriter& bpc) noexcept;
 const char* kernels_name() noexcept;  // "sse2" or "scalar"
 }  // namespace enc_b8_baseline
 
@@ -34,6 +41,13 @@ std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned 
                      WideBitWriter& bpc) noexcept;
 std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
                      WideBitWriter& bpc) noexcept;
+// B = 16, the same contract.
+std::uint64_t encode_b16(std::span<const std::uint8_t> words, unsigned w, unsigned z, WideBitWriter& znz,
+                         WideBitWriter& bpc) noexcept;
+std::uint64_t encode_b16(std::span<const std::uint16_t> words, unsigned w, unsigned z, WideBitWriter& znz,
+                         WideBitWriter& bpc) noexcept;
+std::uint64_t encode_b16(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
+                         WideBitWriter& bpc) noexcept;
 }  // namespace enc_b8_avx2
 #endif
 

@@ -1,4 +1,4 @@
-// The EBPC encoder fast path, B = 8, W = 2..16: written once, compiled once per ISA.
+// The EBPC encoder fast path, B = 8 and B = 16, W = 2..16: written once, compiled once per ISA.
 //
 // Include it once per target (as libdeflate's decompress_template.h), with
 //   EBPC_ENC_B8_TARGET     the target attribute of every function (EBPC_TARGET_AVX2, or nothing)
@@ -15,7 +15,8 @@
 // plane-major (byte lane j of every row = block j): (3) the delta bit-planes, (4) every
 // plane's symbol (spec "Stream 2", step 5) with the runs of all-zero DBX planes, (5) the
 // base and the plane codes of each block joined into pieces of at most 56 bits, (6) each
-// piece into the BPC stream with one branch-free add + flush.
+// piece into the BPC stream with one branch-free add + flush. B = 16 shares (1) and (2) and
+// codes one block at a time (arch/encode_b16.hpp: K::planes_b16, then code_block_b16).
 //
 // The result is checked bit for bit against the reference coder on uint8, uint16 and
 // uint32 buffers (tests/test_encode_narrow.cpp, tests/test_ebpc_roundtrip.cpp; ctest runs
@@ -26,6 +27,7 @@
 #include <cstdint>
 #include <span>
 
+#include "arch/encode_b16.hpp"
 #include "arch/encode_b8.hpp"
 #include "codec/znz_emit.hpp"
 #include "common/bitio.hpp"
@@ -69,13 +71,22 @@ EBPC_ENC_B8_TARGET inline void code_group(const Nz* nz, unsigned nblocks, unsign
 // bounds) into the two writers and returns the OR of all words, for the caller's check of
 // bits above W (when there are any, the streams are unspecified). WT: W when a
 // compile-time constant (its plane loops unrolled), else 0.
-template <class K, unsigned WT, class Word>
+// B = 16: one block of nz at a time.
+template <class K, unsigned WT, class Nz>
+EBPC_ENC_B8_TARGET inline void code_block16(const Nz* nz, unsigned w, WideBitWriter& bpc) noexcept {
+  alignas(16) std::uint16_t planes[arch::k_b16_max_planes];
+  const std::uint32_t base = K::planes_b16(nz, WT != 0 ? WT : w, planes);
+  arch::code_block_b16<WT>(planes, base, w, bpc);
+}
+
+template <class K, unsigned B, unsigned WT, class Word>
 EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsigned w, unsigned z,
                                           WideBitWriter& znz_out, WideBitWriter& bpc_out) noexcept {
+  static_assert(B == 8 || B == 16);
   // uint8 words are coded as bytes (W <= 8), wider ones as 16-bit words (W <= 16).
   using Nz = std::conditional_t<sizeof(Word) == 1, std::uint8_t, std::uint16_t>;
   constexpr std::size_t k_seg = 4096;  // words per segment
-  constexpr std::size_t group_nwords = 8 * arch::k_group;
+  constexpr std::size_t group_nwords = B == 8 ? 8 * arch::k_group : 16;  // B = 16: one block
   // The writers live in locals: the stores of the loops cannot alias them.
   WideBitWriter znz = znz_out;
   WideBitWriter bpc = bpc_out;
@@ -117,7 +128,11 @@ EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsign
     }
     std::size_t done = 0;
     for (; done + group_nwords <= nz_fill; done += group_nwords) {
-      code_group<K, WT>(nz + done, arch::k_group, w, plan, g, bpc);
+      if constexpr (B == 8) {
+        code_group<K, WT>(nz + done, arch::k_group, w, plan, g, bpc);
+      } else {
+        code_block16<K, WT>(nz + done, w, bpc);
+      }
     }
     std::copy(nz + done, nz + nz_fill, nz);
     nz_fill -= done;
@@ -129,7 +144,11 @@ EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsign
   if (nz_fill != 0) {
     // The last block is padded with zero words; the lanes after it are not written out.
     std::fill(nz + nz_fill, nz + group_nwords, Nz{0});
-    code_group<K, WT>(nz, static_cast<unsigned>((nz_fill + 7) / 8), w, plan, g, bpc);
+    if constexpr (B == 8) {
+      code_group<K, WT>(nz, static_cast<unsigned>((nz_fill + 7) / 8), w, plan, g, bpc);
+    } else {
+      code_block16<K, WT>(nz, w, bpc);
+    }
   }
   znz_out = znz;
   bpc_out = bpc;
@@ -137,24 +156,38 @@ EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsign
 }
 
 // W = 8 (uint8) and W = 16 (wider words) with their plane loops unrolled; other W at run time.
-template <class K, class Word>
+template <class K, unsigned B, class Word>
 EBPC_ENC_B8_TARGET std::uint64_t encode_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
                                            WideBitWriter& bpc) noexcept {
   constexpr unsigned k_unrolled = sizeof(Word) == 1 ? 8 : 16;
-  return w == k_unrolled ? encode_b8_w<K, k_unrolled>(words, w, z, znz, bpc) : encode_b8_w<K, 0>(words, w, z, znz, bpc);
+  return w == k_unrolled ? encode_b8_w<K, B, k_unrolled>(words, w, z, znz, bpc)
+                         : encode_b8_w<K, B, 0>(words, w, z, znz, bpc);
 }
 
 EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS>(words, w, z, znz, bpc);
+  return encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
 }
 EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS>(words, w, z, znz, bpc);
+  return encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
 }
 EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS>(words, w, z, znz, bpc);
+  return encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
+}
+
+EBPC_ENC_B8_TARGET std::uint64_t encode_b16(std::span<const std::uint8_t> words, unsigned w, unsigned z,
+                                            WideBitWriter& znz, WideBitWriter& bpc) noexcept {
+  return encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc);
+}
+EBPC_ENC_B8_TARGET std::uint64_t encode_b16(std::span<const std::uint16_t> words, unsigned w, unsigned z,
+                                            WideBitWriter& znz, WideBitWriter& bpc) noexcept {
+  return encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc);
+}
+EBPC_ENC_B8_TARGET std::uint64_t encode_b16(std::span<const std::uint32_t> words, unsigned w, unsigned z,
+                                            WideBitWriter& znz, WideBitWriter& bpc) noexcept {
+  return encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc);
 }
 
 }  // namespace ebpc::detail::EBPC_ENC_B8_NAMESPACE
