@@ -10,7 +10,8 @@
 // It defines that namespace's encode() overloads (codec/ebpc_encode_b8.hpp).
 //
 // The input is taken in segments of k_seg words: (1) a non-zero mask per 64 words drives
-// the ZNZ stream (one write per zero run and the '1' bits after it, znz_emit.hpp); (2) the
+// the ZNZ stream (Z = 16: one table look-up per 8 words, one write per 16; other Z: one
+// write per zero run and the '1' bits after it; znz_emit.hpp); (2) the
 // non-zero words are compacted; then the blocks are coded arch::k_group at a time,
 // plane-major (byte lane j of every row = block j): (3) the delta bit-planes, (4) every
 // plane's symbol (spec "Stream 2", step 5) with the runs of all-zero DBX planes, (5) the
@@ -108,7 +109,11 @@ EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsign
       masks[k] = K::nonzero_mask64(in + i + 64 * k, all_v);
     }
     for (std::size_t k = 0; k < full; ++k) {
-      emit_znz64(znz, masks[k], zero_run, z, z_nbits);
+      if (z == 16) {
+        emit_znz64_z16(znz, masks[k], zero_run);
+      } else {
+        emit_znz64(znz, masks[k], zero_run, z, z_nbits);
+      }
       nz_fill += K::compact64(in + i + 64 * k, masks[k], nz + nz_fill);
     }
     if (len % 64 != 0) {  // the last words of the input

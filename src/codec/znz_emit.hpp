@@ -79,4 +79,58 @@ inline void emit_znz64(WideBitWriter& znz, std::uint64_t m, unsigned& zero_run, 
   zero_run = run;
 }
 
+// Z = 16 (the hardware's value): the ZNZ bits of 8 words by one look-up of their mask byte
+// and the pending zero run (0..15), without branches. code[i]: bits 0..23 the symbols'
+// bits, bits 24..31 how many; run[i]: the zero run pending after them; i = run << 8 | byte.
+struct ZnzByteTable {
+  std::uint32_t code[16 * 256];
+  std::uint8_t run[16 * 256];
+  unsigned max_nbits = 0;
+  constexpr ZnzByteTable() : code(), run() {
+    for (unsigned r0 = 0; r0 < 16; ++r0) {
+      for (unsigned mb = 0; mb < 256; ++mb) {
+        std::uint32_t bits = 0;
+        unsigned n = 0;
+        unsigned r = r0;
+        for (unsigned j = 0; j < 8; ++j) {
+          if ((mb >> j) & 1) {
+            if (r != 0) {
+              bits = bits << 5 | (r - 1);  // '0' + (run - 1)
+              n += 5;
+              r = 0;
+            }
+            bits = bits << 1 | 1;
+            n += 1;
+          } else if (++r == 16) {
+            bits = bits << 5 | 15;  // a full run of Z
+            n += 5;
+            r = 0;
+          }
+        }
+        code[r0 << 8 | mb] = bits | n << 24;
+        run[r0 << 8 | mb] = static_cast<std::uint8_t>(r);
+        max_nbits = std::max(max_nbits, n);
+      }
+    }
+  }
+};
+inline constexpr ZnzByteTable k_znz_z16{};
+static_assert(k_znz_z16.max_nbits <= 28, "two bytes' symbols must fit one add (56 bits)");
+
+// emit_znz64 for Z = 16: two look-ups per add.
+inline void emit_znz64_z16(WideBitWriter& znz, std::uint64_t m, unsigned& zero_run) noexcept {
+  unsigned r = zero_run;
+  for (unsigned k = 0; k < 64; k += 16) {
+    const unsigned i0 = r << 8 | static_cast<unsigned>((m >> k) & 0xff);
+    r = k_znz_z16.run[i0];
+    const unsigned i1 = r << 8 | static_cast<unsigned>((m >> (k + 8)) & 0xff);
+    r = k_znz_z16.run[i1];
+    const std::uint32_t e0 = k_znz_z16.code[i0];
+    const std::uint32_t e1 = k_znz_z16.code[i1];
+    znz.add(std::uint64_t{e0 & 0xffffff} << (e1 >> 24) | (e1 & 0xffffff), (e0 >> 24) + (e1 >> 24));
+    znz.flush();
+  }
+  zero_run = r;
+}
+
 }  // namespace ebpc::detail
