@@ -12,7 +12,9 @@
 #include "arch/bitplane.hpp"
 #include "arch/cpu.hpp"
 #include "arch/encode_b8.hpp"
+#include "arch/encode_b16.hpp"
 #include "arch/encode_b8_calls.hpp"
+#include "common/bitio.hpp"
 
 namespace {
 
@@ -140,11 +142,62 @@ BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint8_t>);
 BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint16_t>);
 #endif
 
-template <class Word>
+// B = 16: the delta bit-planes of one block (SSE2 and its scalar twin), and the block coder
+// (one body for every ISA), over the blocks of k_n non-zero words.
+enum class PlanesB16 { scalar, sse2 };
+template <PlanesB16 K, class Nz>
+void BM_PlanesB16(benchmark::State& state) {
+  const unsigned w = sizeof(Nz) * 8;
+  auto words = relu_like<Nz>(k_n, w, 0.0, 5);
+  std::uint16_t planes[17];
+  for (auto _ : state) {
+    for (std::size_t b = 0; b + 16 <= k_n; b += 16) {
+#if defined(__SSE2__)
+      const std::uint32_t base = K == PlanesB16::sse2 ? ebpc::arch::planes_b16_sse2(words.data() + b, w, planes)
+                                                      : ebpc::arch::planes_b16_scalar(words.data() + b, w, planes);
+#else
+      const std::uint32_t base = ebpc::arch::planes_b16_scalar(words.data() + b, w, planes);
+#endif
+      benchmark::DoNotOptimize(base);
+      benchmark::DoNotOptimize(planes);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
+}
+BENCHMARK(BM_PlanesB16<PlanesB16::scalar, std::uint8_t>);
+BENCHMARK(BM_PlanesB16<PlanesB16::scalar, std::uint16_t>);
+#if defined(__SSE2__)
+BENCHMARK(BM_PlanesB16<PlanesB16::sse2, std::uint8_t>);
+BENCHMARK(BM_PlanesB16<PlanesB16::sse2, std::uint16_t>);
+#endif
+
+template <unsigned W>
+void BM_CodeBlockB16(benchmark::State& state) {
+  using Nz = std::conditional_t<W <= 8, std::uint8_t, std::uint16_t>;
+  const auto words = relu_like<Nz>(k_n, W, 0.0, 6);
+  std::vector<std::uint16_t> planes(k_n / 16 * 17);
+  std::vector<std::uint32_t> bases(k_n / 16);
+  for (std::size_t b = 0; b < k_n / 16; ++b) {
+    bases[b] = ebpc::arch::planes_b16_scalar(words.data() + 16 * b, W, planes.data() + 17 * b);
+  }
+  std::vector<std::uint8_t> out(k_n * 4 + 64);
+  for (auto _ : state) {
+    ebpc::WideBitWriter bw(out);
+    for (std::size_t b = 0; b < k_n / 16; ++b) {
+      ebpc::arch::code_block_b16<W>(planes.data() + 17 * b, bases[b], W, bw);
+    }
+    benchmark::DoNotOptimize(bw.nbits());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
+}
+BENCHMARK(BM_CodeBlockB16<8>);
+BENCHMARK(BM_CodeBlockB16<16>);
+
+template <class Word, unsigned B = 8>
 void BM_EbpcEncode(benchmark::State& state) {
   const unsigned w = sizeof(Word) * 8;
   const auto words = relu_like<Word>(k_n, w, 0.42, 3);
-  const ebpc::EbpcParams params{w, 8, 16};
+  const ebpc::EbpcParams params{w, B, 16};
   std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(k_n, params));
   std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(k_n, params));
   for (auto _ : state) {
@@ -155,12 +208,14 @@ void BM_EbpcEncode(benchmark::State& state) {
 }
 BENCHMARK(BM_EbpcEncode<std::uint8_t>);
 BENCHMARK(BM_EbpcEncode<std::uint16_t>);
+BENCHMARK(BM_EbpcEncode<std::uint8_t, 16>);
+BENCHMARK(BM_EbpcEncode<std::uint16_t, 16>);
 
-template <class Word>
+template <class Word, unsigned B = 8>
 void BM_EbpcDecode(benchmark::State& state) {
   const unsigned w = sizeof(Word) * 8;
   const auto words = relu_like<Word>(k_n, w, 0.42, 3);
-  const ebpc::EbpcParams params{w, 8, 16};
+  const ebpc::EbpcParams params{w, B, 16};
   std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(k_n, params));
   std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(k_n, params));
   auto s = ebpc::ebpc_encode(std::span<const Word>(words), params, znz, bpc);
@@ -178,6 +233,8 @@ void BM_EbpcDecode(benchmark::State& state) {
 }
 BENCHMARK(BM_EbpcDecode<std::uint8_t>);
 BENCHMARK(BM_EbpcDecode<std::uint16_t>);
+BENCHMARK(BM_EbpcDecode<std::uint8_t, 16>);
+BENCHMARK(BM_EbpcDecode<std::uint16_t, 16>);
 
 }  // namespace
 
