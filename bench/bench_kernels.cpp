@@ -142,8 +142,8 @@ BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint8_t>);
 BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint16_t>);
 #endif
 
-// B = 16: the delta bit-planes of one block (SSE2 and its scalar twin), and the block coder
-// (one body for every ISA), over the blocks of k_n non-zero words.
+// B = 16: the delta bit-planes of one block (SSE2 and its scalar twin), the block coder with
+// the scalar codes, and the codes alone, over the blocks of k_n non-zero words.
 enum class PlanesB16 { scalar, sse2 };
 template <PlanesB16 K, class Nz>
 void BM_PlanesB16(benchmark::State& state) {
@@ -192,6 +192,41 @@ void BM_CodeBlockB16(benchmark::State& state) {
 }
 BENCHMARK(BM_CodeBlockB16<8>);
 BENCHMARK(BM_CodeBlockB16<16>);
+
+// The plane codes alone (codes_b16: SSE2 against the scalar twin).
+template <PlanesB16 K, unsigned W>
+void BM_CodesB16(benchmark::State& state) {
+  using Nz = std::conditional_t<W <= 8, std::uint8_t, std::uint16_t>;
+  const auto words = relu_like<Nz>(k_n, W, 0.0, 6);
+  constexpr unsigned cap = ebpc::arch::k_b16_planes_cap;
+  std::vector<std::uint16_t> planes(k_n / 16 * cap);
+  for (std::size_t b = 0; b < k_n / 16; ++b) {
+    ebpc::arch::planes_b16_scalar(words.data() + 16 * b, W, planes.data() + cap * b);
+  }
+  std::uint32_t code[cap];
+  std::uint32_t len[cap];
+  for (auto _ : state) {
+    for (std::size_t b = 0; b < k_n / 16; ++b) {
+#if defined(__SSE2__)
+      if (K == PlanesB16::sse2) {
+        ebpc::arch::codes_b16_sse2(planes.data() + cap * b, W, code, len);
+      } else
+#endif
+      {
+        ebpc::arch::codes_b16_scalar(planes.data() + cap * b, W, code, len);
+      }
+      benchmark::DoNotOptimize(code);
+      benchmark::DoNotOptimize(len);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_n));
+}
+BENCHMARK(BM_CodesB16<PlanesB16::scalar, 8>);
+BENCHMARK(BM_CodesB16<PlanesB16::scalar, 16>);
+#if defined(__SSE2__)
+BENCHMARK(BM_CodesB16<PlanesB16::sse2, 8>);
+BENCHMARK(BM_CodesB16<PlanesB16::sse2, 16>);
+#endif
 
 template <class Word, unsigned B = 8>
 void BM_EbpcEncode(benchmark::State& state) {

@@ -1,5 +1,5 @@
-// The EBPC B = 16 encoder kernels (src/arch/encode_b16.hpp): the SSE2 delta bit-planes
-// against their scalar twin, and the block coder (symbols, zero runs, pieces) against the
+// The EBPC B = 16 encoder kernels (src/arch/encode_b16.hpp): the SSE2 delta bit-planes and
+// plane codes against their scalar twins, and the block coder with the twins (symbols, zero runs, pieces) against the
 // plain block coder of the generic path (codec/bpc_block_encode.hpp) on planes built to
 // reach every symbol of the spec's table. Seeds are in the failure messages.
 #include <gtest/gtest.h>
@@ -146,6 +146,39 @@ TEST(ArchEncodeB16, CodeBlockMatchesPlainBlockCoder) {
   }
   check_code_block<8>(8, 990);
   check_code_block<16>(16, 991);
+}
+
+TEST(ArchEncodeB16, Sse2CodesMatchScalarTwin) {
+#if defined(__SSE2__)
+  for (unsigned w = 2; w <= 16; ++w) {
+    std::mt19937_64 rng(1200 + w);
+    for (int iter = 0; iter < 3000; ++iter) {
+      std::uint16_t planes[ebpc::arch::k_b16_planes_cap];
+      if (iter % 4 == 3) {
+        for (auto& x : planes) {
+          x = static_cast<std::uint16_t>(rng());
+        }
+      } else {
+        random_planes(rng, w, planes);
+        for (unsigned p = w + 1; p < ebpc::arch::k_b16_planes_cap; ++p) {
+          planes[p] = static_cast<std::uint16_t>(rng());  // past W: anything
+        }
+      }
+      std::uint32_t c0[ebpc::arch::k_b16_planes_cap] = {};
+      std::uint32_t l0[ebpc::arch::k_b16_planes_cap] = {};
+      std::uint32_t c1[ebpc::arch::k_b16_planes_cap] = {};
+      std::uint32_t l1[ebpc::arch::k_b16_planes_cap] = {};
+      ebpc::arch::codes_b16_scalar(planes, w, c0, l0);
+      ebpc::arch::codes_b16_sse2(planes, w, c1, l1);
+      for (unsigned p = 0; p <= w; ++p) {
+        ASSERT_EQ(l0[p], l1[p]) << "w " << w << " iter " << iter << " plane " << p;
+        ASSERT_EQ(c0[p], c1[p]) << "w " << w << " iter " << iter << " plane " << p;
+      }
+    }
+  }
+#else
+  GTEST_SKIP() << "no SSE2 on this target";
+#endif
 }
 
 }  // namespace

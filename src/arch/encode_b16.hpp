@@ -1,12 +1,13 @@
 // Kernels of the EBPC B = 16 encoder (W = 2..16), with their scalar twins.
 //
 // The encoder body (src/codec/ebpc_encode_b8_body.hpp) codes B = 16 one block at a time:
-// (1) the block's delta bit-planes, one 16-bit plane per bit position (planes_b16: the
-// scalar twin here, an SSE2 form in planes_b16_sse2 that the SSE2 and the AVX2 policies
-// both use), then (2) the plane symbols, the runs of all-zero DBX planes and the pieces of
-// at most 56 bits (code_block_b16, plain C++ for every ISA: branch-free selects, no SIMD).
-// tests/test_arch_encode.cpp checks planes_b16_sse2 against the twin; the body's streams are
-// checked bit for bit against the reference coder (tests/test_encode_b8.cpp).
+// (1) the block's delta bit-planes, one 16-bit plane per bit position (planes_b16), (2) the
+// symbol of every plane with the runs of all-zero DBX planes (codes_b16), each with a
+// scalar twin here and an SSE2 form that the SSE2 and the AVX2 policies both use, then (3)
+// the base and the codes joined into pieces of at most 56 bits (join_b16, plain C++).
+// tests/test_encode_b16.cpp checks the SSE2 kernels against the twins and the twins against
+// the plain block coder; the body's streams are checked bit for bit against the reference
+// coder (tests/test_encode_b8.cpp).
 #pragma once
 
 #include <bit>
@@ -99,19 +100,16 @@ struct Rev8 {
 inline constexpr Rev8 k_rev8{};
 }  // namespace b16_detail
 
-// Codes one block from its planes (planes_b16) and base into bpc (spec "Stream 2", steps
-// 4-5): going up, DBX[p] = DBP[p] ^ DBP[p-1]; going down, the runs of all-zero DBX planes
-// ('01' for one plane, '001' + (r - 2) on ceil(log2 W) bits, on the run's lowest plane);
-// every other plane's symbol chosen in the spec table's order by selects; then the base
-// and the codes (<= 16 bits each) joined three planes to a piece (<= 56 bits: the base and
-// floor((56 - W) / 16) planes first). WT: W when a compile-time constant, else 0.
-template <unsigned WT>
-inline void code_block_b16(const std::uint16_t* planes, std::uint32_t base, unsigned w_rt, WideBitWriter& bpc) noexcept {
-  const unsigned w = WT != 0 ? WT : w_rt;
+// The symbol at every plane of one block (spec "Stream 2", steps 4-5) from its planes
+// (planes_b16; planes[0..W] are read, bit 0 of each ignored): going up, DBX[p] = DBP[p] ^
+// DBP[p-1]; a run of all-zero DBX planes gets its code ('01' for one plane, '001' + (r - 2)
+// on ceil(log2 W) bits) on its lowest plane and length 0 elsewhere; every other plane's
+// code in the spec table's order ('00000' DBX all ones, '00001' DBP zero, '00010' + 4-bit
+// index two adjacent ones, '00011' + index one '1', else '1' + the 15 DBX bits with d[1]
+// first). code[p], len[p] for p = 0..W (<= 16 bits each). The scalar twin.
+inline void codes_b16_scalar(const std::uint16_t* planes, unsigned w, std::uint32_t* code, std::uint32_t* len) noexcept {
   const unsigned lw = ceil_log2(w);
   std::uint32_t dbx[k_b16_max_planes];
-  std::uint32_t code[k_b16_max_planes + 3];
-  std::uint32_t len[k_b16_max_planes + 3];
   std::uint32_t prev = 0;
   for (unsigned p = 0; p <= w; ++p) {
     const std::uint32_t cur = planes[p] & 0xfffeu;
@@ -143,10 +141,91 @@ inline void code_block_b16(const std::uint16_t* planes, std::uint32_t base, unsi
     code[p] = z ? (start ? rc : 0) : c;
     len[p] = z ? (start ? rl : 0) : l;
   }
-  for (unsigned p = w + 1; p < w + 4; ++p) {
-    code[p] = 0;
-    len[p] = 0;
+}
+
+// The zero-run codes of codes_b16 from the mask of all-zero DBX planes (bit p, p <= W):
+// each run's code on its lowest plane, length 0 on its other planes.
+inline void zero_runs_b16(std::uint32_t zm, unsigned lw, std::uint32_t* code, std::uint32_t* len) noexcept {
+  std::uint32_t starts = zm & ~(zm << 1);
+  while (starts != 0) {
+    const auto p = static_cast<unsigned>(std::countr_zero(starts));
+    const auto run = static_cast<unsigned>(std::countr_one(zm >> p));
+    code[p] = run == 1 ? 0b01u : (1u << lw | (run - 2));
+    len[p] = run == 1 ? 2u : 3u + lw;
+    starts &= starts - 1;
   }
+}
+
+#if defined(__SSE2__)
+// codes_b16 with SSE2, 8 planes a register: the lowest set bit by x & -x, its index from
+// four masked compares, the bit reversal by swaps, the choices by and/andnot/or; the zero
+// runs from a movemask of the all-zero DBX planes. planes[] is read up to entry 8 *
+// ceil((W + 1) / 8) - 1 (the entries past W may hold anything).
+inline void codes_b16_sse2(const std::uint16_t* planes, unsigned w, std::uint32_t* code, std::uint32_t* len) noexcept {
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i data = _mm_set1_epi16(static_cast<short>(0xfffe));
+  const __m128i one = _mm_set1_epi16(1);
+  const auto bit_if = [&](__m128i lb, int mask, int bit) {  // bit where lb & mask != 0
+    return _mm_andnot_si128(_mm_cmpeq_epi16(_mm_and_si128(lb, _mm_set1_epi16(static_cast<short>(mask))), zero),
+                            _mm_set1_epi16(static_cast<short>(bit)));
+  };
+  const auto swap = [](__m128i x, int mask, int k) {
+    const __m128i m = _mm_set1_epi16(static_cast<short>(mask));
+    return _mm_or_si128(_mm_and_si128(_mm_srli_epi16(x, k), m), _mm_slli_epi16(_mm_and_si128(x, m), k));
+  };
+  const auto select = [](__m128i m, __m128i a, __m128i b) {  // m ? a : b
+    return _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b));
+  };
+  std::uint32_t zm = 0;
+  __m128i carry = zero;  // the plane below the register's first
+  for (unsigned p0 = 0; p0 <= w; p0 += 8) {
+    const __m128i cur = _mm_and_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(planes + p0)), data);
+    const __m128i below = _mm_or_si128(_mm_slli_si128(cur, 2), carry);
+    carry = _mm_srli_si128(cur, 14);
+    const __m128i d = _mm_xor_si128(cur, below);
+    const __m128i z = _mm_cmpeq_epi16(d, zero);
+    const __m128i lb = _mm_and_si128(d, _mm_sub_epi16(zero, d));
+    const __m128i single = _mm_cmpeq_epi16(d, lb);
+    const __m128i pair = _mm_andnot_si128(single, _mm_cmpeq_epi16(_mm_xor_si128(d, lb), _mm_slli_epi16(lb, 1)));
+    const __m128i log2 = _mm_or_si128(_mm_or_si128(bit_if(lb, 0xaaaa, 1), bit_if(lb, 0xcccc, 2)),
+                                      _mm_or_si128(bit_if(lb, 0xf0f0, 4), bit_if(lb, 0xff00, 8)));
+    const __m128i idx = _mm_sub_epi16(log2, one);
+    __m128i rev = _mm_or_si128(_mm_slli_epi16(d, 8), _mm_srli_epi16(d, 8));
+    rev = swap(rev, 0x0f0f, 4);
+    rev = swap(rev, 0x3333, 2);
+    rev = swap(rev, 0x5555, 1);
+    __m128i c = _mm_or_si128(rev, _mm_set1_epi16(static_cast<short>(0x8000)));
+    __m128i l = _mm_set1_epi16(16);
+    c = select(single, _mm_or_si128(idx, _mm_set1_epi16(0x30)), c);
+    c = select(pair, _mm_or_si128(idx, _mm_set1_epi16(0x20)), c);
+    l = select(_mm_or_si128(single, pair), _mm_set1_epi16(9), l);
+    const __m128i dbp_zero = _mm_cmpeq_epi16(cur, zero);
+    const __m128i all_ones = _mm_cmpeq_epi16(d, data);
+    c = select(dbp_zero, one, c);
+    c = _mm_andnot_si128(all_ones, c);
+    l = select(_mm_or_si128(dbp_zero, all_ones), _mm_set1_epi16(5), l);
+    c = _mm_andnot_si128(z, c);
+    l = _mm_andnot_si128(z, l);
+    zm |= static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(z, zero))) << p0;
+    // Widen to 32-bit entries.
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(code + p0), _mm_unpacklo_epi16(c, zero));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(code + p0 + 4), _mm_unpackhi_epi16(c, zero));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(len + p0), _mm_unpacklo_epi16(l, zero));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(len + p0 + 4), _mm_unpackhi_epi16(l, zero));
+  }
+  zero_runs_b16(zm & ((2u << w) - 1), ceil_log2(w), code, len);
+}
+#endif
+
+// Scratch sizes for codes_b16 (its SIMD forms read and write whole registers of planes).
+inline constexpr unsigned k_b16_planes_cap = 24;
+
+// The base and the codes of planes 0..W (code[W+1..W+3] and len[] there must be 0) into
+// bpc, three planes to a piece (<= 56 bits: the base and floor((56 - W) / 16) planes first).
+template <unsigned WT>
+inline void join_b16(const std::uint32_t* code, const std::uint32_t* len, std::uint32_t base, unsigned w_rt,
+                     WideBitWriter& bpc) noexcept {
+  const unsigned w = WT != 0 ? WT : w_rt;
   const unsigned first = (56 - w) / 16;  // planes in piece 0 after the base
   std::uint64_t acc = base;
   unsigned n = w;
@@ -162,6 +241,16 @@ inline void code_block_b16(const std::uint16_t* planes, std::uint32_t base, unsi
     bpc.add(piece, len[p] + len[p + 1] + len[p + 2]);
     bpc.flush();
   }
+}
+
+// One block from its planes and base into bpc with the scalar codes (tests, benchmarks).
+template <unsigned WT>
+inline void code_block_b16(const std::uint16_t* planes, std::uint32_t base, unsigned w_rt, WideBitWriter& bpc) noexcept {
+  const unsigned w = WT != 0 ? WT : w_rt;
+  std::uint32_t code[k_b16_planes_cap] = {};
+  std::uint32_t len[k_b16_planes_cap] = {};
+  codes_b16_scalar(planes, w, code, len);
+  join_b16<WT>(code, len, base, w, bpc);
 }
 
 }  // namespace ebpc::arch

@@ -103,6 +103,9 @@ struct EncodeB8Scalar {
   static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
     return planes_b16_scalar(nz, w, planes);
   }
+  static void codes_b16(const std::uint16_t* planes, unsigned w, std::uint32_t* code, std::uint32_t* len) noexcept {
+    codes_b16_scalar(planes, w, code, len);
+  }
 
   // The OR of every word seen (the caller checks it for bits above W).
   using Acc = std::uint64_t;

@@ -57,6 +57,10 @@ struct EncodeB8Avx2 {
   EBPC_TARGET_AVX2 static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
     return planes_b16_sse2(nz, w, planes);
   }
+  EBPC_TARGET_AVX2 static void codes_b16(const std::uint16_t* planes, unsigned w, std::uint32_t* code,
+                                         std::uint32_t* len) noexcept {
+    codes_b16_sse2(planes, w, code, len);
+  }
 
   using Acc = __m256i;
   EBPC_TARGET_AVX2 static Acc acc_zero() noexcept { return _mm256_setzero_si256(); }

@@ -21,6 +21,9 @@ struct EncodeB8Sse2 : EncodeB8Scalar {
   static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
     return planes_b16_sse2(nz, w, planes);
   }
+  static void codes_b16(const std::uint16_t* planes, unsigned w, std::uint32_t* code, std::uint32_t* len) noexcept {
+    codes_b16_sse2(planes, w, code, len);
+  }
 
   using Acc = __m128i;
   static Acc acc_zero() noexcept { return _mm_setzero_si128(); }

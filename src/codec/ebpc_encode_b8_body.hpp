@@ -75,9 +75,20 @@ EBPC_ENC_B8_TARGET inline void code_group(const Nz* nz, unsigned nblocks, unsign
 // B = 16: one block of nz at a time.
 template <class K, unsigned WT, class Nz>
 EBPC_ENC_B8_TARGET inline void code_block16(const Nz* nz, unsigned w, WideBitWriter& bpc) noexcept {
-  alignas(16) std::uint16_t planes[arch::k_b16_max_planes];
-  const std::uint32_t base = K::planes_b16(nz, WT != 0 ? WT : w, planes);
-  arch::code_block_b16<WT>(planes, base, w, bpc);
+  alignas(16) std::uint16_t planes[arch::k_b16_planes_cap];
+  alignas(16) std::uint32_t code[arch::k_b16_planes_cap];
+  alignas(16) std::uint32_t len[arch::k_b16_planes_cap];
+  const unsigned wc = WT != 0 ? WT : w;
+  const std::uint32_t base = K::planes_b16(nz, wc, planes);
+  for (unsigned p = wc + 1; p < arch::k_b16_planes_cap; ++p) {
+    planes[p] = 0;  // read (and ignored) by the SIMD codes
+  }
+  K::codes_b16(planes, wc, code, len);
+  for (unsigned p = wc + 1; p < wc + 4; ++p) {
+    code[p] = 0;
+    len[p] = 0;
+  }
+  arch::join_b16<WT>(code, len, base, w, bpc);
 }
 
 template <class K, unsigned B, unsigned WT, class Word>
