@@ -293,5 +293,18 @@ kill $stall_pid 2>/dev/null; wait $stall_pid 2>/dev/null
 [ $rc -eq 1 ] && [ $(( $(date +%s) - start )) -lt 20 ] && ! ls stall.npy* >/dev/null 2>&1 && [ "$(sed 's/<stdin>/pflip.ebpc/' stderr.txt)" = "$(cat pflip1.txt)" ] \
   && ok || bad "corrupt chunk on a stalled pipe: rc $rc, $(cat stderr.txt)"
 
+# bench --block: B reaches the EBPC codec (its ratio is measure's at that B, not B = 8's).
+"$EBPC" bench "$SAMPLE"/Conv1_relu.fixed8.npy --repeat 1 --codecs ebpc --block 16 --json > bench16.json \
+  && "$EBPC" bench "$SAMPLE"/Conv1_relu.fixed8.npy --repeat 1 --codecs ebpc --json > bench8.json \
+  && "$EBPC" measure "$SAMPLE"/Conv1_relu.fixed8.npy --block 16 --json > measure16.json \
+  && /usr/bin/python3 -c '
+import json, sys
+b16, b8, m16 = (json.load(open(f)) for f in ("bench16.json", "bench8.json", "measure16.json"))
+r16, r8 = b16["codecs"][0]["ratio"], b8["codecs"][0]["ratio"]
+m = [c for c in m16["files"][0]["codecs"] if c["codec"] == "ebpc"][0]["ratio"]
+sys.exit(0 if b16["block_nwords"] == 16 and abs(r16 - m) < 1e-3 and abs(r16 - r8) > 0.01 else 1)' \
+  && ok || bad "bench --block 16"
+expect_error "bench --block 7" "" "$EBPC" bench "$SAMPLE"/Conv1_relu.fixed8.npy --repeat 1 --block 7
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

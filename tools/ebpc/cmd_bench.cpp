@@ -26,6 +26,7 @@ struct BenchOptions {
   unsigned threads = 1;
   unsigned repeat = 7;
   unsigned width = 0;
+  unsigned block_nwords = 8;
   std::uint32_t chunk_nwords = 1u << 18;
   bool json = false;
 };
@@ -66,6 +67,9 @@ void run_bench(const BenchOptions& o) {
   if (o.repeat == 0 || o.threads == 0 || o.chunk_nwords == 0) {
     fail("bench: --repeat, --threads and --chunk-words must be at least 1");
   }
+  if (o.block_nwords < 2 || o.block_nwords > 32 || (o.block_nwords & (o.block_nwords - 1)) != 0) {
+    fail("bench: --block must be 2, 4, 8, 16 or 32");
+  }
   const unsigned elem = inputs.empty() ? 1 : inputs[0].elem_nbytes;
   std::vector<Job> jobs;
   std::uint64_t total_nbytes = 0;
@@ -81,6 +85,7 @@ void run_bench(const BenchOptions& o) {
   nlohmann::json out = {{"schema", "ebpc-bench-1"},
                         {"threads", o.threads},
                         {"repeat", o.repeat},
+                        {"block_nwords", o.block_nwords},
                         {"files", o.files.size()},
                         {"uncompressed_bytes", total_nbytes},
                         {"hardware_threads", std::thread::hardware_concurrency()},
@@ -119,6 +124,7 @@ void run_bench(const BenchOptions& o) {
     }
     run.p.elem_nbytes = elem;
     run.p.word_nbits = inputs.empty() ? 8 : inputs[0].word_nbits;
+    run.p.block_nwords = o.block_nwords;  // EBPC and BPC
     if (!run.is_memcpy && !validate(run.p)) {
       fail("--codecs: " + spec + " cannot code these inputs");
     }
@@ -219,6 +225,7 @@ void register_bench(CLI::App& app) {
   b->add_option("--repeat", opts->repeat, "runs; the median is reported")->capture_default_str();
   b->add_option("--width", opts->width, "word width W (default: the dtype's width)");
   b->add_option("--chunk-words", opts->chunk_nwords, "words per independently coded chunk")->capture_default_str();
+  b->add_option("--block", opts->block_nwords, "EBPC/BPC block size B (2, 4, 8, 16, 32)")->capture_default_str();
   b->add_flag("--json", opts->json, "JSON output");
   b->callback([opts] { run_bench(*opts); });
 }
