@@ -34,24 +34,12 @@ enum class Body { scalar_twins, baseline, avx2 };
 template <class Word>
 std::uint64_t encode_with(Body body, std::span<const Word> words, unsigned w, unsigned z, ebpc::WideBitWriter& znz,
                           ebpc::WideBitWriter& bpc, unsigned b = 8) {
-  if (b == 16) {
-    switch (body) {
-      case Body::scalar_twins: return ebpc::detail::enc_b8_scalar_test::encode_b16(words, w, z, znz, bpc);
-      case Body::baseline: return ebpc::detail::enc_b8_baseline::encode_b16(words, w, z, znz, bpc);
-      default:
-#if EBPC_ARCH_HAVE_AVX2
-        return ebpc::detail::enc_b8_avx2::encode_b16(words, w, z, znz, bpc);
-#else
-        return 0;
-#endif
-    }
-  }
   switch (body) {
-    case Body::scalar_twins: return ebpc::detail::enc_b8_scalar_test::encode(words, w, z, znz, bpc);
-    case Body::baseline: return ebpc::detail::enc_b8_baseline::encode(words, w, z, znz, bpc);
+    case Body::scalar_twins: return ebpc::detail::enc_b8_scalar_test::encode(words, w, b, z, znz, bpc);
+    case Body::baseline: return ebpc::detail::enc_b8_baseline::encode(words, w, b, z, znz, bpc);
     default:
 #if EBPC_ARCH_HAVE_AVX2
-      return ebpc::detail::enc_b8_avx2::encode(words, w, z, znz, bpc);
+      return ebpc::detail::enc_b8_avx2::encode(words, w, b, z, znz, bpc);
 #else
       return 0;
 #endif

@@ -87,19 +87,16 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
   if ((params.block_nwords != 8 && params.block_nwords != 16) || w > 16) {
     return encode_generic(words, params, znz_out, bpc_out);
   }
-  const bool b16 = params.block_nwords == 16;
   WideBitWriter znz(znz_out);
   WideBitWriter bpc(bpc_out);
   std::uint64_t all = 0;
 #if EBPC_ARCH_HAVE_AVX2
   if (arch::use_avx2()) {
-    all = b16 ? detail::enc_b8_avx2::encode_b16(words, w, params.max_zero_run_nwords, znz, bpc)
-              : detail::enc_b8_avx2::encode(words, w, params.max_zero_run_nwords, znz, bpc);
+    all = detail::enc_b8_avx2::encode(words, w, params.block_nwords, params.max_zero_run_nwords, znz, bpc);
   } else
 #endif
   {
-    all = b16 ? detail::enc_b8_baseline::encode_b16(words, w, params.max_zero_run_nwords, znz, bpc)
-              : detail::enc_b8_baseline::encode(words, w, params.max_zero_run_nwords, znz, bpc);
+    all = detail::enc_b8_baseline::encode(words, w, params.block_nwords, params.max_zero_run_nwords, znz, bpc);
   }
   EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
   EbpcSizes sizes;

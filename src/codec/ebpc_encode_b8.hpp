@@ -11,43 +11,29 @@
 
 namespace ebpc::detail {
 
-// Each instantiation codes words into the two writers (W = w, B = 8, Z = z, or B = 16 for encode_b16; the caller has
-// checked the parameters and the output bounds) and returns the OR of all words, for the
-// caller's check of bits above W (when there are any, the streams are unspecified). The
+// Each instantiation codes words into the two writers (W = w, B = b: 8 or 16, Z = z; the
+// caller has checked the parameters and the output bounds) and returns the OR of all words,
+// for the caller's check of bits above W (when there are any, the streams are unspecified). The
 // streams are the same, bit for bit, for every instantiation and the reference coder.
 // enc_b8_avx2: only when arch::use_avx2() (it is not built without EBPC_ARCH_HAVE_AVX2).
 namespace enc_b8_baseline {  // SSE2 kernels on x86-64, the scalar twins elsewhere
-std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                     WideBitWriter& bpc) noexcept;
-std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                     WideBitWriter& bpc) noexcept;
-std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                     WideBitWriter& bpc) noexcept;
-// B = 16, the same contract.
-std::uint64_t encode_b16(std::span<const std::uint8_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                         WideBitWriter& bpc) noexcept;
-std::uint64_t encode_b16(std::span<const std::uint16_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                         WideBitWriter& bpc) noexcept;
-std::uint64_t encode_b16(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                         WideBitWriter& bpc) noexcept;
+std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned b, unsigned z,
+                     WideBitWriter& znz, WideBitWriter& bpc) noexcept;
+std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned b, unsigned z,
+                     WideBitWriter& znz, WideBitWriter& bpc) noexcept;
+std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned b, unsigned z,
+                     WideBitWriter& znz, WideBitWriter& bpc) noexcept;
 const char* kernels_name() noexcept;  // "sse2" or "scalar"
 }  // namespace enc_b8_baseline
 
 #if EBPC_ARCH_HAVE_AVX2
 namespace enc_b8_avx2 {
-std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                     WideBitWriter& bpc) noexcept;
-std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                     WideBitWriter& bpc) noexcept;
-std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                     WideBitWriter& bpc) noexcept;
-// B = 16, the same contract.
-std::uint64_t encode_b16(std::span<const std::uint8_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                         WideBitWriter& bpc) noexcept;
-std::uint64_t encode_b16(std::span<const std::uint16_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                         WideBitWriter& bpc) noexcept;
-std::uint64_t encode_b16(std::span<const std::uint32_t> words, unsigned w, unsigned z, WideBitWriter& znz,
-                         WideBitWriter& bpc) noexcept;
+std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned b, unsigned z,
+                     WideBitWriter& znz, WideBitWriter& bpc) noexcept;
+std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned b, unsigned z,
+                     WideBitWriter& znz, WideBitWriter& bpc) noexcept;
+std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned b, unsigned z,
+                     WideBitWriter& znz, WideBitWriter& bpc) noexcept;
 }  // namespace enc_b8_avx2
 #endif
 

@@ -180,30 +180,20 @@ EBPC_ENC_B8_TARGET std::uint64_t encode_b8(std::span<const Word> words, unsigned
                          : encode_b8_w<K, B, 0>(words, w, z, znz, bpc);
 }
 
-EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned z,
+EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned b, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
+  return b == 16 ? encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc)
+                 : encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
 }
-EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned z,
+EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned b, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
+  return b == 16 ? encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc)
+                 : encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
 }
-EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned z,
+EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned b, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
-}
-
-EBPC_ENC_B8_TARGET std::uint64_t encode_b16(std::span<const std::uint8_t> words, unsigned w, unsigned z,
-                                            WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc);
-}
-EBPC_ENC_B8_TARGET std::uint64_t encode_b16(std::span<const std::uint16_t> words, unsigned w, unsigned z,
-                                            WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc);
-}
-EBPC_ENC_B8_TARGET std::uint64_t encode_b16(std::span<const std::uint32_t> words, unsigned w, unsigned z,
-                                            WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc);
+  return b == 16 ? encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc)
+                 : encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
 }
 
 }  // namespace ebpc::detail::EBPC_ENC_B8_NAMESPACE
