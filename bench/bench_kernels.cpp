@@ -13,6 +13,7 @@
 #include "arch/cpu.hpp"
 #include "arch/encode_b8.hpp"
 #include "arch/encode_b16.hpp"
+#include "arch/encode_b16_avx2.hpp"
 #include "arch/encode_b8_calls.hpp"
 #include "common/bitio.hpp"
 
@@ -143,8 +144,14 @@ BENCHMARK(BM_EncodeCompact<EncAvx2, std::uint16_t>);
 #endif
 
 // B = 16: the delta bit-planes of one block (SSE2 and its scalar twin), the block coder with
-// the scalar codes, and the codes alone, over the blocks of k_n non-zero words.
-enum class PlanesB16 { scalar, sse2 };
+// the scalar codes, and the codes alone (SSE2, AVX2, the scalar twin), over the blocks of k_n non-zero words.
+enum class PlanesB16 { scalar, sse2, avx2 };
+#if EBPC_ARCH_HAVE_AVX2
+EBPC_NOIPA EBPC_TARGET_AVX2 void codes_b16_avx2_call(const std::uint16_t* planes, unsigned w, std::uint32_t* code,
+                                                     std::uint32_t* len) {
+  ebpc::arch::codes_b16_avx2(planes, w, code, len);
+}
+#endif
 template <PlanesB16 K, class Nz>
 void BM_PlanesB16(benchmark::State& state) {
   const unsigned w = sizeof(Nz) * 8;
@@ -205,8 +212,19 @@ void BM_CodesB16(benchmark::State& state) {
   }
   std::uint32_t code[cap];
   std::uint32_t len[cap];
+#if EBPC_ARCH_HAVE_AVX2
+  if (K == PlanesB16::avx2 && !ebpc::arch::use_avx2()) {
+    state.SkipWithError("no AVX2 + BMI2 here");
+    return;
+  }
+#endif
   for (auto _ : state) {
     for (std::size_t b = 0; b < k_n / 16; ++b) {
+#if EBPC_ARCH_HAVE_AVX2
+      if (K == PlanesB16::avx2) {
+        codes_b16_avx2_call(planes.data() + cap * b, W, code, len);
+      } else
+#endif
 #if defined(__SSE2__)
       if (K == PlanesB16::sse2) {
         ebpc::arch::codes_b16_sse2(planes.data() + cap * b, W, code, len);
@@ -226,6 +244,10 @@ BENCHMARK(BM_CodesB16<PlanesB16::scalar, 16>);
 #if defined(__SSE2__)
 BENCHMARK(BM_CodesB16<PlanesB16::sse2, 8>);
 BENCHMARK(BM_CodesB16<PlanesB16::sse2, 16>);
+#endif
+#if EBPC_ARCH_HAVE_AVX2
+BENCHMARK(BM_CodesB16<PlanesB16::avx2, 8>);
+BENCHMARK(BM_CodesB16<PlanesB16::avx2, 16>);
 #endif
 
 template <class Word, unsigned B = 8>

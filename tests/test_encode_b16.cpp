@@ -1,5 +1,5 @@
-// The EBPC B = 16 encoder kernels (src/arch/encode_b16.hpp): the SSE2 delta bit-planes and
-// plane codes against their scalar twins, and the block coder with the twins (symbols, zero runs, pieces) against the
+// The EBPC B = 16 encoder kernels (src/arch/encode_b16*.hpp): the SSE2 delta bit-planes and
+// the SSE2 and AVX2 plane codes against their scalar twins, and the block coder with the twins (symbols, zero runs, pieces) against the
 // plain block coder of the generic path (codec/bpc_block_encode.hpp) on planes built to
 // reach every symbol of the spec's table. Seeds are in the failure messages.
 #include <gtest/gtest.h>
@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "arch/cpu.hpp"
 #include "arch/encode_b16.hpp"
+#include "arch/encode_b16_avx2.hpp"
+#include "arch/encode_b8_calls.hpp"  // EBPC_NOIPA
 #include "codec/bpc_block_encode.hpp"
 #include "common/bitio.hpp"
 
@@ -148,10 +151,19 @@ TEST(ArchEncodeB16, CodeBlockMatchesPlainBlockCoder) {
   check_code_block<16>(16, 991);
 }
 
-TEST(ArchEncodeB16, Sse2CodesMatchScalarTwin) {
-#if defined(__SSE2__)
+#if EBPC_ARCH_HAVE_AVX2
+// Called from non-AVX2 code through an adapter that is not inlined (encode_b8_calls.hpp).
+EBPC_NOIPA EBPC_TARGET_AVX2 void codes_avx2(const std::uint16_t* planes, unsigned w, std::uint32_t* code,
+                                            std::uint32_t* len) {
+  ebpc::arch::codes_b16_avx2(planes, w, code, len);
+}
+#endif
+
+enum class CodesKernel { sse2, avx2 };
+
+void check_codes(CodesKernel kernel) {
   for (unsigned w = 2; w <= 16; ++w) {
-    std::mt19937_64 rng(1200 + w);
+    std::mt19937_64 rng(1200 + w + (kernel == CodesKernel::avx2 ? 100 : 0));
     for (int iter = 0; iter < 3000; ++iter) {
       std::uint16_t planes[ebpc::arch::k_b16_planes_cap];
       if (iter % 4 == 3) {
@@ -169,15 +181,40 @@ TEST(ArchEncodeB16, Sse2CodesMatchScalarTwin) {
       std::uint32_t c1[ebpc::arch::k_b16_planes_cap] = {};
       std::uint32_t l1[ebpc::arch::k_b16_planes_cap] = {};
       ebpc::arch::codes_b16_scalar(planes, w, c0, l0);
-      ebpc::arch::codes_b16_sse2(planes, w, c1, l1);
+#if defined(__SSE2__)
+      if (kernel == CodesKernel::sse2) {
+        ebpc::arch::codes_b16_sse2(planes, w, c1, l1);
+      }
+#endif
+#if EBPC_ARCH_HAVE_AVX2
+      if (kernel == CodesKernel::avx2) {
+        codes_avx2(planes, w, c1, l1);
+      }
+#endif
       for (unsigned p = 0; p <= w; ++p) {
         ASSERT_EQ(l0[p], l1[p]) << "w " << w << " iter " << iter << " plane " << p;
         ASSERT_EQ(c0[p], c1[p]) << "w " << w << " iter " << iter << " plane " << p;
       }
     }
   }
+}
+
+TEST(ArchEncodeB16, Sse2CodesMatchScalarTwin) {
+#if defined(__SSE2__)
+  check_codes(CodesKernel::sse2);
 #else
   GTEST_SKIP() << "no SSE2 on this target";
+#endif
+}
+
+TEST(ArchEncodeB16, Avx2CodesMatchScalarTwin) {
+#if EBPC_ARCH_HAVE_AVX2
+  if (!ebpc::arch::use_avx2()) {
+    GTEST_SKIP() << "this CPU (or EBPC_ISA=baseline) has no AVX2 + BMI2";
+  }
+  check_codes(CodesKernel::avx2);
+#else
+  GTEST_SKIP() << "no AVX2 build on this target";
 #endif
 }
 

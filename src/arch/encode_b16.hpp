@@ -217,8 +217,9 @@ inline void codes_b16_sse2(const std::uint16_t* planes, unsigned w, std::uint32_
 }
 #endif
 
-// Scratch sizes for codes_b16 (its SIMD forms read and write whole registers of planes).
-inline constexpr unsigned k_b16_planes_cap = 24;
+// Scratch sizes for codes_b16 (its SIMD forms read and write whole registers of planes:
+// 8 (SSE2) or 16 (AVX2) entries at a time).
+inline constexpr unsigned k_b16_planes_cap = 32;
 
 // The base and the codes of planes 0..W (code[W+1..W+3] and len[] there must be 0) into
 // bpc, three planes to a piece (<= 56 bits: the base and floor((56 - W) / 16) planes first).

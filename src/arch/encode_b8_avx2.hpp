@@ -11,6 +11,7 @@
 #pragma once
 
 #include "arch/cpu.hpp"
+#include "arch/encode_b16_avx2.hpp"
 #include "arch/encode_b8.hpp"
 
 #if EBPC_ARCH_HAVE_AVX2
@@ -52,14 +53,15 @@ inline constexpr CompactTable<2> k_compact_u16{};
 }  // namespace encode_avx2_detail
 
 struct EncodeB8Avx2 {
-  // B = 16: the SSE2 planes (VEX-encoded here); one block is one or two registers.
+  // B = 16: the SSE2 planes (VEX-encoded here; one block is one or two registers) and the
+  // AVX2 plane codes (encode_b16_avx2.hpp).
   template <class Nz>
   EBPC_TARGET_AVX2 static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
     return planes_b16_sse2(nz, w, planes);
   }
   EBPC_TARGET_AVX2 static void codes_b16(const std::uint16_t* planes, unsigned w, std::uint32_t* code,
                                          std::uint32_t* len) noexcept {
-    codes_b16_sse2(planes, w, code, len);
+    codes_b16_avx2(planes, w, code, len);
   }
 
   using Acc = __m256i;
