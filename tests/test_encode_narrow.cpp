@@ -82,12 +82,14 @@ TEST(EncodeNarrow, BurstsAndExtremes) {
         words.push_back(v);
       }
     }
-    SCOPED_TRACE("W=" + std::to_string(w));
-    const ebpc::EbpcParams params{w, 8, 16};
-    if (w <= 8) {
-      check_narrow<std::uint8_t>(words, params);
+    for (unsigned b : {8u, 16u}) {
+      SCOPED_TRACE("W=" + std::to_string(w) + " B=" + std::to_string(b));
+      const ebpc::EbpcParams params{w, b, 16};
+      if (w <= 8) {
+        check_narrow<std::uint8_t>(words, params);
+      }
+      check_narrow<std::uint16_t>(words, params);
     }
-    check_narrow<std::uint16_t>(words, params);
   }
 }
 

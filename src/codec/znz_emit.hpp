@@ -117,9 +117,22 @@ struct ZnzByteTable {
 inline constexpr ZnzByteTable k_znz_z16{};
 static_assert(k_znz_z16.max_nbits <= 28, "two bytes' symbols must fit one add (56 bits)");
 
-// emit_znz64 for Z = 16: two look-ups per add.
+// emit_znz64 for Z = 16: two look-ups per add; 64 non-zero words after no pending run, and
+// 64 zero words, take one branch each (dense and empty stretches of feature maps).
 inline void emit_znz64_z16(WideBitWriter& znz, std::uint64_t m, unsigned& zero_run) noexcept {
   unsigned r = zero_run;
+  if (m == ~std::uint64_t{0} && r == 0) {
+    znz.add(0xffffffffu, 32);
+    znz.flush();
+    znz.add(0xffffffffu, 32);
+    znz.flush();
+    return;
+  }
+  if (m == 0) {  // four full runs of Z, the pending run unchanged
+    znz.add(15u << 15 | 15u << 10 | 15u << 5 | 15u, 20);
+    znz.flush();
+    return;
+  }
   for (unsigned k = 0; k < 64; k += 16) {
     const unsigned i0 = r << 8 | static_cast<unsigned>((m >> k) & 0xff);
     r = k_znz_z16.run[i0];
