@@ -1,7 +1,8 @@
-// The B = 16 decoder's block kernel (src/arch/unplane_b16*.hpp): the SSE2 kernel against
-// its scalar twin on seeded random records (the seed is in the failure message): valid
-// blocks of several shapes, random bytes (mostly out of range), and valid blocks with one
-// damaged block (the range-check flag); and the twin against the words it was built from.
+// The B = 16 decoder's block kernels (src/arch/unplane_b16*.hpp): the SSE2 and AVX2 kernels
+// against their scalar twin on seeded random records (the seed is in the failure message):
+// valid blocks of several shapes, random bytes (mostly out of range), and valid blocks with
+// one damaged block (the range-check flag); and the twin against the words it was built
+// from.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,9 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "arch/cpu.hpp"
 #include "arch/unplane_b16.hpp"
 #include "arch/unplane_b16_scalar.hpp"
 #include "arch/unplane_b16_sse2.hpp"
+#if EBPC_ARCH_HAVE_AVX2
+#include "arch/unplane_b16_avx2.hpp"
+#endif
 
 namespace {
 
@@ -111,33 +116,71 @@ Blocks random_blocks(std::mt19937_64& rng, std::size_t nblocks, unsigned w) {
   return b;
 }
 
-// Runs kernel set K over the blocks (narrow for W <= 8, else wide): the words (16 a block)
-// and the range-check flag. Also checks that nothing past a block's 16 words is written.
+// Runs the kernel set over the blocks (an even count), two at a time (narrow for W <= 8,
+// else wide): the words (16 a block) and the range-check flag. Also checks that nothing
+// past a pair's 32 words is written.
 template <class K>
-std::pair<std::vector<std::uint16_t>, bool> run_unplane(const Blocks& b) {
-  const typename K::Consts k = K::consts(b.w);
-  typename K::Bad bad = K::bad_none();
-  std::vector<std::uint16_t> words(b.nblocks * 16);
-  for (std::size_t blk = 0; blk < b.nblocks; ++blk) {
-    const std::uint8_t* rec = b.recs.data() + blk * k_b16_stride;
-    if (b.w <= 8) {
-      std::uint8_t o[17];
-      o[16] = 0xAB;
-      K::unplane_narrow(rec, b.bases[blk], k, o, bad);
-      EXPECT_EQ(o[16], 0xAB);
-      std::copy(o, o + 16, words.begin() + static_cast<std::ptrdiff_t>(16 * blk));
+struct Runner {
+  static constexpr const char* name = K::k_name;
+  static bool available() { return true; }
+  static bool unplane2(const std::uint8_t* recs, const std::uint16_t* bases, unsigned w, std::uint8_t* o8,
+                       std::uint16_t* o16) {
+    const typename K::Consts k = K::consts(w);
+    typename K::Bad bad = K::bad_none();
+    if (w <= 8) {
+      K::unplane2_narrow(recs, bases, k, o8, bad);
     } else {
-      std::uint16_t o[17];
-      o[16] = 0xABCD;
-      K::unplane_wide(rec, b.bases[blk], k, o, bad);
-      EXPECT_EQ(o[16], 0xABCD);
-      std::copy(o, o + 16, words.begin() + static_cast<std::ptrdiff_t>(16 * blk));
+      K::unplane2_wide(recs, bases, k, o16, bad);
+    }
+    return K::bad_any(bad);
+  }
+};
+
+#if EBPC_ARCH_HAVE_AVX2
+// The AVX2 kernel called from an AVX2 function.
+EBPC_TARGET_AVX2 bool avx2_unplane2(const std::uint8_t* recs, const std::uint16_t* bases, unsigned w,
+                                    std::uint8_t* o8, std::uint16_t* o16) {
+  using K = ebpc::arch::Avx2UnplaneB16;
+  const K::Consts k = K::consts(w);
+  K::Bad bad = K::bad_none();
+  if (w <= 8) {
+    K::unplane2_narrow(recs, bases, k, o8, bad);
+  } else {
+    K::unplane2_wide(recs, bases, k, o16, bad);
+  }
+  return K::bad_any(bad);
+}
+struct Avx2 {
+  static constexpr const char* name = "avx2";
+  static bool available() { return ebpc::arch::use_avx2(); }
+  static bool unplane2(const std::uint8_t* recs, const std::uint16_t* bases, unsigned w, std::uint8_t* o8,
+                       std::uint16_t* o16) {
+    return avx2_unplane2(recs, bases, w, o8, o16);
+  }
+};
+#endif
+
+template <class R>
+std::pair<std::vector<std::uint16_t>, bool> run_unplane(const Blocks& b) {
+  EXPECT_EQ(b.nblocks % 2, 0u);
+  bool any_bad = false;
+  std::vector<std::uint16_t> words(b.nblocks * 16);
+  for (std::size_t blk = 0; blk + 1 < b.nblocks; blk += 2) {
+    std::uint8_t o8[33];
+    std::uint16_t o16[33];
+    o8[32] = 0xAB;
+    o16[32] = 0xABCD;
+    any_bad = R::unplane2(b.recs.data() + blk * k_b16_stride, b.bases.data() + blk, b.w, o8, o16) || any_bad;
+    EXPECT_EQ(o8[32], 0xAB);
+    EXPECT_EQ(o16[32], 0xABCD);
+    for (unsigned i = 0; i < 32; ++i) {
+      words[16 * blk + i] = b.w <= 8 ? std::uint16_t{o8[i]} : o16[i];
     }
   }
-  return {words, K::bad_any(bad)};
+  return {words, any_bad};
 }
 
-using Scalar = ebpc::arch::ScalarUnplaneB16;
+using Scalar = Runner<ebpc::arch::ScalarUnplaneB16>;
 
 std::string trace(std::uint64_t seed, unsigned w, const char* what) {
   return std::string(what) + " seed=" + std::to_string(seed) + " w=" + std::to_string(w);
@@ -148,7 +191,7 @@ TEST(ArchDecodeB16, ScalarUnplaneRebuildsValidBlocks) {
   for (std::uint64_t seed = 100; seed < 160; ++seed) {
     std::mt19937_64 rng(seed);
     for (unsigned w = 2; w <= 16; ++w) {
-      const Blocks b = valid_blocks(rng, 1 + rng() % 20, w, static_cast<int>(seed % k_valid_kinds));
+      const Blocks b = valid_blocks(rng, 2 * (1 + rng() % 10), w, static_cast<int>(seed % k_valid_kinds));
       SCOPED_TRACE(trace(seed, w, "valid"));
       const auto [words, bad] = run_unplane<Scalar>(b);
       ASSERT_FALSE(bad);
@@ -159,13 +202,16 @@ TEST(ArchDecodeB16, ScalarUnplaneRebuildsValidBlocks) {
 
 // One damaged block among valid ones: a flipped bit of the sign plane moves one delta by
 // 2^W, so its word leaves the W-bit range; the twin must say so.
-template <class K>
+template <class R>
 void check_finds_bad_block() {
+  if (!R::available()) {
+    GTEST_SKIP() << R::name << " not usable here";
+  }
   int flagged = 0;
   for (std::uint64_t seed = 2000; seed < 2300; ++seed) {
     std::mt19937_64 rng(seed);
     const unsigned w = 2 + static_cast<unsigned>(rng() % 15);
-    const std::size_t nblocks = 1 + rng() % 12;
+    const std::size_t nblocks = 2 * (1 + rng() % 6);
     Blocks b = valid_blocks(rng, nblocks, w, static_cast<int>(seed % k_valid_kinds));
     const std::size_t victim = rng() % nblocks;
     std::uint8_t* rec = b.recs.data() + victim * k_b16_stride;
@@ -173,9 +219,9 @@ void check_finds_bad_block() {
     std::memcpy(&e, rec + 2 * w, 2);
     e = static_cast<std::uint16_t>(e ^ (1u << (rng() % 15)));
     std::memcpy(rec + 2 * w, &e, 2);
-    SCOPED_TRACE(trace(seed, w, K::k_name) + " victim=" + std::to_string(victim));
+    SCOPED_TRACE(trace(seed, w, R::name) + " victim=" + std::to_string(victim));
     const auto want = run_unplane<Scalar>(b);
-    const auto got = run_unplane<K>(b);
+    const auto got = run_unplane<R>(b);
     ASSERT_TRUE(want.second);
     ASSERT_TRUE(got.second);
     ASSERT_EQ(got.first, want.first);  // the words are still the same (mod 2^W)
@@ -186,19 +232,20 @@ void check_finds_bad_block() {
 
 TEST(ArchDecodeB16, ScalarUnplaneFindsOneBadBlock) { check_finds_bad_block<Scalar>(); }
 
-#if defined(EBPC_ARCH_HAVE_SSE2_DECODE)
-using Sse2 = ebpc::arch::Sse2UnplaneB16;
-
-TEST(ArchDecodeB16, Sse2UnplaneMatchesScalar) {
+template <class R>
+void check_matches_scalar() {
+  if (!R::available()) {
+    GTEST_SKIP() << R::name << " not usable here";
+  }
   for (std::uint64_t seed = 1000; seed < 1060; ++seed) {
     std::mt19937_64 rng(seed);
     for (unsigned w = 2; w <= 16; ++w) {
       for (int kind = 0; kind <= k_valid_kinds; ++kind) {
-        const std::size_t nblocks = 1 + rng() % 24;
+        const std::size_t nblocks = 2 * (1 + rng() % 12);
         const Blocks b = kind < k_valid_kinds ? valid_blocks(rng, nblocks, w, kind) : random_blocks(rng, nblocks, w);
-        SCOPED_TRACE(trace(seed, w, "sse2") + " kind=" + std::to_string(kind));
+        SCOPED_TRACE(trace(seed, w, R::name) + " kind=" + std::to_string(kind));
         const auto want = run_unplane<Scalar>(b);
-        const auto got = run_unplane<Sse2>(b);
+        const auto got = run_unplane<R>(b);
         ASSERT_EQ(got.second, want.second);
         ASSERT_EQ(got.first, want.first);
         if (kind < k_valid_kinds) {
@@ -210,30 +257,45 @@ TEST(ArchDecodeB16, Sse2UnplaneMatchesScalar) {
   }
 }
 
-// Random records one block at a time: the flag of each block alone agrees.
-TEST(ArchDecodeB16, Sse2UnplaneFlagsPerBlockMatchScalar) {
-  int bad_blocks = 0;
-  for (std::uint64_t seed = 6000; seed < 6400; ++seed) {
+// One pair at a time, random or valid with a random flip anywhere in the planes 0..W of
+// either block: the flag of each pair alone agrees.
+template <class R>
+void check_flags_per_pair() {
+  if (!R::available()) {
+    GTEST_SKIP() << R::name << " not usable here";
+  }
+  int bad_pairs = 0;
+  for (std::uint64_t seed = 6000; seed < 6600; ++seed) {
     std::mt19937_64 rng(seed);
     const unsigned w = 2 + static_cast<unsigned>(seed % 15);
-    const Blocks b = seed % 3 == 0 ? random_blocks(rng, 1, w) : valid_blocks(rng, 1, w, static_cast<int>(seed % 5));
-    Blocks d = b;
-    if (seed % 3 == 1) {  // a random flip anywhere in the planes 0..W
+    Blocks b = seed % 3 == 0 ? random_blocks(rng, 2, w) : valid_blocks(rng, 2, w, static_cast<int>(seed % 5));
+    if (seed % 3 == 1) {
       const unsigned p = static_cast<unsigned>(rng() % (w + 1));
-      d.recs[2 * p + rng() % 2] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+      b.recs[(rng() % 2) * k_b16_stride + 2 * p + rng() % 2] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
     }
-    SCOPED_TRACE(trace(seed, w, "sse2 one block"));
-    const auto want = run_unplane<Scalar>(d);
-    const auto got = run_unplane<Sse2>(d);
+    SCOPED_TRACE(trace(seed, w, R::name));
+    const auto want = run_unplane<Scalar>(b);
+    const auto got = run_unplane<R>(b);
     ASSERT_EQ(got.second, want.second);
     ASSERT_EQ(got.first, want.first);
-    bad_blocks += want.second ? 1 : 0;
+    bad_pairs += want.second ? 1 : 0;
   }
-  EXPECT_GT(bad_blocks, 100);
-  EXPECT_LT(bad_blocks, 390);
+  if (R::available()) {
+    EXPECT_GT(bad_pairs, 200);
+    EXPECT_LT(bad_pairs, 590);
+  }
 }
 
+#if defined(EBPC_ARCH_HAVE_SSE2_DECODE)
+using Sse2 = Runner<ebpc::arch::Sse2UnplaneB16>;
+TEST(ArchDecodeB16, Sse2UnplaneMatchesScalar) { check_matches_scalar<Sse2>(); }
+TEST(ArchDecodeB16, Sse2UnplaneFlagsPerPairMatchScalar) { check_flags_per_pair<Sse2>(); }
 TEST(ArchDecodeB16, Sse2UnplaneFindsOneBadBlock) { check_finds_bad_block<Sse2>(); }
+#endif
+#if EBPC_ARCH_HAVE_AVX2
+TEST(ArchDecodeB16, Avx2UnplaneMatchesScalar) { check_matches_scalar<Avx2>(); }
+TEST(ArchDecodeB16, Avx2UnplaneFlagsPerPairMatchScalar) { check_flags_per_pair<Avx2>(); }
+TEST(ArchDecodeB16, Avx2UnplaneFindsOneBadBlock) { check_finds_bad_block<Avx2>(); }
 #endif
 
 }  // namespace

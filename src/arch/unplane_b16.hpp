@@ -5,12 +5,14 @@
 //   using Bad;                       range-check failures, accumulated over many calls
 //   Bad bad_none(); bool bad_any(const Bad&);
 //   Consts consts(w);                per-call constants, W = 2..16
-//   unplane_narrow(rec, base, k, out, bad)   W = 2..8: one block -> 16 bytes
-//   unplane_wide(rec, base, k, out, bad)     W = 9..16: one block -> 16 uint16
-// Sets: ScalarUnplaneB16 (unplane_b16_scalar.hpp, the twin that says what the kernel
-// computes), Sse2UnplaneB16 (unplane_b16_sse2.hpp, x86-64; the AVX2 instantiation of the
-// decoder body uses it too). tests/test_arch_decode_b16.cpp checks it against the twin;
-// bench/bench_decode_kernels.cpp times both.
+//   unplane2_narrow(recs, bases, k, out, bad)   W = 2..8: two blocks -> 32 bytes
+//   unplane2_wide(recs, bases, k, out, bad)     W = 9..16: two blocks -> 32 uint16
+// (recs: two records k_b16_stride apart, bases[0..1] their W-bit bases, 16 words a block.)
+// Sets: ScalarUnplaneB16 (unplane_b16_scalar.hpp, the twin that says what the kernels
+// compute), Sse2UnplaneB16 (unplane_b16_sse2.hpp, x86-64 baseline: one block at a time),
+// Avx2UnplaneB16 (unplane_b16_avx2.hpp, AVX2, runtime dispatch: a block per 128-bit lane).
+// tests/test_arch_decode_b16.cpp checks them against the twin; bench/bench_decode_kernels.cpp
+// times them.
 //
 // Records (spec "What the decoder needs", B = 16): one per block, k_b16_stride bytes:
 // uint16 entries 0..W (host byte order, entry p at bytes 2p, 2p+1) hold the block's DBX

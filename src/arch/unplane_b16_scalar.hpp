@@ -60,15 +60,19 @@ struct ScalarUnplaneB16 {
   static inline bool bad_any(const Bad& bad) noexcept { return bad; }
   static inline Consts consts(unsigned w) noexcept { return {w}; }
 
-  // W = 2..8: one block -> 16 bytes.
-  static inline void unplane_narrow(const std::uint8_t* rec, std::uint16_t base, const Consts& k, std::uint8_t* out,
-                                    Bad& bad) noexcept {
-    bad = !scalar_b16_detail::unplane_block(rec, base, k.w, out) || bad;
+  // W = 2..8: two blocks -> 32 bytes.
+  static inline void unplane2_narrow(const std::uint8_t* recs, const std::uint16_t* bases, const Consts& k,
+                                     std::uint8_t* out, Bad& bad) noexcept {
+    for (unsigned b = 0; b < 2; ++b) {
+      bad = !scalar_b16_detail::unplane_block(recs + b * k_b16_stride, bases[b], k.w, out + 16 * b) || bad;
+    }
   }
-  // W = 9..16: one block -> 16 uint16.
-  static inline void unplane_wide(const std::uint8_t* rec, std::uint16_t base, const Consts& k, std::uint16_t* out,
-                                  Bad& bad) noexcept {
-    bad = !scalar_b16_detail::unplane_block(rec, base, k.w, out) || bad;
+  // W = 9..16: two blocks -> 32 uint16.
+  static inline void unplane2_wide(const std::uint8_t* recs, const std::uint16_t* bases, const Consts& k,
+                                   std::uint16_t* out, Bad& bad) noexcept {
+    for (unsigned b = 0; b < 2; ++b) {
+      bad = !scalar_b16_detail::unplane_block(recs + b * k_b16_stride, bases[b], k.w, out + 16 * b) || bad;
+    }
   }
 };
 

@@ -1,7 +1,7 @@
 // SSE2 kernel of the B = 16 decoder (contract: arch/unplane_b16.hpp; scalar twin:
 // arch/unplane_b16_scalar.hpp). Plain SSE2 (no pshufb, no variable lane shifts), so that
 // both instantiations of the decoder body use it (in the AVX2 one it is compiled to VEX
-// code). One block at a time:
+// code where the AVX2 kernel is not used). One block at a time:
 // - prefix XOR of the 16-bit DBX entries (a segmented scan, restarted at the entries flagged
 //   0x8000) in one register (W <= 8: planes 0..7) or two (planes 0..15, the chain carried
 //   from the first into the unflagged head of the second); the sign plane W in scalar code;
@@ -87,7 +87,7 @@ struct Sse2UnplaneB16 {
   }
 
   // W = 2..8: one block (entries 0..W) and its base -> 16 bytes.
-  static inline void unplane_narrow(const std::uint8_t* rec, std::uint16_t base, const Consts& k, std::uint8_t* out,
+  static inline void unplane1_narrow(const std::uint8_t* rec, std::uint16_t base, const Consts& k, std::uint8_t* out,
                                     Bad& bad) noexcept {
     using namespace sse2_b16_detail;
     const __m128i planes =
@@ -127,7 +127,7 @@ struct Sse2UnplaneB16 {
   }
 
   // W = 9..16: one block (entries 0..W) and its base -> 16 uint16.
-  static inline void unplane_wide(const std::uint8_t* rec, std::uint16_t base, const Consts& k, std::uint16_t* out,
+  static inline void unplane1_wide(const std::uint8_t* rec, std::uint16_t base, const Consts& k, std::uint16_t* out,
                                   Bad& bad) noexcept {
     using namespace sse2_b16_detail;
     const __m128i zero = _mm_setzero_si128();
@@ -175,6 +175,17 @@ struct Sse2UnplaneB16 {
     bad = _mm_or_si128(bad, _mm_or_si128(_mm_xor_si128(lt_lo, e_lo), _mm_and_si128(_mm_xor_si128(lt_hi, e_hi), k.keep7)));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), reverse_epi16(_mm_srl_epi16(o_hi, k.up16)));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 8), reverse_epi16(_mm_srl_epi16(o_lo, k.up16)));
+  }
+
+  static inline void unplane2_narrow(const std::uint8_t* recs, const std::uint16_t* bases, const Consts& k,
+                                     std::uint8_t* out, Bad& bad) noexcept {
+    unplane1_narrow(recs, bases[0], k, out, bad);
+    unplane1_narrow(recs + k_b16_stride, bases[1], k, out + 16, bad);
+  }
+  static inline void unplane2_wide(const std::uint8_t* recs, const std::uint16_t* bases, const Consts& k,
+                                   std::uint16_t* out, Bad& bad) noexcept {
+    unplane1_wide(recs, bases[0], k, out, bad);
+    unplane1_wide(recs + k_b16_stride, bases[1], k, out + 16, bad);
   }
 };
 

@@ -1,19 +1,19 @@
 // The B = 8 / B = 16 decoder body (ebpc_decode_b8_body.hpp) for AVX2 + BMI2 CPUs (runtime
 // dispatch: arch/cpu.hpp; every function carries EBPC_TARGET_AVX2, the file is not built
-// with -mavx2). The B = 16 block kernel is the SSE2 one (VEX-encoded here).
+// with -mavx2).
 #include "codec/ebpc_decode_b8.hpp"
 
 #include "arch/cpu.hpp"
 
 #if EBPC_ARCH_HAVE_AVX2
 
-#include "arch/unplane_b16_sse2.hpp"
+#include "arch/unplane_b16_avx2.hpp"
 #include "arch/unplane_b8_avx2.hpp"
 
 #define EBPC_B8_TARGET EBPC_TARGET_AVX2
 #define EBPC_B8_NAMESPACE b8_avx2
 #define EBPC_B8_KERNELS ::ebpc::arch::Avx2DecodeKernels
-#define EBPC_B16_KERNELS ::ebpc::arch::Sse2UnplaneB16
+#define EBPC_B16_KERNELS ::ebpc::arch::Avx2UnplaneB16
 #include "codec/ebpc_decode_b8_body.hpp"
 #undef EBPC_B8_TARGET
 #undef EBPC_B8_NAMESPACE

@@ -38,7 +38,7 @@
 // - B = 16 (template parameter kB) shares all of it but the block parse and rebuild: its
 //   symbols are classified by one 512-entry look-up too (bpc_b16_decode_table.hpp; the
 //   '1' symbol's 15 DBX bits are taken from the bit window, no pairs), the DBX planes are
-//   16-bit record entries, and EBPC_B16_KERNELS rebuilds one block at a time, two blocks
+//   16-bit record entries, and EBPC_B16_KERNELS rebuilds two blocks at a time, a pair
 //   behind the parse; failing blocks go to an exact parser of their own.
 //
 // No include guard: one inclusion per translation unit, in a namespace of its own.
@@ -458,19 +458,22 @@ inline EBPC_B8_TARGET bool sym_step16(std::uint64_t buf, std::uint64_t& s, const
   return s >= lim;
 }
 
-// Block b's words (16) from its record and base into out (bytes for W <= 8, else uint16).
+// Blocks b, b+1: their words (16 each) from their records and bases into out (bytes for
+// W <= 8, else uint16).
 template <bool kWide>
 inline EBPC_B8_TARGET void unplane16(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t b,
                                      const typename K16::Consts& k, void* out_v, typename K16::Bad& bad) noexcept {
   if constexpr (kWide) {
-    K16::unplane_wide(recs + b * arch::k_b16_stride, bases[b], k, static_cast<std::uint16_t*>(out_v) + 16 * b, bad);
+    K16::unplane2_wide(recs + b * arch::k_b16_stride, bases + b, k, static_cast<std::uint16_t*>(out_v) + 16 * b, bad);
   } else {
-    K16::unplane_narrow(recs + b * arch::k_b16_stride, bases[b], k, static_cast<std::uint8_t*>(out_v) + 16 * b, bad);
+    K16::unplane2_narrow(recs + b * arch::k_b16_stride, bases + b, k, static_cast<std::uint8_t*>(out_v) + 16 * b,
+                         bad);
   }
 }
 
 // As parse_blocks, for B = 16: parses nblocks blocks from the cursor c (relative to src)
-// into records and bases, and rebuilds their words into out (16 per block). Returns the
+// into records and bases, and rebuilds their words into out (16 per block; an odd count
+// writes one block's worth past them, and uses one record and base past them). Returns the
 // index of the first block that does not parse (c then past the symbols read of it, the
 // failing one included), or nblocks. in_range: false when a value falls outside W signed
 // bits (only meaningful when all blocks parse). Each block also runs up to three steps of
@@ -518,14 +521,20 @@ EBPC_B8_TARGET std::size_t parse_blocks16(const std::uint8_t* src, std::uint64_t
       return b;
     }
     bases[b] = static_cast<std::uint16_t>(base);
-    if (b >= 2) {
-      // Two blocks behind: their record stores have left the store buffer.
-      unplane16<kWide>(recs, bases, b - 2, k, out_v, bad);
+    if ((b & 1) != 0 && b >= 3) {
+      // The pair before the last one: its record stores have left the store buffer.
+      unplane16<kWide>(recs, bases, b - 3, k, out_v, bad);
     }
   }
   c_io = c;
   *zjob = zj;
-  for (std::size_t b = nblocks >= 2 ? nblocks - 2 : 0; b < nblocks; ++b) {
+  std::size_t b = nblocks >= 4 ? (nblocks - 2) & ~std::size_t{1} : 0;  // the first pair not rebuilt
+  if ((nblocks & 1) != 0) {
+    // The last block with a zero block after it (in range; its words are not used).
+    std::memset(recs + nblocks * stride, 0, stride);
+    bases[nblocks] = 0;
+  }
+  for (; b < nblocks; b += 2) {
     unplane16<kWide>(recs, bases, b, k, out_v, bad);
   }
   in_range = !K16::bad_any(bad);
