@@ -1,7 +1,7 @@
 // Microbenchmarks of the B = 8 decoder's kernels (src/arch/unplane_b8*.hpp): each kernel
 // of each policy (scalar twin, SSE2, AVX2 + BMI2 where the CPU has it) on the same
 // synthetic feature-map-like blocks (ReLU-like: a share of zeros, small smooth values);
-// and the B = 16 block kernel (src/arch/unplane_b16*.hpp: scalar twin, SSE2) likewise.
+// and the B = 16 block kernels (src/arch/unplane_b16*.hpp) likewise.
 // The whole decoder on real data: `ebpc bench`, and bench/ebpc_count under callgrind.
 #include <benchmark/benchmark.h>
 
@@ -18,6 +18,7 @@
 #include "arch/unplane_b8_scalar.hpp"
 #include "arch/unplane_b8_sse2.hpp"
 #if EBPC_ARCH_HAVE_AVX2
+#include "arch/unplane_b16_avx2.hpp"
 #include "arch/unplane_b8_avx2.hpp"
 #endif
 
@@ -170,29 +171,31 @@ RecordsB16 make_records_b16(unsigned w) {
   return r;
 }
 
-template <class K>
-bool run_unplane_b16(const RecordsB16& r, unsigned w, std::uint8_t* o8, std::uint16_t* o16) {
-  const typename K::Consts k = K::consts(w);
-  typename K::Bad bad = K::bad_none();
-  for (std::size_t b = 0; b < r.bases.size(); ++b) {
-    const std::uint8_t* rec = r.recs.data() + b * ebpc::arch::k_b16_stride;
-    if (w <= 8) {
-      K::unplane_narrow(rec, r.bases[b], k, o8 + 16 * b, bad);
-    } else {
-      K::unplane_wide(rec, r.bases[b], k, o16 + 16 * b, bad);
-    }
+#define EBPC_B16_RUNNER(ATTR, NAME)                                                                   \
+  template <class K>                                                                                  \
+  ATTR bool NAME(const RecordsB16& r, unsigned w, std::uint8_t* o8, std::uint16_t* o16) {            \
+    const typename K::Consts k = K::consts(w);                                                        \
+    typename K::Bad bad = K::bad_none();                                                              \
+    for (std::size_t b = 0; b < r.bases.size(); b += 2) {                                             \
+      const std::uint8_t* rec = r.recs.data() + b * ebpc::arch::k_b16_stride;                         \
+      if (w <= 8) {                                                                                   \
+        K::unplane2_narrow(rec, r.bases.data() + b, k, o8 + 16 * b, bad);                             \
+      } else {                                                                                        \
+        K::unplane2_wide(rec, r.bases.data() + b, k, o16 + 16 * b, bad);                              \
+      }                                                                                               \
+    }                                                                                                 \
+    return K::bad_any(bad);                                                                           \
   }
-  return K::bad_any(bad);
-}
+EBPC_B16_RUNNER(, run_unplane_b16)
+#if EBPC_ARCH_HAVE_AVX2
+EBPC_B16_RUNNER(EBPC_TARGET_AVX2, run_unplane_b16_avx2)
+#endif
+#undef EBPC_B16_RUNNER
 
-// Arg: W (8: unplane_narrow, 16: unplane_wide). The AVX2 instantiation of the decoder uses
-// the SSE2 kernel.
+// Arg: W (8: unplane2_narrow, 16: unplane2_wide).
 template <Isa kIsa>
 void BM_UnplaneB16(benchmark::State& state) {
-  if (kIsa == Isa::avx2 || skip_unless_usable(state, kIsa)) {
-    if (kIsa == Isa::avx2) {
-      state.SkipWithError("no AVX2 B = 16 kernel (the SSE2 one is used)");
-    }
+  if (skip_unless_usable(state, kIsa)) {
     return;
   }
   const auto w = static_cast<unsigned>(state.range(0));
@@ -209,6 +212,11 @@ void BM_UnplaneB16(benchmark::State& state) {
       bad = run_unplane_b16<ebpc::arch::Sse2UnplaneB16>(r, w, o8.data(), o16.data());
     }
 #endif
+#if EBPC_ARCH_HAVE_AVX2
+    if constexpr (kIsa == Isa::avx2) {
+      bad = run_unplane_b16_avx2<ebpc::arch::Avx2UnplaneB16>(r, w, o8.data(), o16.data());
+    }
+#endif
     benchmark::DoNotOptimize(bad);
     benchmark::DoNotOptimize(o8.data());
     benchmark::DoNotOptimize(o16.data());
@@ -217,6 +225,7 @@ void BM_UnplaneB16(benchmark::State& state) {
 }
 BENCHMARK(BM_UnplaneB16<Isa::scalar>)->Arg(8)->Arg(16);
 BENCHMARK(BM_UnplaneB16<Isa::sse2>)->Arg(8)->Arg(16);
+BENCHMARK(BM_UnplaneB16<Isa::avx2>)->Arg(8)->Arg(16);
 
 // Masks of one segment (58% non-zero, as the fixed8 sample) and its non-zero words.
 struct Segment {
