@@ -1,18 +1,24 @@
 // Microbenchmarks of the B = 8 decoder's kernels (src/arch/unplane_b8*.hpp): each kernel
 // of each policy (scalar twin, SSE2, AVX2 + BMI2 where the CPU has it) on the same
-// synthetic feature-map-like blocks (ReLU-like: a share of zeros, small smooth values).
+// synthetic feature-map-like blocks (ReLU-like: a share of zeros, small smooth values);
+// and the B = 16 block kernels (src/arch/unplane_b16*.hpp) likewise.
 // The whole decoder on real data: `ebpc bench`, and bench/ebpc_count under callgrind.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <vector>
 
 #include "arch/cpu.hpp"
+#include "arch/unplane_b16.hpp"
+#include "arch/unplane_b16_scalar.hpp"
+#include "arch/unplane_b16_sse2.hpp"
 #include "arch/unplane_b8.hpp"
 #include "arch/unplane_b8_scalar.hpp"
 #include "arch/unplane_b8_sse2.hpp"
 #if EBPC_ARCH_HAVE_AVX2
+#include "arch/unplane_b16_avx2.hpp"
 #include "arch/unplane_b8_avx2.hpp"
 #endif
 
@@ -126,6 +132,100 @@ void BM_Unplane4(benchmark::State& state) {
 BENCHMARK(BM_Unplane4<Isa::scalar>)->Arg(8)->Arg(16);
 BENCHMARK(BM_Unplane4<Isa::sse2>)->Arg(8)->Arg(16);
 BENCHMARK(BM_Unplane4<Isa::avx2>)->Arg(8)->Arg(16);
+
+// Valid B = 16 records (arch/unplane_b16.hpp) of the same ReLU-like values, k_nblocks / 2
+// blocks (the same 65536 words).
+struct RecordsB16 {
+  std::vector<std::uint8_t> recs;
+  std::vector<std::uint16_t> bases;
+};
+
+RecordsB16 make_records_b16(unsigned w) {
+  std::mt19937_64 rng(7);
+  std::geometric_distribution<unsigned> mag(0.08);
+  constexpr std::size_t stride = ebpc::arch::k_b16_stride;
+  RecordsB16 r;
+  r.recs.assign(k_nblocks / 2 * stride, 0);
+  r.bases.assign(k_nblocks / 2, 0);
+  const std::int64_t hi = (std::int64_t{1} << (w - 1)) - 1;
+  for (std::size_t b = 0; b < k_nblocks / 2; ++b) {
+    std::int64_t v[16];
+    for (auto& x : v) {
+      x = std::min<std::int64_t>(1 + mag(rng), hi);
+    }
+    unsigned plane[17] = {};
+    for (unsigned i = 1; i < 16; ++i) {
+      const auto d = static_cast<std::uint64_t>(v[i] - v[i - 1]);
+      for (unsigned q = 0; q <= w; ++q) {
+        plane[q] |= static_cast<unsigned>((d >> q) & 1u) << (15 - i);
+      }
+    }
+    unsigned prev = 0;
+    for (unsigned p = 0; p <= w; ++p) {
+      const auto e = static_cast<std::uint16_t>(plane[p] == 0 ? 0x8000u : plane[p] ^ prev);
+      std::memcpy(r.recs.data() + b * stride + 2 * p, &e, 2);
+      prev = plane[p];
+    }
+    r.bases[b] = static_cast<std::uint16_t>(v[0]);
+  }
+  return r;
+}
+
+#define EBPC_B16_RUNNER(ATTR, NAME)                                                                   \
+  template <class K>                                                                                  \
+  ATTR bool NAME(const RecordsB16& r, unsigned w, std::uint8_t* o8, std::uint16_t* o16) {            \
+    const typename K::Consts k = K::consts(w);                                                        \
+    typename K::Bad bad = K::bad_none();                                                              \
+    for (std::size_t b = 0; b < r.bases.size(); b += 2) {                                             \
+      const std::uint8_t* rec = r.recs.data() + b * ebpc::arch::k_b16_stride;                         \
+      if (w <= 8) {                                                                                   \
+        K::unplane2_narrow(rec, r.bases.data() + b, k, o8 + 16 * b, bad);                             \
+      } else {                                                                                        \
+        K::unplane2_wide(rec, r.bases.data() + b, k, o16 + 16 * b, bad);                              \
+      }                                                                                               \
+    }                                                                                                 \
+    return K::bad_any(bad);                                                                           \
+  }
+EBPC_B16_RUNNER(, run_unplane_b16)
+#if EBPC_ARCH_HAVE_AVX2
+EBPC_B16_RUNNER(EBPC_TARGET_AVX2, run_unplane_b16_avx2)
+#endif
+#undef EBPC_B16_RUNNER
+
+// Arg: W (8: unplane2_narrow, 16: unplane2_wide).
+template <Isa kIsa>
+void BM_UnplaneB16(benchmark::State& state) {
+  if (skip_unless_usable(state, kIsa)) {
+    return;
+  }
+  const auto w = static_cast<unsigned>(state.range(0));
+  const RecordsB16 r = make_records_b16(w);
+  std::vector<std::uint8_t> o8(k_nblocks * 8);
+  std::vector<std::uint16_t> o16(k_nblocks * 8);
+  for (auto _ : state) {
+    bool bad = false;
+    if constexpr (kIsa == Isa::scalar) {
+      bad = run_unplane_b16<ebpc::arch::ScalarUnplaneB16>(r, w, o8.data(), o16.data());
+    }
+#if defined(EBPC_ARCH_HAVE_SSE2_DECODE)
+    if constexpr (kIsa == Isa::sse2) {
+      bad = run_unplane_b16<ebpc::arch::Sse2UnplaneB16>(r, w, o8.data(), o16.data());
+    }
+#endif
+#if EBPC_ARCH_HAVE_AVX2
+    if constexpr (kIsa == Isa::avx2) {
+      bad = run_unplane_b16_avx2<ebpc::arch::Avx2UnplaneB16>(r, w, o8.data(), o16.data());
+    }
+#endif
+    benchmark::DoNotOptimize(bad);
+    benchmark::DoNotOptimize(o8.data());
+    benchmark::DoNotOptimize(o16.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(k_nblocks * 8));
+}
+BENCHMARK(BM_UnplaneB16<Isa::scalar>)->Arg(8)->Arg(16);
+BENCHMARK(BM_UnplaneB16<Isa::sse2>)->Arg(8)->Arg(16);
+BENCHMARK(BM_UnplaneB16<Isa::avx2>)->Arg(8)->Arg(16);
 
 // Masks of one segment (58% non-zero, as the fixed8 sample) and its non-zero words.
 struct Segment {

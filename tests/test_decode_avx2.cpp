@@ -215,7 +215,8 @@ TEST(DecodeAvx2, PublicApiDispatch) {
             ebpc::Error::truncated);
   EXPECT_TRUE(ebpc::detail::ebpc_decode_avx2_fits(EbpcParams{16, 8, 16}) || !avx2_usable());
   EXPECT_FALSE(ebpc::detail::ebpc_decode_avx2_fits(EbpcParams{17, 8, 16}));
-  EXPECT_FALSE(ebpc::detail::ebpc_decode_avx2_fits(EbpcParams{8, 16, 16}));
+  EXPECT_TRUE(ebpc::detail::ebpc_decode_avx2_fits(EbpcParams{8, 16, 16}) || !avx2_usable());
+  EXPECT_FALSE(ebpc::detail::ebpc_decode_avx2_fits(EbpcParams{8, 32, 16}));
 }
 
 }  // namespace

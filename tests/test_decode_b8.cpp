@@ -1,20 +1,25 @@
-// The one B = 8 decoder body (src/codec/ebpc_decode_b8_body.hpp), each instantiation
-// (baseline: SSE2 or scalar kernels; AVX2 + BMI2 where the CPU has it; the scalar twins,
-// built here) against the plain decoder (decode_generic, one symbol at a time) and against
-// each other (exactly, errors included). Against decode_generic: same words and bits on good
-// streams; on damaged ones (truncation, bit flips, random bytes) success exactly when the
-// generic decoder succeeds, with the same words and bits (the error kind: see below), for
-// W = 2..16, Z = 2..256, uint8/uint16/uint32 words. Seeds are in the failure messages.
+// The one B = 8 / B = 16 decoder body (src/codec/ebpc_decode_b8_body.hpp), each
+// instantiation (baseline: SSE2 or scalar kernels; AVX2 + BMI2 where the CPU has it; the
+// scalar twins, built here) against the plain decoder (decode_generic, one symbol at a time)
+// and against each other (exactly, errors included). Against decode_generic: same words and
+// bits on good streams; on damaged ones (truncation, bit flips, random bytes) success exactly
+// when the generic decoder succeeds, with the same words and bits (the error kind: see
+// below), for B = 8 and 16, W = 2..16, Z = 2..256, uint8/uint16/uint32 words. Seeds are in
+// the failure messages.
 #include <gtest/gtest.h>
 
 #include <ebpc/ebpc.hpp>
+#include <ebpc/npy.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "arch/cpu.hpp"
+#include "arch/unplane_b16_scalar.hpp"
 #include "arch/unplane_b8_scalar.hpp"
 #include "codec/ebpc_decode_b8.hpp"
 #include "testutil.hpp"
@@ -24,10 +29,12 @@
 #define EBPC_B8_TARGET
 #define EBPC_B8_NAMESPACE b8_scalar_test
 #define EBPC_B8_KERNELS ::ebpc::arch::ScalarDecodeKernels
+#define EBPC_B16_KERNELS ::ebpc::arch::ScalarUnplaneB16
 #include "codec/ebpc_decode_b8_body.hpp"
 #undef EBPC_B8_TARGET
 #undef EBPC_B8_NAMESPACE
 #undef EBPC_B8_KERNELS
+#undef EBPC_B16_KERNELS
 
 namespace {
 
@@ -36,7 +43,7 @@ using ebpc::EbpcParams;
 using ebpc::Result;
 
 std::string describe(const EbpcParams& p, std::size_t n, std::uint64_t seed) {
-  return "W=" + std::to_string(p.word_nbits) + " Z=" + std::to_string(p.max_zero_run_nwords) + " n=" +
+  return "W=" + std::to_string(p.word_nbits) + " B=" + std::to_string(p.block_nwords) + " Z=" + std::to_string(p.max_zero_run_nwords) + " n=" +
          std::to_string(n) + " seed=" + std::to_string(seed);
 }
 
@@ -146,16 +153,20 @@ void good_and_damaged(const std::vector<std::uint32_t>& words, const EbpcParams&
   }
 }
 
-TEST(DecodeB8, EveryInstantiationMatchesGeneric) {
+// Every W, Z 2/16/256, lengths: within a block, whole and part blocks, across segments
+// (1024 words), and zero fractions 0 (random or smooth), 0.5 and 0.97.
+void every_instantiation_matches_generic(unsigned block_nwords, std::uint64_t seed0,
+                                         std::initializer_list<std::size_t> lengths, int min_compared) {
   g_compared = 0;
+  g_other_error = 0;
   std::uint64_t k = 0;
   for (unsigned w = 2; w <= 16; ++w) {
     for (unsigned z : {2u, 16u, 256u}) {
-      for (std::size_t n : {std::size_t{9}, std::size_t{1025}, std::size_t{2600}}) {
+      for (std::size_t n : lengths) {
         for (double zeros : {0.0, 0.5, 0.97}) {
-          const std::uint64_t seed = 9100 + k++;
+          const std::uint64_t seed = seed0 + k++;
           std::mt19937_64 rng(seed);
-          const EbpcParams p{w, 8, z};
+          const EbpcParams p{w, block_nwords, z};
           SCOPED_TRACE(describe(p, n, seed) + " zeros=" + std::to_string(zeros));
           const auto words = ebpc::test::random_words(rng, n, w, zeros, (k & 1) != 0);
           good_and_damaged<std::uint8_t>(words, p, rng);
@@ -168,8 +179,49 @@ TEST(DecodeB8, EveryInstantiationMatchesGeneric) {
       }
     }
   }
-  EXPECT_GT(g_compared, 100000);
-  std::printf("compared %d decodes; %d failed with the other of truncated/corrupt\n", g_compared, g_other_error);
+  EXPECT_GT(g_compared, min_compared);
+  std::printf("B = %u: compared %d decodes; %d failed with the other of truncated/corrupt\n", block_nwords,
+              g_compared, g_other_error);
+}
+
+TEST(DecodeB8, EveryInstantiationMatchesGeneric) {
+  every_instantiation_matches_generic(8, 9100, {9, 1025, 2600}, 100000);
+}
+
+// B = 16: lengths inside the first block, at and past block ends, mid-segment, one word
+// past a segment, and several segments ending mid-block.
+TEST(DecodeB16, EveryInstantiationMatchesGeneric) {
+  every_instantiation_matches_generic(16, 19100, {1, 15, 17, 500, 1025, 2600}, 150000);
+}
+
+// B = 16 on real data: the fixed8 sample's first maps (W = 8, uint8 and wider words) and
+// the same values scaled to W = 16 and W = 12 (smooth, sparse: ReLU outputs).
+TEST(DecodeB16, RealFeatureMapsMatchGeneric) {
+  std::mt19937_64 rng(19999);
+  int files = 0;
+  for (const char* name : {"Conv1_relu.fixed8.npy", "block_3_expand_relu.fixed8.npy", "block_16_depthwise_relu.fixed8.npy"}) {
+    const auto a = ebpc::read_npy(std::string(EBPC_SOURCE_DIR) + "/data/fmaps-sample/mobilenet_v2-kite/" + name);
+    ASSERT_TRUE(a.has_value()) << name;
+    const auto words8 = ebpc::npy_to_words(*a, 8);
+    ASSERT_TRUE(words8.has_value() && !words8->empty()) << name;
+    // A slice (the corruption loops decode it a few hundred times), ending mid-block.
+    std::vector<std::uint32_t> words(words8->begin(),
+                                     words8->begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(words8->size(), 5001)));
+    SCOPED_TRACE(name);
+    good_and_damaged<std::uint8_t>(words, EbpcParams{8, 16, 16}, rng);
+    good_and_damaged<std::uint16_t>(words, EbpcParams{8, 16, 16}, rng);
+    for (unsigned w : {12u, 16u}) {
+      std::vector<std::uint32_t> wide(words.size());
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto v = static_cast<std::int32_t>(static_cast<std::int8_t>(words[i]));
+        wide[i] = static_cast<std::uint32_t>(v * (1 << (w - 8)) + (v != 0 ? static_cast<std::int32_t>(rng() % 3) : 0)) & ((1u << w) - 1);
+      }
+      good_and_damaged<std::uint16_t>(wide, EbpcParams{w, 16, 16}, rng);
+      good_and_damaged<std::uint32_t>(wide, EbpcParams{w, 16, 256}, rng);
+    }
+    ++files;
+  }
+  EXPECT_EQ(files, 3);
 }
 
 }  // namespace

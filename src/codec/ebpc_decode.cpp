@@ -1,7 +1,7 @@
 // EBPC decoder (spec "What the decoder needs"). Trusts nothing in the streams: every
 // code is checked, zero runs are bounded by the word count, and the readers' overrun is
 // checked once per ZNZ symbol and once per BPC block, so the work is bounded by N.
-// Two paths: decode_generic (any W, B; the plain one) and, for B = 8, W <= 16, the one
+// Two paths: decode_generic (any W, B; the plain one) and, for B = 8 or 16, W <= 16, the one
 // fast body compiled per ISA (ebpc_decode_b8_body.hpp: ebpc_decode_b8_avx2.cpp,
 // ebpc_decode_b8_baseline.cpp), which reads the same bits and reports the same errors.
 #include <ebpc/ebpc.hpp>
@@ -68,8 +68,8 @@ Result<EbpcConsumed> decode_impl(std::span<const std::uint8_t> znz_in, std::span
                                  const EbpcParams& params, std::span<Word> out, bool allow_avx2 = true) noexcept {
   EBPC_TRY(detail::check_params(params));
   EBPC_CHECK(params.word_nbits <= sizeof(Word) * 8, bad_parameter);
-  if (params.block_nwords == 8 && params.word_nbits <= 16) {
-    // The one B = 8 body, compiled per ISA (ebpc_decode_b8_body.hpp).
+  if ((params.block_nwords == 8 || params.block_nwords == 16) && params.word_nbits <= 16) {
+    // The one B = 8 / B = 16 body, compiled per ISA (ebpc_decode_b8_body.hpp).
     if (allow_avx2 && arch::use_avx2() && detail::ebpc_decode_avx2_fits(params)) {
       return detail::b8_avx2::decode(znz_in, bpc_in, params, out);
     }

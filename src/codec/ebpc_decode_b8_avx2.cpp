@@ -1,25 +1,29 @@
-// The B = 8 decoder body (ebpc_decode_b8_body.hpp) for AVX2 + BMI2 CPUs (runtime dispatch:
-// arch/cpu.hpp; every function carries EBPC_TARGET_AVX2, the file is not built with -mavx2).
+// The B = 8 / B = 16 decoder body (ebpc_decode_b8_body.hpp) for AVX2 + BMI2 CPUs (runtime
+// dispatch: arch/cpu.hpp; every function carries EBPC_TARGET_AVX2, the file is not built
+// with -mavx2).
 #include "codec/ebpc_decode_b8.hpp"
 
 #include "arch/cpu.hpp"
 
 #if EBPC_ARCH_HAVE_AVX2
 
+#include "arch/unplane_b16_avx2.hpp"
 #include "arch/unplane_b8_avx2.hpp"
 
 #define EBPC_B8_TARGET EBPC_TARGET_AVX2
 #define EBPC_B8_NAMESPACE b8_avx2
 #define EBPC_B8_KERNELS ::ebpc::arch::Avx2DecodeKernels
+#define EBPC_B16_KERNELS ::ebpc::arch::Avx2UnplaneB16
 #include "codec/ebpc_decode_b8_body.hpp"
 #undef EBPC_B8_TARGET
 #undef EBPC_B8_NAMESPACE
 #undef EBPC_B8_KERNELS
+#undef EBPC_B16_KERNELS
 
 namespace ebpc::detail {
 
 bool ebpc_decode_avx2_fits(const EbpcParams& params) noexcept {
-  return params.block_nwords == 8 && params.word_nbits >= 2 && params.word_nbits <= 16;
+  return (params.block_nwords == 8 || params.block_nwords == 16) && params.word_nbits >= 2 && params.word_nbits <= 16;
 }
 
 Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,

@@ -1,10 +1,11 @@
-// The one body of the B = 8, W <= 16 EBPC decoder, compiled once per ISA (the way
-// libdeflate's decompress_template.h is): the including file defines
+// The one body of the B = 8 and B = 16, W <= 16 EBPC decoder, compiled once per ISA (the
+// way libdeflate's decompress_template.h is): the including file defines
 //   EBPC_B8_TARGET     the function attribute (EBPC_TARGET_AVX2 from arch/cpu.hpp, or empty:
 //                      GCC cannot make a target attribute depend on a template parameter)
 //   EBPC_B8_NAMESPACE  the namespace in ebpc::detail that the entry points go in
 //   EBPC_B8_KERNELS    the kernel policy (arch/unplane_b8.hpp: its kernels, each with a
 //                      scalar twin in src/arch/)
+//   EBPC_B16_KERNELS   the B = 16 block kernel (arch/unplane_b16.hpp, with its scalar twin)
 // and includes this file once. Today: ebpc_decode_b8_avx2.cpp (AVX2 + BMI2) and
 // ebpc_decode_b8_baseline.cpp (SSE2, or the scalar twins off x86-64).
 //
@@ -34,6 +35,11 @@
 //   parsed again with a plain exact parser, which decides the error.
 // - The kernels (policy EBPC_B8_KERNELS) rebuild four blocks at a time from their DBX
 //   records and scatter the non-zero words.
+// - B = 16 (template parameter kB) shares all of it but the block parse and rebuild: its
+//   symbols are classified by one 512-entry look-up too (bpc_b16_decode_table.hpp; the
+//   '1' symbol's 15 DBX bits are taken from the bit window, no pairs), the DBX planes are
+//   16-bit record entries, and EBPC_B16_KERNELS rebuilds two blocks at a time, a pair
+//   behind the parse; failing blocks go to an exact parser of their own.
 //
 // No include guard: one inclusion per translation unit, in a namespace of its own.
 
@@ -47,13 +53,16 @@
 #include <span>
 #include <type_traits>
 
+#include "arch/unplane_b16.hpp"
 #include "arch/unplane_b8.hpp"
+#include "codec/bpc_b16_decode_table.hpp"
 #include "codec/bpc_b8_decode_table.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
-#if !defined(EBPC_B8_TARGET) || !defined(EBPC_B8_NAMESPACE) || !defined(EBPC_B8_KERNELS)
-#error "define EBPC_B8_TARGET, EBPC_B8_NAMESPACE and EBPC_B8_KERNELS before including ebpc_decode_b8_body.hpp"
+#if !defined(EBPC_B8_TARGET) || !defined(EBPC_B8_NAMESPACE) || !defined(EBPC_B8_KERNELS) || \
+    !defined(EBPC_B16_KERNELS)
+#error "define EBPC_B8_TARGET, EBPC_B8_NAMESPACE, EBPC_B8_KERNELS and EBPC_B16_KERNELS before including ebpc_decode_b8_body.hpp"
 #endif
 
 namespace ebpc::detail::EBPC_B8_NAMESPACE {
@@ -61,13 +70,19 @@ namespace ebpc::detail::EBPC_B8_NAMESPACE {
 namespace {
 
 using K = EBPC_B8_KERNELS;
+using K16 = EBPC_B16_KERNELS;
 
-constexpr std::size_t k_seg = 1024;                // words per segment
-constexpr std::size_t k_max_blocks = k_seg / 8;    // BPC blocks one segment may need
-constexpr std::size_t k_max_block_nbytes = (16 + 17 * 8) / 8 + 1;  // W = 16: 152 bits
+constexpr std::size_t k_seg = 1024;  // words per segment
+// BPC blocks one segment may need, and a block's most bytes (W = 16: the base and 17
+// planes of at most B bits each: 152 bits for B = 8, 288 for B = 16).
+template <unsigned kB>
+constexpr std::size_t k_max_blocks = k_seg / kB;
+template <unsigned kB>
+constexpr std::size_t k_max_block_nbytes = (16 + 17 * kB) / 8 + 1;
 // Reads go up to 8 bytes past the cursor's byte (one load_be64).
 constexpr std::size_t k_read_slack = 16;
-constexpr std::size_t k_bpc_tail_nbytes = k_max_blocks * k_max_block_nbytes + 2 * k_read_slack;
+template <unsigned kB>
+constexpr std::size_t k_bpc_tail_nbytes = k_max_blocks<kB> * k_max_block_nbytes<kB> + 2 * k_read_slack;
 constexpr std::size_t k_znz_tail_nbytes = k_seg * 9 / 8 + 2 * k_read_slack;  // 1 + log2(Z) <= 9 bits a word
 
 inline std::uint64_t load_u64(const void* p) noexcept {
@@ -361,16 +376,185 @@ EBPC_B8_TARGET std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& 
   return nblocks;
 }
 
+// ---- B = 16 block parsing into records of 16-bit DBX entries (arch/unplane_b16.hpp).
+
+// The exact parser for the blocks the table loop gives up on, as parse_block_exact for
+// B = 8: it accepts and rejects the codes as decode_block does for B = 16, and c ends past
+// the symbols read, the failing one included.
+bool parse_block_exact16(const std::uint8_t* src, std::uint64_t& c, unsigned w, unsigned lw, std::uint8_t* rec,
+                         std::uint64_t& base) noexcept {
+  struct Get {
+    const std::uint8_t* src;
+    std::uint64_t& c;
+    unsigned operator()(unsigned n) const noexcept {
+      const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);
+      c += n;
+      return n == 0 ? 0u : static_cast<unsigned>(x >> (64 - n));
+    }
+  } get{src, c};
+  base = get(w);
+  unsigned planes[17] = {};
+  unsigned p = 0;
+  unsigned prev = 0;
+  while (p <= w) {
+    unsigned plane = prev;
+    unsigned np = 1;
+    if (get(1)) {
+      plane = prev ^ get(15);
+    } else if (get(1)) {
+      // single all-zero DBX
+    } else if (get(1)) {
+      np = get(lw) + 2;
+    } else {
+      const unsigned code = get(2);
+      if (code == 0) {
+        plane = prev ^ 0x7fff;
+      } else if (code == 1) {
+        plane = 0;
+      } else {
+        const unsigned idx = get(4);
+        if (code == 2) {
+          if (idx + 3 > 16) {
+            return false;
+          }
+          plane = prev ^ (3u << (13 - idx));
+        } else {
+          if (idx + 2 > 16) {
+            return false;
+          }
+          plane = prev ^ (1u << (14 - idx));
+        }
+      }
+    }
+    if (p + np > w + 1) {
+      return false;
+    }
+    for (unsigned k = 0; k < np; ++k) {
+      planes[p + k] = plane;
+    }
+    p += np;
+    prev = plane;
+  }
+  std::memset(rec, 0, arch::k_b16_stride);
+  unsigned last = 0;
+  for (unsigned q = 0; q <= w; ++q) {
+    const auto e = static_cast<std::uint16_t>(planes[q] ^ last);
+    std::memcpy(rec + 2 * q, &e, 2);
+    last = planes[q];
+  }
+  return true;
+}
+
+// One B = 16 symbol: s holds the bit position in buf (bits 0..5) and the plane index (bits
+// 6..). Stores the DBX entry at the plane (zero runs store 0: the record is zeroed first).
+// True when the planes reach lim = (W+1) << 6.
+inline EBPC_B8_TARGET bool sym_step16(std::uint64_t buf, std::uint64_t& s, const std::uint32_t* inc,
+                                      std::uint8_t* rec, std::uint64_t lim) noexcept {
+  const std::uint64_t top = (buf << (s & 63)) >> 48;  // the next 16 bits
+  const std::uint64_t idx = top >> 7;
+  const auto dbx = static_cast<std::uint16_t>(k_sym_b16.lit[idx] | (top & k_sym_b16.raw[idx]));
+  std::memcpy(rec + 2 * (s >> 6), &dbx, 2);
+  s += inc[idx];
+  return s >= lim;
+}
+
+// Blocks b, b+1: their words (16 each) from their records and bases into out (bytes for
+// W <= 8, else uint16).
+template <bool kWide>
+inline EBPC_B8_TARGET void unplane16(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t b,
+                                     const typename K16::Consts& k, void* out_v, typename K16::Bad& bad) noexcept {
+  if constexpr (kWide) {
+    K16::unplane2_wide(recs + b * arch::k_b16_stride, bases + b, k, static_cast<std::uint16_t*>(out_v) + 16 * b, bad);
+  } else {
+    K16::unplane2_narrow(recs + b * arch::k_b16_stride, bases + b, k, static_cast<std::uint8_t*>(out_v) + 16 * b,
+                         bad);
+  }
+}
+
+// As parse_blocks, for B = 16: parses nblocks blocks from the cursor c (relative to src)
+// into records and bases, and rebuilds their words into out (16 per block; an odd count
+// writes one block's worth past them, and uses one record and base past them). Returns the
+// index of the first block that does not parse (c then past the symbols read of it, the
+// failing one included), or nblocks. in_range: false when a value falls outside W signed
+// bits (only meaningful when all blocks parse). Each block also runs up to three steps of
+// zjob (the next segment's ZNZ) while it is not done.
+template <bool kWide>
+EBPC_B8_TARGET std::size_t parse_blocks16(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
+                                          std::size_t nblocks, std::uint8_t* recs, std::uint16_t* bases,
+                                          void* out_v, bool& in_range, ZnzJob* zjob) noexcept {
+  constexpr std::size_t stride = arch::k_b16_stride;
+  const unsigned lw = ceil_log2(w);
+  const std::uint32_t* inc = k_sym_b16.inc[lw - 1];
+  const std::uint64_t lim = std::uint64_t{w + 1} << 6;
+  const typename K16::Consts k = K16::consts(w);
+  typename K16::Bad bad = K16::bad_none();
+  std::uint64_t c = c_io;
+  ZnzJob zj = *zjob;  // a local (in registers: the stores below cannot alias it)
+  for (std::size_t b = 0; b < nblocks; ++b) {
+    for (int step = 0; step < 3 && !zj.done; ++step) {
+      znz_step(zj);  // the next segment's ZNZ, independent of this chain
+    }
+    std::uint8_t* rec = recs + b * stride;
+    std::memset(rec, 0, stride);
+    const std::uint8_t* q = src + (c >> 3);
+    std::uint64_t buf = load_be64(q);
+    std::uint64_t s = c & 7;
+    std::uint64_t base = (buf << s) >> (64 - w);
+    s += w;
+    // A step starting at bit 48 or less has its 16 bits in buf: from s <= 7 + W, three
+    // steps for W <= 8 and two for W > 8; after a reload (s <= 7) three.
+    bool done = sym_step16(buf, s, inc, rec, lim) || sym_step16(buf, s, inc, rec, lim) ||
+                (!kWide && sym_step16(buf, s, inc, rec, lim));
+    while (!done) {
+      const std::uint64_t t = s & 56;
+      q += t >> 3;
+      s -= t;
+      buf = load_be64(q);
+      done = sym_step16(buf, s, inc, rec, lim) || sym_step16(buf, s, inc, rec, lim) ||
+             sym_step16(buf, s, inc, rec, lim);
+    }
+    if ((s >> 6) == w + 1) [[likely]] {
+      c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63);
+    } else if (!parse_block_exact16(src, c, w, lw, rec, base)) {
+      c_io = c;
+      *zjob = zj;
+      return b;
+    }
+    bases[b] = static_cast<std::uint16_t>(base);
+    if ((b & 1) != 0 && b >= 3) {
+      // The pair before the last one: its record stores have left the store buffer.
+      unplane16<kWide>(recs, bases, b - 3, k, out_v, bad);
+    }
+  }
+  c_io = c;
+  *zjob = zj;
+  std::size_t b = nblocks >= 4 ? (nblocks - 2) & ~std::size_t{1} : 0;  // the first pair not rebuilt
+  if ((nblocks & 1) != 0) {
+    // The last block with a zero block after it (in range; its words are not used).
+    std::memset(recs + nblocks * stride, 0, stride);
+    bases[nblocks] = 0;
+  }
+  for (; b < nblocks; b += 2) {
+    unplane16<kWide>(recs, bases, b, k, out_v, bad);
+  }
+  in_range = !K16::bad_any(bad);
+  return nblocks;
+}
+
 inline tl::unexpected<Error> fail(bool overrun) noexcept {
   return tl::unexpected(overrun ? Error::truncated : Error::corrupt);
 }
 
-template <class Word, bool kWide>
+// kB: the block size, 8 or 16 (params.block_nwords).
+template <class Word, bool kWide, unsigned kB>
 EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_in,
                                                 std::span<const std::uint8_t> bpc_in, const EbpcParams& params,
                                                 std::span<Word> out) noexcept {
+  static_assert(kB == 8 || kB == 16);
   using Val = std::conditional_t<kWide, std::uint16_t, std::uint8_t>;
-  constexpr std::size_t stride = kWide ? arch::k_wide_stride : arch::k_narrow_stride;
+  constexpr std::size_t stride =
+      kB == 16 ? arch::k_b16_stride : kWide ? arch::k_wide_stride : arch::k_narrow_stride;
+  constexpr std::size_t max_blocks = k_max_blocks<kB>;
   const unsigned w = params.word_nbits;
   const unsigned z_nbits = ceil_log2(params.max_zero_run_nwords);
   const std::uint64_t znz_total = std::uint64_t{znz_in.size()} * 8;
@@ -378,12 +562,12 @@ EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_
   std::uint64_t zc = 0;  // bits consumed
   std::uint64_t bc = 0;
   alignas(32) Val nzv[k_seg + 64];
-  alignas(32) std::uint8_t recs[(k_max_blocks + 4) * stride];
-  alignas(32) std::uint8_t bases8[k_max_blocks + 4];
-  alignas(32) std::uint16_t bases16[k_max_blocks + 4];
+  alignas(32) std::uint8_t recs[(max_blocks + 4) * stride];
+  alignas(32) std::uint8_t bases8[max_blocks + 4];
+  alignas(32) std::uint16_t bases16[max_blocks + 4];
   alignas(32) std::uint64_t masks_a[k_seg / 64 + 1];
   alignas(32) std::uint64_t masks_b[k_seg / 64 + 1];
-  alignas(32) std::uint8_t tail[k_bpc_tail_nbytes];
+  alignas(32) std::uint8_t tail[k_bpc_tail_nbytes<kB>];
   alignas(32) std::uint8_t ztail[k_znz_tail_nbytes];
   std::size_t nz_pos = 0;
   std::size_t nz_end = 0;
@@ -428,12 +612,17 @@ EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_
       std::memmove(nzv, nzv + nz_pos, avail * sizeof(Val));
       nz_pos = 0;
       nz_end = avail;
-      const std::size_t nblocks = (count - avail + 7) / 8;
-      const StreamView v = view_for(bpc_in, bc, nblocks * k_max_block_nbytes + k_read_slack, tail, k_bpc_tail_nbytes);
+      const std::size_t nblocks = (count - avail + kB - 1) / kB;
+      const StreamView v = view_for(bpc_in, bc, nblocks * k_max_block_nbytes<kB> + k_read_slack, tail,
+                                    k_bpc_tail_nbytes<kB>);
       std::uint64_t c = bc - v.first * 8;
       bool in_range = true;
-      const std::size_t parsed =
-          parse_blocks<kWide>(v.src, c, w, nblocks, recs, bases8, bases16, nzv + nz_end, in_range, &job);
+      std::size_t parsed;
+      if constexpr (kB == 16) {
+        parsed = parse_blocks16<kWide>(v.src, c, w, nblocks, recs, bases16, nzv + nz_end, in_range, &job);
+      } else {
+        parsed = parse_blocks<kWide>(v.src, c, w, nblocks, recs, bases8, bases16, nzv + nz_end, in_range, &job);
+      }
       bc = v.first * 8 + c;
       if (parsed != nblocks) [[unlikely]] {
         return fail(zc > znz_total || bc > bpc_total);
@@ -442,7 +631,7 @@ EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_
       if (!in_range) [[unlikely]] {
         return fail(zc > znz_total || bc > bpc_total);
       }
-      nz_end += nblocks * 8;
+      nz_end += nblocks * kB;
     }
     const auto* mbytes = reinterpret_cast<const std::uint8_t*>(masks);
     if constexpr (kWide) {
@@ -461,18 +650,27 @@ EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_
   return EbpcConsumed{zc, bc};
 }
 
+template <class Word, unsigned kB>
+EBPC_B8_TARGET Result<EbpcConsumed> decode_width(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+                                                 const EbpcParams& params, std::span<Word> out) noexcept {
+  if constexpr (sizeof(Word) == 1) {
+    return decode_b8<Word, false, kB>(znz, bpc, params, out);
+  } else {
+    if (params.word_nbits <= 8) {
+      return decode_b8<Word, false, kB>(znz, bpc, params, out);
+    }
+    return decode_b8<Word, true, kB>(znz, bpc, params, out);
+  }
+}
+
 template <class Word>
 EBPC_B8_TARGET Result<EbpcConsumed> decode_dispatch(std::span<const std::uint8_t> znz,
                                                     std::span<const std::uint8_t> bpc, const EbpcParams& params,
                                                     std::span<Word> out) noexcept {
-  if constexpr (sizeof(Word) == 1) {
-    return decode_b8<Word, false>(znz, bpc, params, out);
-  } else {
-    if (params.word_nbits <= 8) {
-      return decode_b8<Word, false>(znz, bpc, params, out);
-    }
-    return decode_b8<Word, true>(znz, bpc, params, out);
+  if (params.block_nwords == 16) {
+    return decode_width<Word, 16>(znz, bpc, params, out);
   }
+  return decode_width<Word, 8>(znz, bpc, params, out);
 }
 
 }  // namespace

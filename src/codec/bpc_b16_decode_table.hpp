@@ -1,0 +1,78 @@
+// The BPC symbol table of the B = 16 decoder (spec "Stream 2: BPC", symbol table):
+// src/codec/ebpc_decode_b8_body.hpp reads it for B = 16, whatever the ISA. Decode side
+// only: no encoder header is included, nothing of the encoder uses it.
+#pragma once
+
+#include <cstdint>
+
+namespace ebpc::detail {
+
+// One BPC symbol (B = 16) from the next 9 bits of the window. The longest symbol, '1' + 15
+// DBX bits, is classified by its first bit; its DBX is then taken from the window (bits
+// 14..0 of the window's top 16 bits), the other symbols are whole within the 9 bits:
+//   inc   bits 0..5 the symbol's length, bits 6.. the planes it covers (32 for an invalid
+//         index, so that the plane count overshoots and the exact parser reports it)
+//   lit   its DBX when it is not '1' + DBX: 0 for zero runs, 0x7fff for '00000' (all ones),
+//         0x8000 for '00001' (DBP all zero: the planes' prefix XOR restarts there, a
+//         segmented scan with the flag in bit 15), one or two set bits for '00011'/'00010'
+//   raw   0x7fff for '1' + DBX (DBX = window's top 16 bits & raw), else 0
+// So a symbol's DBX = lit | (top16 & raw).
+struct SymTablesB16 {
+  std::uint32_t inc[4][512];  // by ceil(log2(W)) - 1 (the '001' run length's bits)
+  std::uint32_t lit[512];
+  std::uint32_t raw[512];
+  constexpr SymTablesB16() : inc(), lit(), raw() {
+    for (unsigned x = 0; x < 512; ++x) {
+      const unsigned idx = x & 15;  // '0001x' + 4-bit index
+      unsigned l = 0;
+      unsigned r = 0;
+      bool bad = false;
+      if (x & 0x100) {
+        r = 0x7fff;
+      } else if ((x >> 7) == 0b01) {
+        // single all-zero DBX
+      } else if ((x >> 6) == 0b001) {
+        // run of all-zero DBX (length by lw below)
+      } else if ((x >> 4) == 0b00000) {
+        l = 0x7fff;
+      } else if ((x >> 4) == 0b00001) {
+        l = 0x8000;
+      } else if ((x >> 4) == 0b00010) {
+        if (idx + 3 <= 16) {
+          l = 3u << (13 - idx);
+        } else {
+          bad = true;
+        }
+      } else {  // 0b00011
+        if (idx + 2 <= 16) {
+          l = 1u << (14 - idx);
+        } else {
+          bad = true;
+        }
+      }
+      lit[x] = l;
+      raw[x] = r;
+      for (unsigned lw = 1; lw <= 4; ++lw) {
+        unsigned len = 0;
+        unsigned np = 1;
+        if (x & 0x100) {
+          len = 16;
+        } else if ((x >> 7) == 0b01) {
+          len = 2;
+        } else if ((x >> 6) == 0b001) {
+          len = 3 + lw;
+          np = ((x >> (6 - lw)) & ((1u << lw) - 1)) + 2;
+        } else {
+          len = (x >> 5) == 0 ? 5 : 9;  // '00000', '00001' | '00010', '00011' + index
+        }
+        if (bad) {
+          np = 32;
+        }
+        inc[lw - 1][x] = len | np << 6;
+      }
+    }
+  }
+};
+inline constexpr SymTablesB16 k_sym_b16{};
+
+}  // namespace ebpc::detail
