@@ -125,7 +125,7 @@ void check_code_block(unsigned w, std::uint64_t seed) {
     for (unsigned i = 1; i < 16; ++i) {
       std::uint64_t d = 0;
       for (unsigned p = 0; p <= w; ++p) {
-        d |= std::uint64_t{(planes[p] >> i) & 1u} << p;
+        d |= std::uint64_t{(static_cast<unsigned>(planes[p]) >> i) & 1u} << p;
       }
       v[i] = v[i - 1] + ebpc::sign_extend(d, w + 1);
     }

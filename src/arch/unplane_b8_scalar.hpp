@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "arch/unplane_b8.hpp"
 
@@ -13,15 +14,26 @@ namespace ebpc::arch {
 
 namespace scalar_detail {
 
-// One block: record bytes 0..W and the base (W-bit pattern) -> 8 W-bit words. False when a
-// word's true value falls outside W signed bits.
-template <class Out>
+// One block of kB words (8 or 16): record entries 0..W (B = 8: bytes, DBX in bits 0..6;
+// B = 16: 16-bit entries, DBX in bits 0..14; the top bit flags DBP all zero) and the base
+// (W-bit pattern) -> kB W-bit words. False when a word's true value falls outside W signed
+// bits. The twin of both decoders' block kernels.
+template <unsigned kB, class Out>
 inline bool unplane_block(const std::uint8_t* rec, unsigned base, unsigned w, Out* out) noexcept {
+  static_assert(kB == 8 || kB == 16);
+  constexpr unsigned flag = 1u << (kB - 1);
   unsigned plane[17];
   unsigned prev = 0;
   for (unsigned p = 0; p <= w; ++p) {
-    const unsigned byte = rec[p];
-    prev = ((byte & 0x80u) != 0 ? 0u : prev) ^ (byte & 0x7fu);
+    unsigned e;
+    if constexpr (kB == 8) {
+      e = rec[p];
+    } else {
+      std::uint16_t e16;
+      std::memcpy(&e16, rec + 2 * p, 2);
+      e = e16;
+    }
+    prev = ((e & flag) != 0 ? 0u : prev) ^ (e & (flag - 1));
     plane[p] = prev;
   }
   const std::int64_t lo = -(std::int64_t{1} << (w - 1));
@@ -34,10 +46,10 @@ inline bool unplane_block(const std::uint8_t* rec, unsigned base, unsigned w, Ou
   }
   bool ok = true;
   out[0] = static_cast<Out>(static_cast<std::uint64_t>(v) & word_mask);
-  for (unsigned i = 1; i < 8; ++i) {
+  for (unsigned i = 1; i < kB; ++i) {
     std::int64_t d = 0;
     for (unsigned q = 0; q <= w; ++q) {
-      d |= static_cast<std::int64_t>((plane[q] >> (7 - i)) & 1u) << q;
+      d |= static_cast<std::int64_t>((plane[q] >> (kB - 1 - i)) & 1u) << q;
     }
     if (d >= (std::int64_t{1} << w)) {
       d -= std::int64_t{1} << (w + 1);  // (W+1)-bit two's complement
@@ -67,7 +79,7 @@ struct ScalarDecodeKernels {
   static inline void unplane4_narrow(const std::uint8_t* recs, const std::uint8_t* bases8, unsigned w,
                                      const NarrowConsts&, std::uint8_t* out, Bad& bad) noexcept {
     for (unsigned b = 0; b < 4; ++b) {
-      const bool ok = scalar_detail::unplane_block(recs + b * k_narrow_stride, unsigned{bases8[b]} >> (8 - w), w,
+      const bool ok = scalar_detail::unplane_block<8>(recs + b * k_narrow_stride, unsigned{bases8[b]} >> (8 - w), w,
                                                    out + 8 * b);
       bad = bad || !ok;
     }
@@ -78,7 +90,7 @@ struct ScalarDecodeKernels {
   static inline void unplane4_wide(const std::uint8_t* recs, const std::uint16_t* bases16, unsigned w,
                                    const WideConsts&, std::uint16_t* out, Bad& bad) noexcept {
     for (unsigned b = 0; b < 4; ++b) {
-      const bool ok = scalar_detail::unplane_block(recs + b * k_wide_stride, unsigned{bases16[b]}, w, out + 8 * b);
+      const bool ok = scalar_detail::unplane_block<8>(recs + b * k_wide_stride, unsigned{bases16[b]}, w, out + 8 * b);
       bad = bad || !ok;
     }
   }

@@ -191,11 +191,15 @@ inline std::uint64_t znz_cursor(const ZnzJob& job) noexcept { return job.first *
 // ---- BPC block parsing into DBX records.
 
 // The exact parser for the blocks the table loop gives up on: the planes symbol by symbol,
-// then the DBX bytes. It accepts and rejects the codes as decode_block (bpc_block_decode.hpp)
-// does for B = 8 (the values are the kernels' to check), and c ends past the symbols read,
-// the failing one included.
+// then the DBX entries (B = 8: bytes, stride apart; B = 16: 16-bit entries). It accepts and
+// rejects the codes as decode_block (bpc_block_decode.hpp) does for this B (the values are
+// the kernels' to check), and c ends past the symbols read, the failing one included.
+template <unsigned kB>
 bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, unsigned lw, std::uint8_t* rec,
                        std::size_t stride, std::uint64_t& base) noexcept {
+  static_assert(kB == 8 || kB == 16);
+  constexpr unsigned all_ones = (1u << (kB - 1)) - 1;
+  constexpr unsigned idx_nbits = kB == 8 ? 3 : 4;
   struct Get {
     const std::uint8_t* src;
     std::uint64_t& c;
@@ -206,14 +210,14 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
     }
   } get{src, c};
   base = get(w);
-  std::uint8_t planes[40] = {};
+  unsigned planes[17] = {};
   unsigned p = 0;
   unsigned prev = 0;
   while (p <= w) {
     unsigned plane = prev;
     unsigned np = 1;
     if (get(1)) {
-      plane = prev ^ get(7);
+      plane = prev ^ get(kB - 1);
     } else if (get(1)) {
       // single all-zero DBX
     } else if (get(1)) {
@@ -221,21 +225,21 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
     } else {
       const unsigned code = get(2);
       if (code == 0) {
-        plane = prev ^ 0x7f;
+        plane = prev ^ all_ones;
       } else if (code == 1) {
         plane = 0;
       } else {
-        const unsigned idx = get(3);
+        const unsigned idx = get(idx_nbits);
         if (code == 2) {
-          if (idx + 3 > 8) {
+          if (idx + 3 > kB) {
             return false;
           }
-          plane = prev ^ (3u << (5 - idx));
+          plane = prev ^ (3u << (kB - 3 - idx));
         } else {
-          if (idx + 2 > 8) {
+          if (idx + 2 > kB) {
             return false;
           }
-          plane = prev ^ (1u << (6 - idx));
+          plane = prev ^ (1u << (kB - 2 - idx));
         }
       }
     }
@@ -243,7 +247,7 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
       return false;
     }
     for (unsigned k = 0; k < np; ++k) {
-      planes[p + k] = static_cast<std::uint8_t>(plane);
+      planes[p + k] = plane;
     }
     p += np;
     prev = plane;
@@ -251,7 +255,12 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
   std::memset(rec, 0, stride);
   unsigned last = 0;
   for (unsigned q = 0; q <= w; ++q) {
-    rec[q] = static_cast<std::uint8_t>(planes[q] ^ last);
+    if constexpr (kB == 8) {
+      rec[q] = static_cast<std::uint8_t>(planes[q] ^ last);
+    } else {
+      const auto e = static_cast<std::uint16_t>(planes[q] ^ last);
+      std::memcpy(rec + 2 * q, &e, 2);
+    }
     last = planes[q];
   }
   return true;
@@ -326,7 +335,7 @@ EBPC_B8_TARGET std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& 
       c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63);
     } else if ((s >> 6) == w + 2 && (e & 0xff00) != 0) {
       c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63) - 8;  // the pair's second '1' is the next block's
-    } else if (!parse_block_exact(src, c, w, lw, rec, stride, base)) {
+    } else if (!parse_block_exact<8>(src, c, w, lw, rec, stride, base)) {
       c_io = c;
       *zjob = zj;
       return b;
@@ -377,73 +386,6 @@ EBPC_B8_TARGET std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& 
 }
 
 // ---- B = 16 block parsing into records of 16-bit DBX entries (arch/unplane_b16.hpp).
-
-// The exact parser for the blocks the table loop gives up on, as parse_block_exact for
-// B = 8: it accepts and rejects the codes as decode_block does for B = 16, and c ends past
-// the symbols read, the failing one included.
-bool parse_block_exact16(const std::uint8_t* src, std::uint64_t& c, unsigned w, unsigned lw, std::uint8_t* rec,
-                         std::uint64_t& base) noexcept {
-  struct Get {
-    const std::uint8_t* src;
-    std::uint64_t& c;
-    unsigned operator()(unsigned n) const noexcept {
-      const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);
-      c += n;
-      return n == 0 ? 0u : static_cast<unsigned>(x >> (64 - n));
-    }
-  } get{src, c};
-  base = get(w);
-  unsigned planes[17] = {};
-  unsigned p = 0;
-  unsigned prev = 0;
-  while (p <= w) {
-    unsigned plane = prev;
-    unsigned np = 1;
-    if (get(1)) {
-      plane = prev ^ get(15);
-    } else if (get(1)) {
-      // single all-zero DBX
-    } else if (get(1)) {
-      np = get(lw) + 2;
-    } else {
-      const unsigned code = get(2);
-      if (code == 0) {
-        plane = prev ^ 0x7fff;
-      } else if (code == 1) {
-        plane = 0;
-      } else {
-        const unsigned idx = get(4);
-        if (code == 2) {
-          if (idx + 3 > 16) {
-            return false;
-          }
-          plane = prev ^ (3u << (13 - idx));
-        } else {
-          if (idx + 2 > 16) {
-            return false;
-          }
-          plane = prev ^ (1u << (14 - idx));
-        }
-      }
-    }
-    if (p + np > w + 1) {
-      return false;
-    }
-    for (unsigned k = 0; k < np; ++k) {
-      planes[p + k] = plane;
-    }
-    p += np;
-    prev = plane;
-  }
-  std::memset(rec, 0, arch::k_b16_stride);
-  unsigned last = 0;
-  for (unsigned q = 0; q <= w; ++q) {
-    const auto e = static_cast<std::uint16_t>(planes[q] ^ last);
-    std::memcpy(rec + 2 * q, &e, 2);
-    last = planes[q];
-  }
-  return true;
-}
 
 // One B = 16 symbol: s holds the bit position in buf (bits 0..5) and the plane index (bits
 // 6..). Stores the DBX entry at the plane (zero runs store 0: the record is zeroed first).
@@ -515,7 +457,7 @@ EBPC_B8_TARGET std::size_t parse_blocks16(const std::uint8_t* src, std::uint64_t
     }
     if ((s >> 6) == w + 1) [[likely]] {
       c = static_cast<std::uint64_t>(q - src) * 8 + (s & 63);
-    } else if (!parse_block_exact16(src, c, w, lw, rec, base)) {
+    } else if (!parse_block_exact<16>(src, c, w, lw, rec, arch::k_b16_stride, base)) {
       c_io = c;
       *zjob = zj;
       return b;
