@@ -68,11 +68,15 @@ Result<EbpcConsumed> decode_impl(std::span<const std::uint8_t> znz_in, std::span
                                  const EbpcParams& params, std::span<Word> out, bool allow_avx2 = true) noexcept {
   EBPC_TRY(detail::check_params(params));
   EBPC_CHECK(params.word_nbits <= sizeof(Word) * 8, bad_parameter);
-  if ((params.block_nwords == 8 || params.block_nwords == 16) && params.word_nbits <= 16) {
+  if (detail::fast_path_fits(params)) {
     // The one B = 8 / B = 16 body, compiled per ISA (ebpc_decode_b8_body.hpp).
-    if (allow_avx2 && arch::use_avx2() && detail::ebpc_decode_avx2_fits(params)) {
+#if EBPC_ARCH_HAVE_AVX2
+    if (allow_avx2 && arch::use_avx2()) {
       return detail::b8_avx2::decode(znz_in, bpc_in, params, out);
     }
+#else
+    (void)allow_avx2;
+#endif
     return detail::b8_baseline::decode(znz_in, bpc_in, params, out);
   }
   return decode_generic(znz_in, bpc_in, params, out);

@@ -4,6 +4,7 @@
 #include "codec/ebpc_decode_b8.hpp"
 
 #include "arch/cpu.hpp"
+#include "codec/ebpc_params.hpp"
 
 #if EBPC_ARCH_HAVE_AVX2
 
@@ -23,7 +24,7 @@
 namespace ebpc::detail {
 
 bool ebpc_decode_avx2_fits(const EbpcParams& params) noexcept {
-  return (params.block_nwords == 8 || params.block_nwords == 16) && params.word_nbits >= 2 && params.word_nbits <= 16;
+  return check_params(params).has_value() && fast_path_fits(params);
 }
 
 Result<EbpcConsumed> ebpc_decode_avx2(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,

@@ -84,7 +84,7 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
   EBPC_CHECK(w <= sizeof(Word) * 8, bad_parameter);
   EBPC_CHECK(znz_out.size() >= ebpc_znz_bound_nbytes(words.size(), params), output_too_small);
   EBPC_CHECK(bpc_out.size() >= ebpc_bpc_bound_nbytes(words.size(), params), output_too_small);
-  if ((params.block_nwords != 8 && params.block_nwords != 16) || w > 16) {
+  if (!detail::fast_path_fits(params)) {
     return encode_generic(words, params, znz_out, bpc_out);
   }
   WideBitWriter znz(znz_out);
