@@ -4,6 +4,7 @@
 
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -34,6 +35,17 @@ std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> qui
 // decoder per network, kind and format, and per layer (summed over images).
 // per_layer = false: the totals only (what the CLI prints on stdout).
 std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows, bool per_layer);
+
+// The plots as text: one gnuplot script, its data files, and the stems of the plots it
+// draws (STEM.png and STEM.svg). Names from the datasets enter the script only as escaped
+// string literals (src/eval/report_escape.hpp) and the data files hold numbers only, so no
+// input can run a command through gnuplot (fuzz/fuzz_eval_inputs.cpp checks the script).
+struct PlotFiles {
+  std::string script;
+  std::vector<std::pair<std::string, std::string>> data;  // file name, contents
+  std::vector<std::string> stems;
+};
+PlotFiles plot_files(const ReportInput& in);
 
 // Writes the data files and one gnuplot script under plots_dir and runs gnuplot on it.
 // Returns the PNG files written (each has an SVG twin), or a message (gnuplot missing or

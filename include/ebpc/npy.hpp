@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,8 +42,11 @@ Outcome<NpyHeader> read_npy_header(const ByteSource& source);
 std::vector<std::uint8_t> make_npy_header(DType dtype, std::span<const std::uint64_t> shape, bool fortran_order);
 
 // Reads a whole .npy (or .npy.zst) file; the data must be exactly as long as the header
-// says (truncated / corrupt otherwise). max_nbytes bounds the allocation.
-Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes = std::uint64_t{16} << 30);
+// says (truncated / corrupt otherwise). max_nbytes bounds the allocation. Only a regular
+// file is read (io for a FIFO, a device or a directory, refused without blocking).
+// zstd_frames: the file is zstd-compressed; by default, when the path ends in ".zst".
+Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes = std::uint64_t{16} << 30,
+                          std::optional<bool> zstd_frames = std::nullopt);
 
 // Writes to path via a temporary file and a rename (no partial output on failure).
 Result<void> write_npy(const std::string& path, const NpyHeader& header, std::span<const std::uint8_t> data);

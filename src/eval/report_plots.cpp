@@ -12,6 +12,7 @@
 #include <map>
 
 #include "eval/report_aggregate.hpp"
+#include "eval/report_escape.hpp"
 
 extern char** environ;
 
@@ -31,20 +32,19 @@ std::string box_row(double x, const std::vector<double>& v) {
 std::string format_xtics(const Tables& t) {
   std::string xtics;
   for (std::size_t f = 0; f < t.nformats(); ++f) {
-    xtics += fmt::format("{}'{}' {}", f == 0 ? "" : ", ", t.format_name(f), f);
+    xtics += fmt::format("{}{} {}", f == 0 ? "" : ", ", gp_string(t.format_name(f)), f);
   }
   return xtics;
 }
 
-std::string escape_gnuplot(const std::string& s) {
-  std::string out;
-  for (const char ch : s) {
-    out += ch;
-    if (ch == '\'') {
-      out += '\'';
-    }
+// "set xtics (...)" with the layers that have rows, at 0, 1, ... in that order (the data
+// files hold numbers only; every label enters the script through gp_string).
+std::string layer_xtics(const std::vector<std::string>& names) {
+  std::string s = "set xtics (";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    s += fmt::format("{}{} {}", i == 0 ? "" : ", ", gp_string(names[i]), i);
   }
-  return out;
+  return s + ")\n";
 }
 
 // A file name part: letters, digits, '-', '_' and '.' kept, anything else '_'.
@@ -110,25 +110,24 @@ Outcome<void> run_gnuplot(const std::string& dir, const std::string& script_name
 
 }  // namespace
 
-Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::string& plots_dir) {
+PlotFiles plot_files(const ReportInput& in) {
   const Tables t(in);
-  std::error_code ec;
-  std::filesystem::create_directories(plots_dir, ec);
-  if (ec) {
-    return tl::unexpected(Failure{Error::io, plots_dir + ": cannot create the directory"});
-  }
-  std::vector<std::string> pngs;
+  PlotFiles out;
   std::map<std::string, std::string> files;  // data file name -> contents
-  std::string gp = "set datafile separator '\\t'\nset termoption noenhanced\n";
+  std::string& gp = out.script;
+  gp = "set datafile separator " + gp_string("\t") + "\nset termoption noenhanced\n";
+  const std::string font = gp_string("DejaVu Sans,10");
   // Each plot is drawn twice: PNG, then the same plot as SVG.
   auto emit = [&](const std::string& stem, const std::string& size, const std::string& body) {
-    gp += fmt::format("reset\nset datafile separator '\\t'\n"
-                      "set terminal pngcairo size {} font 'DejaVu Sans,10' noenhanced\nset output '{}.png'\n{}"
-                      "set terminal svg size {} dynamic font 'DejaVu Sans,10' noenhanced\nset output '{}.svg'\nreplot\n"
+    gp += fmt::format("reset\nset datafile separator {}\n"
+                      "set terminal pngcairo size {} font {} noenhanced\nset output {}\n{}"
+                      "set terminal svg size {} dynamic font {} noenhanced\nset output {}\nreplot\n"
                       "unset output\n",
-                      size, stem, body, size, stem);
-    pngs.push_back(plots_dir + "/" + stem + ".png");
+                      gp_string("\t"), size, font, gp_string(stem + ".png"), body, size, font,
+                      gp_string(stem + ".svg"));
+    out.stems.push_back(stem);
   };
+  const auto colour = [](const std::string& codec) { return gp_string(codec_colour(codec)); };
   for (std::size_t d = 0; d < in.datasets.size(); ++d) {
     const Dataset& ds = in.datasets[d];
     const std::string net = file_part(ds.network);
@@ -137,16 +136,18 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
       // Per-layer grouped bars, codecs side by side (the paper's per-layer figures).
       for (std::size_t f = 0; f < t.nformats(); ++f) {
         const std::string stem = fmt::format("layers_{}_{}_{}", net, kn, t.format_name(f));
-        std::string data = "layer";
+        std::string data = "# layer index";
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
           data += "\t" + t.codec_name(c);
         }
         data += "\n";
+        std::vector<std::string> names;
         for (std::size_t l = 0; l < ds.layers.size(); ++l) {
           if (t.get(d, kind, f, 0, k_all, l) == nullptr) {
             continue;
           }
-          data += ds.layers[l].name;
+          names.push_back(ds.layers[l].name);
+          data += std::to_string(ds.layers[l].index);
           for (std::size_t c = 0; c < t.ncodecs(); ++c) {
             data += fmt::format("\t{:.4f}", t.get(d, kind, f, c, k_all, l)->ratio());
           }
@@ -154,15 +155,17 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
         }
         files[stem + ".tsv"] = data;
         std::string body = fmt::format(
-            "set title '{} {}s, {}: compression ratio per layer (summed over {})'\n"
+            "set title {}\n"
             "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 border -1\n"
-            "set boxwidth 0.9\nset ylabel 'compression ratio'\nset yrange [0:*]\nset grid ytics\n"
-            "set xtics rotate by -55 left font ',8' nomirror\nset key outside top center horizontal reverse Left\nset bmargin 11\n"
-            "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#555555'\nplot ",
-            ds.network, kn, t.format_name(f), images_text(t.nimages(d, kind)));
+            "set boxwidth 0.9\nset ylabel {}\nset yrange [0:*]\nset grid ytics\n{}"
+            "set xtics rotate by -55 left font {} nomirror\nset key outside top center horizontal reverse Left\nset bmargin 11\n"
+            "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb {}\nplot ",
+            gp_string(fmt::format("{} {}s, {}: compression ratio per layer (summed over {})", ds.network, kn,
+                                  t.format_name(f), images_text(t.nimages(d, kind)))),
+            gp_string("compression ratio"), layer_xtics(names), gp_string(",8"), gp_string("#555555"));
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
-          body += fmt::format("{}'{}.tsv' using {}{} title '{}' lc rgb '{}'", c == 0 ? "" : ", ", stem, c + 2,
-                              c == 0 ? ":xtic(1)" : "", t.codec_name(c), codec_colour(t.codec_name(c)));
+          body += fmt::format("{}{} using {} title {} lc rgb {}", c == 0 ? "" : ", ", gp_string(stem + ".tsv"), c + 2,
+                              gp_string(t.codec_name(c)), colour(t.codec_name(c)));
         }
         emit(stem, "1500,650", body + "\n");
       }
@@ -181,47 +184,56 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
           data += "\n\n";
         }
         files[stem + ".tsv"] = data;
-        const std::string xtics = format_xtics(t);
         std::string body = fmt::format(
-            "set title '{} {}s: total ratio per image ({}; box = quartiles, whiskers = min/max, bar = median)'\n"
-            "set ylabel 'compression ratio (per image, all layers)'\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
+            "set title {}\n"
+            "set ylabel {}\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
             "set xrange [-0.6:{}]\nset xtics ({})\nset key top left horizontal reverse Left\nset boxwidth {:.4f} absolute\n"
             "set style fill solid 0.35 border\nplot ",
-            ds.network, kn, images_text(t.nimages(d, kind)), static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
+            gp_string(fmt::format("{} {}s: total ratio per image ({}; box = quartiles, whiskers = min/max, bar = median)",
+                                  ds.network, kn, images_text(t.nimages(d, kind)))),
+            gp_string("compression ratio (per image, all layers)"), static_cast<double>(t.nformats()) - 0.4,
+            format_xtics(t), width * 0.85);
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
-          body += fmt::format("{}'{}.tsv' index {} using 1:3:2:6:5 with candlesticks whiskerbars lc rgb '{}' title '{}', "
-                              "'' index {} using 1:4:4:4:4 with candlesticks lc rgb '{}' lw 3 notitle",
-                              c == 0 ? "" : ", ", stem, c, codec_colour(t.codec_name(c)), t.codec_name(c), c,
-                              codec_colour(t.codec_name(c)));
+          body += fmt::format("{}{} index {} using 1:3:2:6:5 with candlesticks whiskerbars lc rgb {} title {}, "
+                              "{} index {} using 1:4:4:4:4 with candlesticks lc rgb {} lw 3 notitle",
+                              c == 0 ? "" : ", ", gp_string(stem + ".tsv"), c, colour(t.codec_name(c)),
+                              gp_string(t.codec_name(c)), gp_string(""), c, colour(t.codec_name(c)));
         }
         emit(stem, "1200,600", body + "\n");
       }
       // Sparsity per layer, one line per format.
       {
         const std::string stem = fmt::format("sparsity_{}_{}", net, kn);
-        std::string data = "layer";
+        std::string data = "# layer index";
         for (std::size_t f = 0; f < t.nformats(); ++f) {
           data += "\t" + t.format_name(f);
         }
         data += "\n";
+        std::vector<std::string> names;
         for (std::size_t l = 0; l < ds.layers.size(); ++l) {
           if (t.get(d, kind, 0, 0, k_all, l) == nullptr) {
             continue;
           }
-          data += ds.layers[l].name;
+          names.push_back(ds.layers[l].name);
+          data += std::to_string(ds.layers[l].index);
           for (std::size_t f = 0; f < t.nformats(); ++f) {
             data += fmt::format("\t{:.5f}", 100.0 * t.get(d, kind, f, 0, k_all, l)->sparsity());
           }
           data += "\n";
         }
         files[stem + ".tsv"] = data;
-        const std::string body = fmt::format(
-            "set title '{} {}s: zero words per layer (all images)'\nset ylabel 'zero values (%)'\nset yrange [0:100]\n"
-            "set grid ytics\nset xtics rotate by -55 left font ',8' nomirror\nset bmargin 11\nset key outside right top vertical reverse Left\n"
-            "set xrange [-0.5:{}]\nset key autotitle columnhead\n"
-            "plot for [i=2:{}] '{}.tsv' using 0:i:xtic(1) with linespoints pt 7 ps 0.6 lw 1.5\n",
-            ds.network, kn, static_cast<double>(ds.layers.size()) - 0.5, t.nformats() + 1, stem);
-        emit(stem, "1500,600", body);
+        std::string body = fmt::format(
+            "set title {}\nset ylabel {}\nset yrange [0:100]\n"
+            "set grid ytics\n{}set xtics rotate by -55 left font {} nomirror\nset bmargin 11\n"
+            "set key outside right top vertical reverse Left\nset xrange [-0.5:{}]\nplot ",
+            gp_string(fmt::format("{} {}s: zero words per layer (all images)", ds.network, kn)),
+            gp_string("zero values (%)"), layer_xtics(names), gp_string(",8"),
+            static_cast<double>(names.size()) - 0.5);
+        for (std::size_t f = 0; f < t.nformats(); ++f) {
+          body += fmt::format("{}{} using 0:{} with linespoints pt 7 ps 0.6 lw 1.5 title {}", f == 0 ? "" : ", ",
+                              gp_string(stem + ".tsv"), f + 2, gp_string(t.format_name(f)));
+        }
+        emit(stem, "1500,600", body + "\n");
       }
     }
   }
@@ -243,7 +255,7 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
       const double width = 0.8 / static_cast<double>(nets.size());
       std::string data;
       for (std::size_t n = 0; n < nets.size(); ++n) {
-        data += fmt::format("# {}\n", in.datasets[nets[n]].network);
+        data += fmt::format("# network {}\n", n);
         for (std::size_t f = 0; f < t.nformats(); ++f) {
           const std::vector<double> v = t.image_ratios(nets[n], kind, f, ebpc);
           const double x = static_cast<double>(f) - 0.4 + width * (static_cast<double>(n) + 0.5);
@@ -252,21 +264,35 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
         data += "\n\n";
       }
       files[stem + ".tsv"] = data;
-      const std::string xtics = format_xtics(t);
       std::string body = fmt::format(
-          "set title 'EBPC, {}s: total ratio per image, one box per network (box = quartiles, whiskers = min/max, "
-          "bar = median)'\n"
-          "set ylabel 'compression ratio (per image, all layers)'\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
+          "set title {}\n"
+          "set ylabel {}\nset grid ytics\nset offsets 0, 0, 0.3, 0.1\n"
           "set xrange [-0.6:{}]\nset xtics ({})\nset key top left horizontal reverse Left\nset boxwidth {:.4f} absolute\n"
           "set style fill solid 0.35 border\nplot ",
-          kn, static_cast<double>(t.nformats()) - 0.4, xtics, width * 0.85);
+          gp_string(fmt::format("EBPC, {}s: total ratio per image, one box per network (box = quartiles, "
+                                "whiskers = min/max, bar = median)",
+                                kn)),
+          gp_string("compression ratio (per image, all layers)"), static_cast<double>(t.nformats()) - 0.4,
+          format_xtics(t), width * 0.85);
       for (std::size_t n = 0; n < nets.size(); ++n) {
-        body += fmt::format("{}'{}.tsv' index {} using 1:3:2:6:5 with candlesticks whiskerbars lc {} title '{}', "
-                            "'' index {} using 1:4:4:4:4 with candlesticks lc {} lw 3 notitle",
-                            n == 0 ? "" : ", ", stem, n, n + 1, escape_gnuplot(in.datasets[nets[n]].network), n, n + 1);
+        body += fmt::format("{}{} index {} using 1:3:2:6:5 with candlesticks whiskerbars lc {} title {}, "
+                            "{} index {} using 1:4:4:4:4 with candlesticks lc {} lw 3 notitle",
+                            n == 0 ? "" : ", ", gp_string(stem + ".tsv"), n, n + 1,
+                            gp_string(in.datasets[nets[n]].network), gp_string(""), n, n + 1);
       }
       emit(stem, "1200,600", body + "\n");
     }
+  }
+  out.data.assign(files.begin(), files.end());
+  return out;
+}
+
+Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::string& plots_dir) {
+  const PlotFiles p = plot_files(in);
+  std::error_code ec;
+  std::filesystem::create_directories(plots_dir, ec);
+  if (ec) {
+    return tl::unexpected(Failure{Error::io, plots_dir + ": cannot create the directory"});
   }
   // Each data file and the script go to a temporary file renamed into place (AtomicFile):
   // a full disk leaves no truncated file behind (the PNG/SVG files are gnuplot's own).
@@ -278,17 +304,21 @@ Outcome<std::vector<std::string>> write_plots(const ReportInput& in, const std::
     }
     return {};
   };
-  for (const auto& [name, contents] : files) {
+  for (const auto& [name, contents] : p.data) {
     if (auto r = write_whole(plots_dir + "/" + name, contents); !r) {
       return tl::unexpected(r.error());
     }
   }
   const std::string script = plots_dir + "/plots.gp";
-  if (auto r = write_whole(script, gp); !r) {
+  if (auto r = write_whole(script, p.script); !r) {
     return tl::unexpected(r.error());
   }
   if (auto r = run_gnuplot(plots_dir, "plots.gp"); !r) {
     return tl::unexpected(r.error());
+  }
+  std::vector<std::string> pngs;
+  for (const std::string& stem : p.stems) {
+    pngs.push_back(plots_dir + "/" + stem + ".png");
   }
   return pngs;
 }

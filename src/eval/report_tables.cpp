@@ -9,6 +9,7 @@
 
 #include "eval/paper_figures.hpp"
 #include "eval/report_aggregate.hpp"
+#include "eval/report_escape.hpp"
 
 namespace ebpc::eval {
 
@@ -18,8 +19,8 @@ std::string results_csv(const ReportInput& in) {
   std::string s = "network,kind,image,layer_index,layer,format,codec,values,zero_values,uncompressed_bits,compressed_bits\n";
   for (const ResultRow& r : in.rows) {
     const Dataset& d = in.datasets[r.dataset];
-    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", d.network, kind_name(r.kind), d.images[r.image],
-                     d.layers[r.layer].index, d.layers[r.layer].name, format_info(in.config->formats[r.format]).name,
+    s += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(d.network), kind_name(r.kind),
+                     csv_field(d.images[r.image]), d.layers[r.layer].index, csv_field(d.layers[r.layer].name), format_info(in.config->formats[r.format]).name,
                      codec_spec(in.config->codecs[r.codec]), r.values, r.zero_values, r.uncompressed_nbits,
                      r.compressed_nbits);
   }
@@ -52,7 +53,7 @@ std::string networks_markdown(const ReportInput& in, const Tables& t, std::size_
       const std::string closest =
           m.paper == nullptr ? "none (" + m.note + ")" : std::string(m.paper->name) + (m.note.empty() ? "" : " (" + m.note + ")");
       const std::string paper = m.paper != nullptr && fixed8 ? fmt::format("{:.1f}", m.paper->fixed8_ratio) : "-";
-      s += fmt::format("| {} | {} | {} | {:.3f} ", in.datasets[d].network, closest, paper,
+      s += fmt::format("| {} | {} | {} | {:.3f} ", md_text(in.datasets[d].network), closest, paper,
                        t.get(d, MapKind::activation, f, ebpc)->ratio());
       s += gain_cell(t, d, MapKind::activation, f, ebpc,
                      best_codec(t, config, d, MapKind::activation, f, is_paper_baseline)) +
@@ -77,9 +78,11 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
     for (const Dataset& d : in.datasets) {
       std::string names;
       for (const std::string& im : d.images) {
-        names += (names.empty() ? "" : ", ") + im;
+        names += (names.empty() ? "" : ", ") + md_text(im);
       }
-      s += fmt::format("- `{}`: {} ({} images: {}; {} layers; {} maps)\n", d.dir, d.network, d.images.size(), names,
+      // A code span shows the directory as it is, unless a backquote would end it.
+      const std::string dir = d.dir.find('`') == std::string::npos ? "`" + d.dir + "`" : md_text(d.dir);
+      s += fmt::format("- {}: {} ({} images: {}; {} layers; {} maps)\n", dir, md_text(d.network), d.images.size(), names,
                        d.layers.size(), d.files.size());
     }
     s += "\n";
@@ -87,7 +90,7 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
   s += "## Total compression ratio\n\n";
   for (std::size_t d = 0; d < in.datasets.size(); ++d) {
     for (const MapKind kind : t.kinds(d)) {
-      s += fmt::format("### {}, {}s\n\n| format | W | sparsity |", in.datasets[d].network, kind_name(kind));
+      s += fmt::format("### {}, {}s\n\n| format | W | sparsity |", md_text(in.datasets[d].network), kind_name(kind));
       std::string rule = "| --- | ---: | ---: |";
       for (std::size_t c = 0; c < t.ncodecs(); ++c) {
         s += " " + t.codec_name(c) + " |";
@@ -116,7 +119,7 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
     for (std::size_t d = 0; d < in.datasets.size(); ++d) {
       for (const MapKind kind : t.kinds(d)) {
         for (std::size_t f = 0; f < t.nformats(); ++f) {
-          s += fmt::format("| {} | {} | {} | {:.3f} ", in.datasets[d].network, kind_name(kind), t.format_name(f),
+          s += fmt::format("| {} | {} | {} | {:.3f} ", md_text(in.datasets[d].network), kind_name(kind), t.format_name(f),
                            t.get(d, kind, f, ebpc)->ratio());
           s += gain_cell(t, d, kind, f, ebpc, best_codec(t, config, d, kind, f, is_paper_baseline));
           s += gain_cell(t, d, kind, f, ebpc, best_codec(t, config, d, kind, f, is_general_purpose));
@@ -139,11 +142,11 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
         s += fmt::format("### {}\n\n"
                          "| network | format | activation sparsity | activation ratio | gradient sparsity | gradient ratio |\n"
                          "| --- | --- | ---: | ---: | ---: | ---: |\n",
-                         in.datasets[d].network);
+                         md_text(in.datasets[d].network));
         for (std::size_t f = 0; f < t.nformats(); ++f) {
           const Sum* a = t.get(d, MapKind::activation, f, ebpc);
           const Sum* g = t.get(d, MapKind::gradient, f, ebpc);
-          s += fmt::format("| {} | {} | {} | {:.3f} | {} | {:.3f} |\n", in.datasets[d].network, t.format_name(f),
+          s += fmt::format("| {} | {} | {} | {:.3f} | {} | {:.3f} |\n", md_text(in.datasets[d].network), t.format_name(f),
                            pct(a->sparsity()), a->ratio(), pct(g->sparsity()), g->ratio());
         }
         s += "\n";
@@ -162,7 +165,7 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
       for (std::size_t f = 0; f < t.nformats(); ++f) {
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
           const std::vector<double> v = t.image_ratios(d, kind, f, c);
-          s += fmt::format("| {} | {} | {} | {} | {} | {:.3f} | {:.3f} | {:.3f} |\n", in.datasets[d].network,
+          s += fmt::format("| {} | {} | {} | {} | {} | {:.3f} | {:.3f} | {:.3f} |\n", md_text(in.datasets[d].network),
                            kind_name(kind), t.format_name(f), t.codec_name(c), v.size(), v.front(), quantile(v, 0.5),
                            v.back());
         }
@@ -175,7 +178,7 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
     const Dataset& ds = in.datasets[d];
     for (const MapKind kind : t.kinds(d)) {
       for (std::size_t f = 0; f < t.nformats(); ++f) {
-        s += fmt::format("### {}, {}s, {}\n\n| # | layer | values | sparsity |", ds.network, kind_name(kind),
+        s += fmt::format("### {}, {}s, {}\n\n| # | layer | values | sparsity |", md_text(ds.network), kind_name(kind),
                          t.format_name(f));
         std::string rule = "| ---: | --- | ---: | ---: |";
         for (std::size_t c = 0; c < t.ncodecs(); ++c) {
@@ -192,7 +195,7 @@ std::string summary_markdown(const ReportInput& in, bool headline_only) {
           for (const std::uint64_t x : ds.layers[l].shape) {
             per_image *= x;
           }
-          s += fmt::format("| {} | {} | {} | {} |", ds.layers[l].index, ds.layers[l].name, per_image,
+          s += fmt::format("| {} | {} | {} | {} |", ds.layers[l].index, md_text(ds.layers[l].name), per_image,
                            pct(any->sparsity()));
           for (std::size_t c = 0; c < t.ncodecs(); ++c) {
             s += fmt::format(" {:.3f} |", t.get(d, kind, f, c, k_all, l)->ratio());
@@ -229,7 +232,7 @@ std::string quirks_markdown(const ReportInput& in, std::span<const QuirkRow> qui
   s += "\n" + rule + "\n";
   for (const auto& [key, v] : sums) {
     const auto& [d, kind, f] = key;
-    s += fmt::format("| {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
+    s += fmt::format("| {} | {} | {} |", md_text(in.datasets[d].network), kind_name(static_cast<MapKind>(kind)),
                      format_info(in.config->formats[f]).name);
     const double base = static_cast<double>(v[0]) / static_cast<double>(v[1]);
     for (std::size_t k = 1; k < 6; ++k) {
@@ -283,7 +286,7 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows, b
       "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
   for (const auto& [key, sum] : totals) {
     const auto& [d, kind, f] = key;
-    s += fmt::format("| {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
+    s += fmt::format("| {} | {} | {} |", md_text(in.datasets[d].network), kind_name(static_cast<MapKind>(kind)),
                      format_info(in.config->formats[f]).name) +
          sum.cells() + "\n";
   }
@@ -294,8 +297,8 @@ std::string hw_markdown(const ReportInput& in, std::span<const HwRow> hw_rows, b
        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n";
   for (const auto& [key, sum] : layers) {
     const auto& [d, kind, f, layer] = key;
-    s += fmt::format("| {} | {} | {} | {} |", in.datasets[d].network, kind_name(static_cast<MapKind>(kind)),
-                     format_info(in.config->formats[f]).name, in.datasets[d].layers[layer].name) +
+    s += fmt::format("| {} | {} | {} | {} |", md_text(in.datasets[d].network), kind_name(static_cast<MapKind>(kind)),
+                     format_info(in.config->formats[f]).name, md_text(in.datasets[d].layers[layer].name)) +
          sum.cells() + "\n";
   }
   return s + "\n";

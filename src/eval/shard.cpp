@@ -132,7 +132,9 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
         !d["manifest"].is_string()) {
       return bad(path, "malformed shard file (\"datasets\")");
     }
-    auto ds = parse_dataset(d["dir"].get<std::string>(), d["manifest"].get<std::string>());
+    // A merge reads no maps: the paths are only compared (the run that wrote the shard
+    // checked them), so they are not confined here; names are checked as in any dataset.
+    auto ds = parse_dataset(d["dir"].get<std::string>(), d["manifest"].get<std::string>(), DatasetOptions{true});
     if (!ds) {
       return bad(path, "dataset in the shard file: " + ds.error().message);
     }
@@ -190,7 +192,7 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
       if (!get_uints(row, width, v) || !check_map_fields(v, r, units, maps, wanted) || !make(v) ||
           !seen.insert(std::vector<std::uint64_t>(v, v + key_nfields)).second) {
         return bad(path, fmt::format(
-                             "malformed shard file (a row of \"{}\" out of range, of another shard or repeated)", key));
+                             "malformed shard file (a row of \"{}\" out of range, contradictory, of another shard or repeated)", key));
       }
     }
     if (seen.size() != nmaps * per_map) {
@@ -208,8 +210,31 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
     x.format = static_cast<std::size_t>(v[4]);
   };
   const std::uint64_t ncodecs = r.config.codecs.size();
+  // Each row must be what a run could have written: the map's values are its layer's
+  // shape, zeros at most the values, uncompressed bits values x W, a non-zero compressed
+  // size within any codec's worst case, and one map's values and zeros the same in every
+  // row of it (codecs, quirks, hardware). Contradictions are refused, never summed.
+  const auto map_values = [&](const std::uint64_t* v) {
+    std::uint64_t n = 1;
+    for (const std::uint64_t x : r.datasets[static_cast<std::size_t>(v[0])].layers[static_cast<std::size_t>(v[3])].shape) {
+      n *= x;  // at most 2^40 (parse_dataset)
+    }
+    return n;
+  };
+  const auto word_nbits = [&](const std::uint64_t* v) {
+    return std::uint64_t{format_info(r.config.formats[static_cast<std::size_t>(v[4])]).word_nbits};
+  };
+  const auto coded_ok = [](std::uint64_t nbits, std::uint64_t uncompressed) {
+    return nbits >= 1 && nbits <= 4 * uncompressed + 4096;
+  };
+  std::map<std::vector<std::uint64_t>, std::uint64_t> zeros_of;  // dataset, kind, image, layer, format -> zeros
+  const auto same_zeros = [&](const std::uint64_t* v, std::uint64_t zeros) {
+    const auto [it, fresh] = zeros_of.emplace(std::vector<std::uint64_t>(v, v + 5), zeros);
+    return fresh || it->second == zeros;
+  };
   auto ok = read_rows("rows", 10, 6, all_formats, nformats * ncodecs, [&](const std::uint64_t* v) {
-    if (v[5] >= ncodecs) {
+    if (v[5] >= ncodecs || v[6] != map_values(v) || v[7] > v[6] || v[8] != v[6] * word_nbits(v) ||
+        !coded_ok(v[9], v[8]) || !same_zeros(v, v[7])) {
       return false;
     }
     ResultRow x;
@@ -226,6 +251,10 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
     return tl::unexpected(ok.error());
   }
   ok = read_rows("quirk_rows", 11, 5, quirk_formats, count_true(quirk_formats), [&](const std::uint64_t* v) {
+    if (v[5] != map_values(v) * word_nbits(v) ||
+        !std::all_of(v + 6, v + 11, [&](std::uint64_t nbits) { return coded_ok(nbits, v[5]); })) {
+      return false;
+    }
     QuirkRow x;
     set_key(x, v);
     x.uncompressed_nbits = v[5];
@@ -237,7 +266,11 @@ Outcome<ShardResults> parse_shard(const std::string& path, const Json& j) {
     return tl::unexpected(ok.error());
   }
   ok = read_rows("hw_rows", 10, 5, hw_formats, count_true(hw_formats), [&](const std::uint64_t* v) {
-    if (v[9] > 1) {
+    // A cycle model moves at most a few words per cycle, and takes at most a few hundred
+    // cycles per word (docs/hardware.md); 0 cycles or 2^60 are not a run's.
+    const auto cycles_ok = [&](std::uint64_t c) { return c >= 1 && c <= 1024 * v[5] + 65536; };
+    if (v[9] > 1 || v[5] != map_values(v) || v[6] > v[5] || !same_zeros(v, v[6]) || !cycles_ok(v[7]) ||
+        !cycles_ok(v[8])) {
       return false;
     }
     HwRow x;
@@ -424,6 +457,27 @@ Outcome<ShardResults> merge_shards(const std::vector<std::string>& paths) {
     m.rows.insert(m.rows.end(), s.rows.begin(), s.rows.end());
     m.quirk_rows.insert(m.quirk_rows.end(), s.quirk_rows.begin(), s.quirk_rows.end());
     m.hw_rows.insert(m.hw_rows.end(), s.hw_rows.begin(), s.hw_rows.end());
+  }
+  // The report sums subsets of these: totals that fit in 64 bits keep every sum exact.
+  std::uint64_t totals[6] = {};
+  bool wraps = false;
+  const auto add = [&](std::uint64_t& acc, std::uint64_t x) { wraps |= __builtin_add_overflow(acc, x, &acc); };
+  for (const ResultRow& x : m.rows) {
+    add(totals[0], x.values);
+    add(totals[1], x.uncompressed_nbits);
+    add(totals[2], x.compressed_nbits);
+  }
+  for (const QuirkRow& x : m.quirk_rows) {
+    for (const std::uint64_t nbits : x.nbits) {
+      add(totals[3], nbits);
+    }
+  }
+  for (const HwRow& x : m.hw_rows) {
+    add(totals[4], x.cycles.encoder_ncycles);
+    add(totals[5], x.cycles.decoder_ncycles);
+  }
+  if (wraps) {
+    return tl::unexpected(Failure{Error::corrupt, "the shards' sums do not fit in 64 bits (not the rows of a run)"});
   }
   sort_rows(m);
   return m;

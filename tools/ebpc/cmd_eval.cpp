@@ -43,6 +43,7 @@ struct EvalOptions {
   bool quirks = false;
   bool hw = false;
   bool quiet = false;
+  bool allow_outside_paths = false;  // manifest paths may leave the dataset (absolute, "..", links)
   std::string shard;  // "I/N": evaluate one shard, write OUT/shard-I-of-N.json only
 };
 
@@ -164,7 +165,9 @@ void run_eval_command(const EvalOptions& o) {
   }
   std::vector<eval::Dataset> datasets;
   for (const std::string& dir : o.datasets) {
-    auto d = eval::read_dataset(dir);
+    eval::DatasetOptions dopts;
+    dopts.allow_outside_paths = o.allow_outside_paths;
+    auto d = eval::read_dataset(dir, dopts);
     if (!d) {
       fail(d.error().message);
     }
@@ -301,6 +304,8 @@ void register_eval(CLI::App& app) {
   e->add_flag("--hw", opts->hw,
               "also run the cycle model of the authors' hardware (W = 8, 16) and report words/cycle per layer");
   e->add_flag("-q,--quiet", opts->quiet, "no summary on stdout, no progress");
+  e->add_flag("--allow-outside-paths", opts->allow_outside_paths,
+              "let manifest paths leave the dataset directory (absolute paths, '..', symbolic links out of it)");
   e->add_option("--shard", opts->shard,
                 "evaluate shard I of N (0 <= I < N; units split round-robin) and write only OUT/shard-I-of-N.json, "
                 "for `ebpc eval merge`");
