@@ -2,7 +2,7 @@
 // dataset directory) enters the study's outputs (internal to src/eval): as data that
 // cannot execute or break a record. docs/results.md, "What a dataset may contain".
 // - gnuplot: gp_string() is the only way any text enters plots.gp: a double-quoted literal
-//   whose bytes are letters, digits, space and "_-.,:()/+=", every other byte an octal
+//   whose bytes are letters, digits, space and "_-.,:()/+=#", every other byte an octal
 //   escape "\ooo". So no quote, backquote (command substitution), '@' (macros), '!' (shell
 //   escape), ';' (a second command) or newline ever appears raw inside or outside it.
 // - CSV (RFC 4180): a field with a comma, a double quote, CR, LF or an edge space is
@@ -19,7 +19,8 @@ namespace ebpc::eval::detail {
 
 inline bool gp_safe_byte(unsigned char b) {
   return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == ' ' || b == '_' ||
-         b == '-' || b == '.' || b == ',' || b == ':' || b == '(' || b == ')' || b == '/' || b == '+' || b == '=';
+         b == '-' || b == '.' || b == ',' || b == ':' || b == '(' || b == ')' || b == '/' || b == '+' || b == '=' ||
+         b == '#';
 }
 
 // A gnuplot string literal whose value is exactly s (gnuplot 5 expands "\ooo" in double
