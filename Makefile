@@ -84,7 +84,7 @@ test-asan: deps
 # libFuzzer (clang): every decoder target runs for FUZZ_SECONDS from the committed corpus.
 test-fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEBPC_FUZZ=ON \
-	  -DEBPC_BUILD_TESTS=OFF -DEBPC_BUILD_TOOLS=OFF -DEBPC_BUILD_BENCH=OFF -DEBPC_WITH_HW=OFF -DEBPC_WITH_EVAL=OFF
+	  -DEBPC_BUILD_TESTS=OFF -DEBPC_BUILD_TOOLS=OFF -DEBPC_BUILD_BENCH=OFF -DEBPC_WITH_HW=OFF -DEBPC_WITH_EVAL=ON
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh $(FUZZ_DIR)/fuzz
 

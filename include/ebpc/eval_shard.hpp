@@ -47,6 +47,9 @@ std::string shard_json(const ShardResults& r);
 // naming the file (io when unreadable, corrupt otherwise).
 Outcome<ShardResults> read_shard_file(const std::string& path);
 
+// The same from a shard file's text; path only names it in messages (the fuzz target).
+Outcome<ShardResults> parse_shard_text(const std::string& path, const std::string& text);
+
 // Reads the shard files and merges them into the results of a single run (shard 0 of 1,
 // rows in run_eval's order). Error (one line, nothing merged): a malformed file, shards
 // of different counts, options or datasets, a shard given twice, a missing shard.

@@ -373,12 +373,16 @@ std::string shard_json(const ShardResults& r) {
 Outcome<ShardResults> read_shard_file(const std::string& path) {
   const auto text = read_text_file(path);
   if (!text) {
-    return bad(path, "cannot read the shard file", Error::io);
+    return bad(path, "cannot read the shard file (a regular file of at most 256 MiB)", Error::io);
   }
+  return parse_shard_text(path, *text);
+}
+
+Outcome<ShardResults> parse_shard_text(const std::string& path, const std::string& text) {
   try {
     Json j;
     try {
-      j = Json::parse(*text);
+      j = Json::parse(text);
     } catch (const Json::parse_error& e) {
       return bad(path, fmt::format("malformed shard file (not valid JSON, byte {})", e.byte));
     }

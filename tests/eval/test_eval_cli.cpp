@@ -1,6 +1,8 @@
 // ebpc eval as a user runs it: error messages, and its totals against `ebpc measure` on
 // the quantised maps it dumps (the same codec-table path, the same exact bit counts).
 #include <gtest/gtest.h>
+
+#include "cli_test_util.hpp"
 #include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
@@ -17,6 +19,7 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using namespace eval_cli_test;
 
 namespace {
 
@@ -25,62 +28,6 @@ const std::string k_cli = EBPC_CLI_PATH;
 const std::string k_dataset = std::getenv("EBPC_EVAL_DATASET") != nullptr ? std::getenv("EBPC_EVAL_DATASET")
                                                                             : std::string(EBPC_SOURCE_DIR) + "/data/mobilenet_v2";
 const std::string k_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4";
-
-struct CmdResult {
-  int rc = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs a shell command line with stdout and stderr captured in files of dir.
-CmdResult run(const std::string& cmd, const fs::path& dir) {
-  const fs::path out = dir / "stdout.txt";
-  const fs::path err = dir / "stderr.txt";
-  const std::string line = cmd + " >'" + out.string() + "' 2>'" + err.string() + "'";
-  const int status = std::system(line.c_str());
-  CmdResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(out);
-  r.err = read_file(err);
-  return r;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("ebpc-eval-test-" + std::to_string(getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void expect_one_line_error(const CmdResult& r, const std::string& contains) {
-  EXPECT_NE(r.rc, 0);
-  EXPECT_EQ(r.err.rfind("ebpc: ", 0), 0u) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  EXPECT_NE(r.err.find(contains), std::string::npos) << r.err;
-}
-
-void write_text(const fs::path& p, const std::string& s) {
-  std::ofstream out(p, std::ios::binary);
-  out << s;
-}
 
 TEST(EvalCli, MissingManifest) {
   TempDir t;
