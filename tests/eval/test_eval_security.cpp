@@ -118,6 +118,7 @@ TEST(EvalSecurity, NoNameRunsACommandThroughGnuplot) {
                               t.path());
       ASSERT_EQ(r.rc, 0) << field << " = " << p << ": " << r.err;
       EXPECT_FALSE(fs::exists(mark)) << field << " = " << p << " ran a command";
+      fs::remove(mark);
       EXPECT_EQ(ebpc_fuzz::gnuplot_script_problem(read_file(out / "plots" / "plots.gp")), "") << p;
       if (field != "network") {
         expect_safe_plots(out, r);
@@ -204,6 +205,7 @@ TEST(EvalSecurity, ShardFilesCannotInjectIntoPlots) {
       const CmdResult mr = run(k_cli + " eval merge -q " + q(bad) + " --out " + q(out), t.path());
       ASSERT_EQ(mr.rc, 0) << field << " = " << p << ": " << mr.err;
       EXPECT_FALSE(fs::exists(mark)) << field << " = " << p << " ran a command";
+      fs::remove(mark);
       EXPECT_EQ(ebpc_fuzz::gnuplot_script_problem(read_file(out / "plots" / "plots.gp")), "") << p;
     }
   }
