@@ -8,6 +8,8 @@ ContainerReader): the same bytes and errors as the CLI, which uses it too.
 from __future__ import annotations
 
 import builtins
+import os
+import threading
 
 import numpy as _np
 
@@ -63,16 +65,13 @@ class Writer:
         if self._np_dtype is None:
             raise Error(f"unsupported dtype '{name}'")
         self._name = name
-        self._own = builtins.open(file, "wb", buffering=0) if _path_like(file) else None
-        try:
-            fd = self._own.fileno() if self._own is not None else -1
-            self._w = _ebpc.StreamWriter(file if self._own is None else None, fd, name, list(shape),
-                                         bool(fortran_order), codec, int(width or 0), int(block), int(max_zero_run),
-                                         int(level or 0), int(chunk_words), _threads(threads))
-        except BaseException:
-            if self._own is not None:
-                self._own.close()
-            raise
+        # A path is written to a temporary file beside it, renamed over it on a successful
+        # close (removed otherwise): an existing file is never truncated or left partial.
+        path = os.fsencode(file) if _path_like(file) else b""
+        self._w = _ebpc.StreamWriter(None if path else file, path, name, list(shape), bool(fortran_order), codec,
+                                     int(width or 0), int(block), int(max_zero_run), int(level or 0),
+                                     int(chunk_words), _threads(threads))
+        self._lock = threading.Lock()
         self._info = self._w.info()
         self._closed = False
 
@@ -89,18 +88,23 @@ class Writer:
             raise Error(f"write: got {name}, the stream holds {self._name}")
         flat = _flat(arr if arr.ndim <= 1 or arr.flags.c_contiguous else _np.ascontiguousarray(arr))
         if flat.size:
-            self._w.write(flat.view(_np.uint8))
+            with self._lock:
+                self._w.write(flat.view(_np.uint8))
 
     def close(self):
-        """Codes what is pending and checks that the whole array was written."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
+        """Codes what is pending, checks that the whole array was written and (for a path)
+        renames the temporary file over the target."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             self._w.finish()
-        finally:
-            if self._own is not None:
-                self._own.close()
+
+    def abandon(self):
+        """Drops what was written (for a path, the temporary file; the target is untouched)."""
+        with self._lock:
+            self._closed = True
+            self._w.abandon()
 
     def __enter__(self):
         return self
@@ -109,10 +113,7 @@ class Writer:
         if exc_type is None:
             self.close()
         else:
-            self._closed = True
-            self._w.abandon()
-            if self._own is not None:
-                self._own.close()
+            self.abandon()
         return False
 
 
@@ -136,6 +137,7 @@ class Reader:
         self._buf = _np.zeros(0, self._np_dtype)  # decoded, not yet returned
         self._done = 0
         self._ended = False
+        self._lock = threading.RLock()  # one call at a time (the C++ reader serialises too)
 
     @property
     def header(self) -> dict:
@@ -159,40 +161,45 @@ class Reader:
         return _np.frombuffer(b, self._np_dtype)
 
     def read(self, n: int = -1):
-        """The next n elements (all the rest for n < 0) as a 1-d array; fewer at the end."""
-        want = self._info["nwords"] - self._done if n < 0 else int(n)
-        parts, have = [], 0
-        while have < want:
-            if self._buf.size == 0:
-                c = self._next()
-                if c is None:
-                    break
-                self._buf = c
-            take = self._buf[: want - have]
-            self._buf = self._buf[take.size:]
-            parts.append(take)
-            have += take.size
-        self._done += have
-        if not parts:
-            out = _np.zeros(0, self._np_dtype)
-        else:
-            out = _np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
+        """The next n elements (all the rest for n < 0) as a 1-d array; fewer at the end.
+        A read that reaches the last element also checks that nothing follows it."""
+        with self._lock:
+            want = self._info["nwords"] - self._done if n < 0 else int(n)
+            parts, have = [], 0
+            while have < want:
+                if self._buf.size == 0:
+                    c = self._next()
+                    if c is None:
+                        break
+                    self._buf = c
+                take = self._buf[: want - have]
+                self._buf = self._buf[take.size:]
+                parts.append(take)
+                have += take.size
+            self._done += have
+            if self._done >= self._info["nwords"] and self._buf.size == 0:
+                self._next()  # the end: the library checks for trailing data
+            if not parts:
+                out = _np.zeros(0, self._np_dtype)
+            else:
+                out = _np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
         return self._wrap(out)
 
     def read_array(self):
         """The whole array, shaped (call before any read())."""
-        if self._done != 0:
-            raise Error("read_array: elements were already read")
-        out = _np.empty(self._info["nwords"], self._np_dtype)
-        pos = 0
-        u8 = out.view(_np.uint8)
-        while True:
-            n = self._r.next_chunk_into(u8[pos:]) if pos < u8.size else len(self._r.next_chunk())
-            if n == 0:
-                break
-            pos += n
-        self._ended = True
-        self._done = out.size
+        with self._lock:
+            if self._done != 0:
+                raise Error("read_array: elements were already read")
+            out = _np.empty(self._info["nwords"], self._np_dtype)
+            pos = 0
+            u8 = out.view(_np.uint8)
+            while True:
+                n = self._r.next_chunk_into(u8[pos:]) if pos < u8.size else len(self._r.next_chunk())
+                if n == 0:
+                    break
+                pos += n
+            self._ended = True
+            self._done = out.size
         out = self._wrap(out)
         if isinstance(out, _np.ndarray):
             return out.reshape(self.shape, order="F" if self._info["fortran_order"] else "C")
@@ -207,20 +214,22 @@ class Reader:
 
     def __iter__(self):
         while True:
-            if self._buf.size:
-                piece, self._buf = self._buf, self._buf[:0]
-            else:
-                piece = self._next()
-                if piece is None:
-                    return
-            self._done += piece.size
+            with self._lock:
+                if self._buf.size:
+                    piece, self._buf = self._buf, self._buf[:0]
+                else:
+                    piece = self._next()
+                    if piece is None:
+                        return
+                self._done += piece.size
             yield self._wrap(piece)
 
     def close(self):
-        self._r.close()
-        if self._own is not None:
-            self._own.close()
-            self._own = None
+        with self._lock:
+            self._r.close()
+            if self._own is not None:
+                self._own.close()
+                self._own = None
 
     def __enter__(self):
         return self
