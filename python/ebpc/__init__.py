@@ -16,7 +16,8 @@ import numpy as _np
 from . import _ebpc
 from ._ebpc import Error
 
-__all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw", "DEFAULT_CODECS", "DTYPES"]
+__all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw", "DEFAULT_CODECS", "DTYPES",
+           "DEFAULT_MAX_OUTPUT_NBYTES"]
 __version__ = "0.1.0"
 
 # The codecs `ebpc measure` sizes by default (tools/ebpc/cmd_measure.cpp).
@@ -24,6 +25,18 @@ DEFAULT_CODECS = ("ebpc", "zvc", "zrle", "bpc", "zstd-1", "zstd-3", "zstd-19", "
 # Element types the container stores; bfloat16 arrives as a torch tensor.
 DTYPES = ("int8", "uint8", "int16", "uint16", "float16", "bfloat16", "int32", "uint32", "float32")
 _NUMPY_DTYPES = {n: _np.dtype(n) for n in DTYPES if n != "bfloat16"}
+# The memory budget of a whole-array decode (bytes of the decoded array), as the CLI's
+# --memory 1024: a header cannot make ebpc allocate more unless the caller says so.
+DEFAULT_MAX_OUTPUT_NBYTES = 1 << 30
+
+
+def _budget(max_output_nbytes):
+    """The budget in bytes (None: no limit)."""
+    if max_output_nbytes is None:
+        return (1 << 64) - 1
+    if isinstance(max_output_nbytes, bool) or not isinstance(max_output_nbytes, int) or max_output_nbytes < 0:
+        raise Error(f"max_output_nbytes must be a byte count >= 0 or None, got {max_output_nbytes!r}")
+    return min(int(max_output_nbytes), (1 << 64) - 1)
 
 
 def _is_torch_tensor(a) -> bool:
@@ -100,14 +113,17 @@ def _bytes_view(buf):
     return _flat(arr).view(_np.uint8)
 
 
-def decompress(buf, *, out=None, threads: int = 0):
+def decompress(buf, *, out=None, threads: int = 0, max_output_nbytes=DEFAULT_MAX_OUTPUT_NBYTES):
     """Decodes an ``.ebpc`` container (from ``compress`` or the CLI) into a numpy array of
     the dtype, shape and order it was compressed with. ``out``: a writable array of that
     dtype and shape (and order), filled in place and returned. bfloat16 containers come
     back as a torch tensor (numpy has no bfloat16). Chunks are decoded on ``threads``
-    threads (0 = all cores) with the GIL released."""
+    threads (0 = all cores) with the GIL released. Before anything is allocated the input
+    is checked to hold every chunk the header claims, and the decoded array to fit
+    ``max_output_nbytes`` (default 1 GiB; None: no limit; not applied with ``out``, whose
+    memory the caller already has): :class:`Error` otherwise."""
     view = _bytes_view(buf)
-    h = _ebpc.header(view)
+    h = _ebpc.check_input(view, _budget(max_output_nbytes) if out is None else (1 << 64) - 1)
     shape = tuple(h["shape"])
     order = "F" if h["fortran_order"] else "C"
     bf16 = h["dtype"] == "bfloat16"

@@ -13,14 +13,15 @@ import threading
 
 import numpy as _np
 
-from . import _ebpc, _NUMPY_DTYPES, Error
+from . import _ebpc, _budget, _NUMPY_DTYPES, DEFAULT_MAX_OUTPUT_NBYTES, Error
 
 __all__ = ["open", "Writer", "Reader"]
 
 
 def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", width=None, block: int = 8,
          max_zero_run: int = 16, level=None, fortran_order: bool = False,
-         chunk_words: int = _ebpc.default_chunk_nwords, threads: int = 1):
+         chunk_words: int = _ebpc.default_chunk_nwords, threads: int = 1,
+         max_output_nbytes=DEFAULT_MAX_OUTPUT_NBYTES):
     """Opens an ``.ebpc`` file (a path or a binary file object).
 
     ``"w"``: needs ``dtype`` and ``shape``; ``write(a)`` takes the elements in file order
@@ -28,14 +29,17 @@ def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", 
     ``close()`` (or leaving the ``with`` block) checks that all were written.
     ``"r"``: ``header``, ``dtype``, ``shape``; ``read(n=-1)`` returns the next n elements
     (1-d), ``read_array()`` the whole (rest of the) array shaped, iteration yields each
-    chunk's elements. Up to ``threads`` chunks are coded at once (0 = all cores)."""
+    chunk's elements. Up to ``threads`` chunks are coded at once (0 = all cores).
+    ``max_output_nbytes``: the memory budget of ``read_array()`` and ``read()`` of the
+    rest (default 1 GiB as :func:`ebpc.decompress`; None: no limit); chunk by chunk
+    reading needs only the chunks in flight, whatever the file size."""
     if mode in ("w", "wb"):
         if dtype is None or shape is None:
             raise Error("ebpc.open(..., 'w') needs dtype and shape")
         return Writer(file, dtype, shape, codec=codec, width=width, block=block, max_zero_run=max_zero_run,
                       level=level, fortran_order=fortran_order, chunk_words=chunk_words, threads=threads)
     if mode in ("r", "rb"):
-        return Reader(file, threads=threads)
+        return Reader(file, threads=threads, max_nbytes=max_output_nbytes)
     raise Error(f"mode must be 'r' or 'w', got {mode!r}")
 
 
@@ -121,12 +125,13 @@ class Reader:
     """Streaming reader over the library's ContainerReader (decodes up to threads chunks
     ahead; payload buffers are sized by the bytes that arrive, not by what a header says)."""
 
-    def __init__(self, file, *, threads, max_nbytes=None):
+    def __init__(self, file, *, threads, max_nbytes=DEFAULT_MAX_OUTPUT_NBYTES):
+        self._budget = _budget(max_nbytes)
         self._own = builtins.open(file, "rb", buffering=0) if _path_like(file) else None
         try:
             fd = self._own.fileno() if self._own is not None else -1
-            self._r = _ebpc.StreamReader(file if self._own is None else None, fd, _threads(threads),
-                                         int(max_nbytes) if max_nbytes is not None else (1 << 64) - 1)
+            # Chunk by chunk reading needs no budget; the whole-array reads check theirs.
+            self._r = _ebpc.StreamReader(file if self._own is None else None, fd, _threads(threads), (1 << 64) - 1)
         except BaseException:
             if self._own is not None:
                 self._own.close()
@@ -165,6 +170,7 @@ class Reader:
         A read that reaches the last element also checks that nothing follows it."""
         with self._lock:
             want = self._info["nwords"] - self._done if n < 0 else int(n)
+            self._check_budget(min(want, self._info["nwords"] - self._done))
             parts, have = [], 0
             while have < want:
                 if self._buf.size == 0:
@@ -190,6 +196,7 @@ class Reader:
         with self._lock:
             if self._done != 0:
                 raise Error("read_array: elements were already read")
+            self._check_budget(self._info["nwords"])
             out = _np.empty(self._info["nwords"], self._np_dtype)
             pos = 0
             u8 = out.view(_np.uint8)
@@ -204,6 +211,20 @@ class Reader:
         if isinstance(out, _np.ndarray):
             return out.reshape(self.shape, order="F" if self._info["fortran_order"] else "C")
         return out.reshape(self.shape)
+
+    def _check_budget(self, nwords):
+        """Before allocating nwords elements: within the budget, and (for a path) no more
+        chunks than the file can hold (each chunk takes at least 16 bytes)."""
+        nbytes = nwords * self._np_dtype.itemsize
+        if nbytes > self._budget:
+            raise Error(f"the decoded array would take {nbytes} bytes, above the memory budget of {self._budget} "
+                        "bytes (max_output_nbytes)")
+        if self._own is not None and nwords > 0:
+            size = os.fstat(self._own.fileno()).st_size
+            nchunks = self._info["nchunks"]
+            if size < self._info["header_nbytes"] + 16 * nchunks:
+                raise Error(f"truncated input: the header claims {nchunks} chunks (at least 16 bytes each) but the "
+                            f"file holds {size} bytes")
 
     def _wrap(self, a):
         if self._info["dtype"] == "bfloat16":

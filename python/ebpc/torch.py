@@ -47,10 +47,11 @@ def compress(t: _torch.Tensor, codec: str = "ebpc", **kwargs) -> bytes:
     return _ebpc.compress(t, codec, **kwargs)  # C order (other layouts are made contiguous)
 
 
-def decompress(buf, *, device=None, threads: int = 0) -> _torch.Tensor:
+def decompress(buf, *, device=None, threads: int = 0,
+               max_output_nbytes=_ebpc.DEFAULT_MAX_OUTPUT_NBYTES) -> _torch.Tensor:
     """The tensor of an ``.ebpc`` container (dtype and shape as compressed; Fortran order
-    comes back as reversed strides)."""
-    a = _ebpc.decompress(buf, threads=threads)
+    comes back as reversed strides). ``max_output_nbytes``: as :func:`ebpc.decompress`."""
+    a = _ebpc.decompress(buf, threads=threads, max_output_nbytes=max_output_nbytes)
     t = a if isinstance(a, _torch.Tensor) else _torch.from_numpy(a)
     return t.to(device) if device is not None else t
 

@@ -180,6 +180,28 @@ py::dict header(const py::buffer& buf) {
   return header_dict(h, n);
 }
 
+// Checks, before any output is allocated, that a container's claimed size is believable:
+// the input after the header must hold every chunk's header (each chunk takes at least
+// k_chunk_header_nbytes), and the decoded array must fit max_output_nbytes (the caller's
+// memory budget). Returns the header's dict.
+py::dict check_input(const py::buffer& buf, std::uint64_t max_output_nbytes) {
+  const auto in = bytes_of(buf);
+  std::size_t n = 0;
+  const ebpc::ContainerHeader h = parse_or_fail(in, &n);
+  const std::uint64_t nchunks = h.nchunks();
+  if (nchunks > (in.size() - n) / ebpc::k_chunk_header_nbytes) {
+    fail("truncated input: the header claims " + std::to_string(nchunks) + " chunks (at least " +
+         std::to_string(ebpc::k_chunk_header_nbytes) + " bytes each) but " + std::to_string(in.size() - n) +
+         " bytes follow it");
+  }
+  const std::uint64_t elem_nbytes = ebpc::dtype_info(h.dtype)->nbytes;
+  if (h.nwords > max_output_nbytes / elem_nbytes) {
+    fail("the decoded array would take " + std::to_string(h.nwords * elem_nbytes) + " bytes, above the memory budget of " +
+         std::to_string(max_output_nbytes) + " bytes (max_output_nbytes)");
+  }
+  return header_dict(h, n);
+}
+
 // Decodes a whole container into out (exactly nwords * elem bytes): the library's
 // decompress_container_into, without the GIL.
 void decompress_into(const py::buffer& buf, const py::buffer& out_buf, unsigned threads) {
@@ -925,6 +947,7 @@ PYBIND11_MODULE(_ebpc, m) {
         py::arg("codec"), py::arg("width"), py::arg("block"), py::arg("max_zero_run"), py::arg("level"),
         py::arg("chunk_nwords"), py::arg("threads"));
   m.def("header", &header, py::arg("buf"));
+  m.def("check_input", &check_input, py::arg("buf"), py::arg("max_output_nbytes"));
   m.def("decompress_into", &decompress_into, py::arg("buf"), py::arg("out"), py::arg("threads"));
   m.def("measure", &measure, py::arg("data"), py::arg("dtype"), py::arg("codecs"), py::arg("width"), py::arg("block"),
         py::arg("max_zero_run"));
