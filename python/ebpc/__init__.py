@@ -39,6 +39,34 @@ def _budget(max_output_nbytes):
     return min(int(max_output_nbytes), (1 << 64) - 1)
 
 
+def _int(name, v, lo, hi):
+    """v as an int in lo..hi, else Error with a one-line reason (never a TypeError)."""
+    if isinstance(v, bool) or not isinstance(v, (int, _np.integer)):
+        raise Error(f"{name} must be an integer, got {v!r}")
+    v = int(v)
+    if v < lo or v > hi:
+        raise Error(f"{name} {v} is out of range ({lo}..{hi})")
+    return v
+
+
+_U32 = (1 << 32) - 1
+
+
+def _width(width):
+    """W bits: None = the dtype's width (0 for the extension); an explicit value is 2..32."""
+    return 0 if width is None else _int("width", width, 2, 32)
+
+
+def _level(level):
+    """None = the codec's default (0); a level must fit the header's signed byte (the codec
+    checks its own range)."""
+    return 0 if level is None else _int("level", level, -128, 127)
+
+
+def _params(width, block, max_zero_run, level=None):
+    return _width(width), _int("block", block, 0, _U32), _int("max_zero_run", max_zero_run, 0, _U32), _level(level)
+
+
 def _is_torch_tensor(a) -> bool:
     t = _sys.modules.get("torch")  # never imports torch
     return t is not None and isinstance(a, t.Tensor)
@@ -50,6 +78,8 @@ def _as_elements(a):
     if _is_torch_tensor(a):
         import torch
 
+        if a.layout != torch.strided:
+            raise Error(f"{a.layout} tensors are not supported (use .to_dense())")
         t = a.detach()
         if t.device.type != "cpu":
             t = t.cpu()
@@ -63,6 +93,12 @@ def _as_elements(a):
         else:
             raise Error(f"unsupported dtype '{name}' (ebpc codes {', '.join(DTYPES)})")
         return arr, name, tuple(arr.shape), False
+    if isinstance(a, (bytes, bytearray, memoryview)):
+        # raw bytes are uint8 elements, whichever bytes-like type holds them
+        arr = _np.frombuffer(a, _np.uint8) if not isinstance(a, memoryview) else _np.asarray(a)
+        if arr.dtype == _np.dtype("S1") or arr.dtype.kind == "S":
+            arr = arr.view(_np.uint8)
+        return arr, arr.dtype.name, tuple(arr.shape), False
     arr = _np.asarray(a)
     if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and _np.little_endian is False):
         raise Error("big-endian arrays are not supported (ebpc stores little-endian elements)")
@@ -92,10 +128,13 @@ def compress(a, codec: str = "ebpc", *, width=None, block: int = 8, max_zero_run
     ``width``: W bits (default: the dtype's width; integers must fit). ``threads``: coding
     threads, 0 = all cores; the output is the same for any count. The GIL is released
     while coding."""
+    w, b, z, lv = _params(width, block, max_zero_run, level)
+    chunk_words, threads = _int("chunk_words", chunk_words, 1, _U32), _int("threads", threads, 0, _U32)
+    if not isinstance(codec, str):
+        raise Error(f"codec must be a name such as 'ebpc', got {codec!r}")
     arr, name, shape, fortran = _as_elements(a)
     return _ebpc.compress(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, list(shape),
-                          fortran, codec, int(width or 0), int(block), int(max_zero_run), int(level or 0),
-                          int(chunk_words), int(threads))
+                          fortran, codec, w, b, z, lv, chunk_words, threads)
 
 
 def header(buf) -> dict:
@@ -107,7 +146,11 @@ def header(buf) -> dict:
 def _bytes_view(buf):
     if isinstance(buf, (bytes, bytearray, memoryview)):
         return buf
+    if buf is None or isinstance(buf, (str, int, float)):
+        raise Error(f"expected the bytes of an .ebpc container, got {type(buf).__name__}")
     arr = _np.asarray(buf)
+    if arr.dtype == object:
+        raise Error(f"expected the bytes of an .ebpc container, got {type(buf).__name__}")
     if not arr.flags.c_contiguous:
         raise Error("compressed buffer must be contiguous")
     return _flat(arr).view(_np.uint8)
@@ -122,6 +165,7 @@ def decompress(buf, *, out=None, threads: int = 0, max_output_nbytes=DEFAULT_MAX
     is checked to hold every chunk the header claims, and the decoded array to fit
     ``max_output_nbytes`` (default 1 GiB; None: no limit; not applied with ``out``, whose
     memory the caller already has): :class:`Error` otherwise."""
+    threads = _int("threads", threads, 0, _U32)
     view = _bytes_view(buf)
     h = _ebpc.check_input(view, _budget(max_output_nbytes) if out is None else (1 << 64) - 1)
     shape = tuple(h["shape"])
@@ -171,8 +215,10 @@ def measure(a, codecs=None, *, width=None, block: int = 8, max_zero_run: int = 1
     codecs = list(DEFAULT_CODECS if codecs is None else codecs)
     if not codecs:
         raise Error("no codec given")
-    rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, codecs,
-                         int(width or 0), int(block), int(max_zero_run))
+    w, b, z, _ = _params(width, block, max_zero_run)
+    if not all(isinstance(c, str) for c in codecs):
+        raise Error("codecs must be names such as 'ebpc'")
+    rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, codecs, w, b, z)
     return {r.pop("codec"): r for r in rows}
 
 

@@ -13,7 +13,7 @@ import threading
 
 import numpy as _np
 
-from . import _ebpc, _budget, _NUMPY_DTYPES, DEFAULT_MAX_OUTPUT_NBYTES, Error
+from . import _ebpc, _budget, _int, _params, _U32, _NUMPY_DTYPES, DEFAULT_MAX_OUTPUT_NBYTES, Error
 
 __all__ = ["open", "Writer", "Reader"]
 
@@ -44,7 +44,8 @@ def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", 
 
 
 def _threads(threads):
-    return _ebpc.default_threads if threads == 0 else max(1, int(threads))
+    threads = _int("threads", threads, 0, _U32)
+    return _ebpc.default_threads if threads == 0 else threads
 
 
 def _path_like(file):
@@ -64,7 +65,11 @@ class Writer:
                 name = _np.dtype(dtype).name
             except TypeError:
                 raise Error(f"unsupported dtype '{dtype}'") from None
-        shape = tuple(int(d) for d in (shape if hasattr(shape, "__len__") else (shape,)))
+        shape = tuple(_int("shape", d, 0, (1 << 64) - 1) for d in (shape if hasattr(shape, "__len__") else (shape,)))
+        w, b, z, lv = _params(width, block, max_zero_run, level)
+        chunk_words = _int("chunk_words", chunk_words, 1, _U32)
+        if not isinstance(codec, str):
+            raise Error(f"codec must be a name such as 'ebpc', got {codec!r}")
         self._np_dtype = _np.dtype(_np.uint16) if name == "bfloat16" else _NUMPY_DTYPES.get(name)
         if self._np_dtype is None:
             raise Error(f"unsupported dtype '{name}'")
@@ -73,8 +78,7 @@ class Writer:
         # close (removed otherwise): an existing file is never truncated or left partial.
         path = os.fsencode(file) if _path_like(file) else b""
         self._w = _ebpc.StreamWriter(None if path else file, path, name, list(shape), bool(fortran_order), codec,
-                                     int(width or 0), int(block), int(max_zero_run), int(level or 0),
-                                     int(chunk_words), _threads(threads))
+                                     w, b, z, lv, chunk_words, _threads(threads))
         self._lock = threading.Lock()
         self._info = self._w.info()
         self._closed = False

@@ -97,6 +97,16 @@ unsigned thread_count(unsigned requested) { return requested == 0 ? ebpc::defaul
 ebpc::ContainerHeader make_header(const ebpc::DTypeInfo& info, const std::vector<std::uint64_t>& shape, bool fortran,
                                   const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run,
                                   int level, std::uint32_t chunk_nwords) {
+  // The header keeps the level in a signed byte, and only zstd and deflate have levels.
+  if (level < -128 || level > 127) {
+    fail("level " + std::to_string(level) + " is out of range (zstd 1..22, deflate 0..12)");
+  }
+  if (level != 0) {
+    ebpc::CodecParams p;
+    if (ebpc::parse_codec_spec(codec, p) && p.id != ebpc::CodecId::zstd && p.id != ebpc::CodecId::deflate) {
+      fail("level applies to zstd and deflate only, not " + codec);
+    }
+  }
   ebpc::ArrayOptions o;
   o.codec = codec;
   o.word_nbits = width;
@@ -314,12 +324,15 @@ py::tuple hw_encode(const py::buffer& data, const std::string& dtype, unsigned w
                     unsigned max_zero_run) {
   const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
   const ebpc::EbpcParams p = ebpc_params_or_fail(width, block, max_zero_run);
-  const auto words = words32(words_or_fail(bytes_of(data), info, width), info.nbytes);
+  const auto elems = bytes_of(data);
   std::vector<std::uint8_t> znz;
   std::vector<std::uint8_t> bpc;
   ebpc::Error err{};
   {
+    // The conversion too (it copies the whole input). Its failure is a C++ exception: the
+    // GIL is taken back as it leaves this block, before pybind11 translates it.
     py::gil_scoped_release release;
+    const auto words = words32(words_or_fail(elems, info, width), info.nbytes);
     auto s = ebpc::ebpc_encode_to_vectors(words, p);
     if (s) {
       znz = ebpc::stream_to_hw_words(s->znz, s->sizes.znz_padded_nbits, width);
