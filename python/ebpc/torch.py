@@ -265,13 +265,22 @@ def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradient
         if isinstance(mod, (_torch.nn.ReLU, _torch.nn.ReLU6)):
             kinds[name] = "relu6" if isinstance(mod, _torch.nn.ReLU6) else "relu"
 
+            def pre_hook(m, inp, name=name):
+                # The gradient is taken at the layer's input as autograd sees it before the
+                # layer runs. An in-place ReLU (inplace=True, or F.relu(x, inplace=True) in
+                # a forward) would overwrite that tensor, and a hook on it would then see
+                # the gradient of the output: the layer gets a copy instead.
+                if gradients and inp and isinstance(inp[0], _torch.Tensor) and inp[0].requires_grad:
+                    inp[0].register_hook(lambda g, name=name: grads.__setitem__(name, g.detach().clone()))
+                    return (inp[0].clone(),) + tuple(inp[1:])
+                return None
+
             def hook(m, inp, outp, name=name):
                 if name not in acts:
                     names.append(name)
                 acts[name] = outp.detach().clone()
-                if gradients and inp[0].requires_grad:
-                    inp[0].register_hook(lambda g, name=name: grads.__setitem__(name, g.detach().clone()))
 
+            handles.append(mod.register_forward_pre_hook(pre_hook))
             handles.append(mod.register_forward_hook(hook))
     was_training = model.training
     model.train(train)
