@@ -75,3 +75,16 @@ def test_read_to_the_last_element_finds_trailing_junk():
     r = ebpc.open(io.BytesIO(ebpc.compress(a, chunk_words=1000)))
     assert np.array_equal(r.read(a.size), a)
     assert r.read(1).size == 0
+
+
+@pytest.mark.parametrize("codec", ["zstd", "lz4", "deflate", "zvc", "zrle", "bpc"])
+def test_single_stream_codecs_check_the_stream0_field(codec):
+    a = np.arange(4096, dtype=np.uint8) % 5
+    buf = bytearray(ebpc.compress(a, codec))
+    pos = ebpc.header(buf)["header_nbytes"] + 4  # the chunk header's stream0_nbytes
+    assert int.from_bytes(buf[pos:pos + 4], "little") == int.from_bytes(buf[pos - 4:pos], "little")
+    buf[pos:pos + 4] = (0).to_bytes(4, "little")
+    with pytest.raises(ebpc.Error, match="corrupt"):
+        ebpc.decompress(bytes(buf))
+    with pytest.raises(ebpc.Error, match="corrupt"):
+        ebpc.open(io.BytesIO(bytes(buf))).read_array()
