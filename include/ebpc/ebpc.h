@@ -105,10 +105,14 @@ const char* ebpc_last_error_message(void);
 
 /* Defaults for a codec and element size: W = elem_nbytes * 8, B = 8, Z = 16, level 0. */
 void ebpc_codec_params_init(ebpc_codec_params* params, uint32_t codec, uint32_t elem_nbytes);
-/* "ebpc", "zstd-19", "deflate-9", ...: sets params->codec and params->level. */
+/* "ebpc", "zstd-19", "deflate-9", ...: sets params->codec and params->level; reads no field
+ * of *params (the others may be uninitialised; they are left as they are). */
 int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec);
 
-/* Whole buffers. ebpc_bound_nbytes is 0 for invalid params. */
+/* Whole buffers. ebpc_bound_nbytes is 0 for invalid params. ebpc_encode needs
+ * out_nbytes >= ebpc_bound_nbytes(params, nwords) for every codec, even where the output
+ * turns out smaller (EBPC_ERR_OUTPUT_TOO_SMALL otherwise): an exact fit is not enough. For the
+ * exact size without an output buffer use ebpc_measure. */
 size_t ebpc_bound_nbytes(const ebpc_codec_params* params, size_t nwords);
 int ebpc_encode(const ebpc_codec_params* params, const void* words, size_t nwords, void* out, size_t out_nbytes,
                 ebpc_coded_size* size_out);

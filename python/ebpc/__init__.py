@@ -16,7 +16,8 @@ import numpy as _np
 from . import _ebpc
 from ._ebpc import Error
 
-__all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw", "DEFAULT_CODECS", "DTYPES"]
+__all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw", "DEFAULT_CODECS", "DTYPES",
+           "DEFAULT_MAX_OUTPUT_NBYTES"]
 __version__ = "0.1.0"
 
 # The codecs `ebpc measure` sizes by default (tools/ebpc/cmd_measure.cpp).
@@ -24,6 +25,46 @@ DEFAULT_CODECS = ("ebpc", "zvc", "zrle", "bpc", "zstd-1", "zstd-3", "zstd-19", "
 # Element types the container stores; bfloat16 arrives as a torch tensor.
 DTYPES = ("int8", "uint8", "int16", "uint16", "float16", "bfloat16", "int32", "uint32", "float32")
 _NUMPY_DTYPES = {n: _np.dtype(n) for n in DTYPES if n != "bfloat16"}
+# The memory budget of a whole-array decode (bytes of the decoded array), as the CLI's
+# --memory 1024: a header cannot make ebpc allocate more unless the caller says so.
+DEFAULT_MAX_OUTPUT_NBYTES = 1 << 30
+
+
+def _budget(max_output_nbytes):
+    """The budget in bytes (None: no limit)."""
+    if max_output_nbytes is None:
+        return (1 << 64) - 1
+    if isinstance(max_output_nbytes, bool) or not isinstance(max_output_nbytes, int) or max_output_nbytes < 0:
+        raise Error(f"max_output_nbytes must be a byte count >= 0 or None, got {max_output_nbytes!r}")
+    return min(int(max_output_nbytes), (1 << 64) - 1)
+
+
+def _int(name, v, lo, hi):
+    """v as an int in lo..hi, else Error with a one-line reason (never a TypeError)."""
+    if isinstance(v, bool) or not isinstance(v, (int, _np.integer)):
+        raise Error(f"{name} must be an integer, got {v!r}")
+    v = int(v)
+    if v < lo or v > hi:
+        raise Error(f"{name} {v} is out of range ({lo}..{hi})")
+    return v
+
+
+_U32 = (1 << 32) - 1
+
+
+def _width(width):
+    """W bits: None = the dtype's width (0 for the extension); an explicit value is 2..32."""
+    return 0 if width is None else _int("width", width, 2, 32)
+
+
+def _level(level):
+    """None = the codec's default (0); a level must fit the header's signed byte (the codec
+    checks its own range)."""
+    return 0 if level is None else _int("level", level, -128, 127)
+
+
+def _params(width, block, max_zero_run, level=None):
+    return _width(width), _int("block", block, 0, _U32), _int("max_zero_run", max_zero_run, 0, _U32), _level(level)
 
 
 def _is_torch_tensor(a) -> bool:
@@ -37,6 +78,8 @@ def _as_elements(a):
     if _is_torch_tensor(a):
         import torch
 
+        if a.layout != torch.strided:
+            raise Error(f"{a.layout} tensors are not supported (use .to_dense())")
         t = a.detach()
         if t.device.type != "cpu":
             t = t.cpu()
@@ -50,6 +93,12 @@ def _as_elements(a):
         else:
             raise Error(f"unsupported dtype '{name}' (ebpc codes {', '.join(DTYPES)})")
         return arr, name, tuple(arr.shape), False
+    if isinstance(a, (bytes, bytearray, memoryview)):
+        # raw bytes are uint8 elements, whichever bytes-like type holds them
+        arr = _np.frombuffer(a, _np.uint8) if not isinstance(a, memoryview) else _np.asarray(a)
+        if arr.dtype == _np.dtype("S1") or arr.dtype.kind == "S":
+            arr = arr.view(_np.uint8)
+        return arr, arr.dtype.name, tuple(arr.shape), False
     arr = _np.asarray(a)
     if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and _np.little_endian is False):
         raise Error("big-endian arrays are not supported (ebpc stores little-endian elements)")
@@ -79,10 +128,13 @@ def compress(a, codec: str = "ebpc", *, width=None, block: int = 8, max_zero_run
     ``width``: W bits (default: the dtype's width; integers must fit). ``threads``: coding
     threads, 0 = all cores; the output is the same for any count. The GIL is released
     while coding."""
+    w, b, z, lv = _params(width, block, max_zero_run, level)
+    chunk_words, threads = _int("chunk_words", chunk_words, 1, _U32), _int("threads", threads, 0, _U32)
+    if not isinstance(codec, str):
+        raise Error(f"codec must be a name such as 'ebpc', got {codec!r}")
     arr, name, shape, fortran = _as_elements(a)
     return _ebpc.compress(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, list(shape),
-                          fortran, codec, int(width or 0), int(block), int(max_zero_run), int(level or 0),
-                          int(chunk_words), int(threads))
+                          fortran, codec, w, b, z, lv, chunk_words, threads)
 
 
 def header(buf) -> dict:
@@ -94,20 +146,28 @@ def header(buf) -> dict:
 def _bytes_view(buf):
     if isinstance(buf, (bytes, bytearray, memoryview)):
         return buf
+    if buf is None or isinstance(buf, (str, int, float)):
+        raise Error(f"expected the bytes of an .ebpc container, got {type(buf).__name__}")
     arr = _np.asarray(buf)
+    if arr.dtype == object:
+        raise Error(f"expected the bytes of an .ebpc container, got {type(buf).__name__}")
     if not arr.flags.c_contiguous:
         raise Error("compressed buffer must be contiguous")
     return _flat(arr).view(_np.uint8)
 
 
-def decompress(buf, *, out=None, threads: int = 0):
+def decompress(buf, *, out=None, threads: int = 0, max_output_nbytes=DEFAULT_MAX_OUTPUT_NBYTES):
     """Decodes an ``.ebpc`` container (from ``compress`` or the CLI) into a numpy array of
     the dtype, shape and order it was compressed with. ``out``: a writable array of that
     dtype and shape (and order), filled in place and returned. bfloat16 containers come
     back as a torch tensor (numpy has no bfloat16). Chunks are decoded on ``threads``
-    threads (0 = all cores) with the GIL released."""
+    threads (0 = all cores) with the GIL released. Before anything is allocated the input
+    is checked to hold every chunk the header claims, and the decoded array to fit
+    ``max_output_nbytes`` (default 1 GiB; None: no limit; not applied with ``out``, whose
+    memory the caller already has): :class:`Error` otherwise."""
+    threads = _int("threads", threads, 0, _U32)
     view = _bytes_view(buf)
-    h = _ebpc.header(view)
+    h = _ebpc.check_input(view, _budget(max_output_nbytes) if out is None else (1 << 64) - 1)
     shape = tuple(h["shape"])
     order = "F" if h["fortran_order"] else "C"
     bf16 = h["dtype"] == "bfloat16"
@@ -155,8 +215,10 @@ def measure(a, codecs=None, *, width=None, block: int = 8, max_zero_run: int = 1
     codecs = list(DEFAULT_CODECS if codecs is None else codecs)
     if not codecs:
         raise Error("no codec given")
-    rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, codecs,
-                         int(width or 0), int(block), int(max_zero_run))
+    w, b, z, _ = _params(width, block, max_zero_run)
+    if not all(isinstance(c, str) for c in codecs):
+        raise Error("codecs must be names such as 'ebpc'")
+    rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, codecs, w, b, z)
     return {r.pop("codec"): r for r in rows}
 
 

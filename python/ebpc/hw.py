@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from . import _ebpc, _as_elements, _flat, _NUMPY_DTYPES, Error
+from . import _ebpc, _as_elements, _flat, _int, _NUMPY_DTYPES, _U32, Error
 
 __all__ = ["encode", "decode", "sim"]
 
@@ -19,7 +19,8 @@ def _u8(arr):
 def encode(a, width: int, block: int = 8, *, max_zero_run: int = 16):
     """(znz_bytes, bpc_bytes): the two streams of ``a``'s W-bit words in C order."""
     arr, name, _, _ = _as_elements(a)
-    return _ebpc.hw_encode(_u8(arr), name, int(width), int(block), int(max_zero_run))
+    return _ebpc.hw_encode(_u8(arr), name, _int("width", width, 2, 32), _int("block", block, 0, _U32),
+                           _int("max_zero_run", max_zero_run, 0, _U32))
 
 
 def decode(znz, bpc, count: int, width: int, block: int = 8, *, max_zero_run: int = 16, dtype="int8"):
@@ -28,11 +29,12 @@ def decode(znz, bpc, count: int, width: int, block: int = 8, *, max_zero_run: in
     dt = _np.dtype(dtype)
     if dt.name not in _NUMPY_DTYPES:
         raise Error(f"unsupported dtype '{dt}'")
-    count = int(count)
+    count = _int("count", count, 1, 1 << 24)
     if count <= 0 or count > (1 << 24):
         raise Error("count: the hardware carries 1..2^24 words")
     out = _np.empty(count, dtype=dt)
-    _ebpc.hw_decode(bytes(znz), bytes(bpc), count, dt.name, int(width), int(block), int(max_zero_run), out.view(_np.uint8))
+    _ebpc.hw_decode(bytes(znz), bytes(bpc), count, dt.name, _int("width", width, 2, 32), _int("block", block, 0, _U32),
+                    _int("max_zero_run", max_zero_run, 0, _U32), out.view(_np.uint8))
     return out
 
 
@@ -43,5 +45,6 @@ def sim(a, width: int = 8, block: int = 8, *, out_ready: float = 1.0, in_bubble:
     if not hasattr(_ebpc, "hw_sim"):
         raise Error("this build has no hardware model (EBPC_WITH_HW=OFF)")
     arr, name, _, _ = _as_elements(a)
-    return _ebpc.hw_sim(_u8(arr), name, int(width), int(block), float(out_ready), float(in_bubble), int(seed),
+    return _ebpc.hw_sim(_u8(arr), name, _int("width", width, 2, 32), _int("block", block, 0, _U32),
+                        float(out_ready), float(in_bubble), _int("seed", seed, 0, (1 << 64) - 2),
                         bool(fix_last_bpc_hang))

@@ -19,13 +19,15 @@ class EBPC(Codec):
     codec_id = "ebpc"
 
     def __init__(self, codec: str = "ebpc", width=None, block: int = 8, max_zero_run: int = 16, level=None,
-                 threads: int = 1):
+                 threads: int = 1, max_output_nbytes=_ebpc.DEFAULT_MAX_OUTPUT_NBYTES):
         self.codec = codec
         self.width = width
         self.block = block
         self.max_zero_run = max_zero_run
         self.level = level
         self.threads = threads  # not part of the data's config, but kept so from_config round-trips
+        # decode's memory budget (ebpc.decompress): not part of the config either
+        self.max_output_nbytes = max_output_nbytes
 
     def encode(self, buf):
         arr = ensure_contiguous_ndarray(buf, flatten=False)
@@ -34,7 +36,7 @@ class EBPC(Codec):
 
     def decode(self, buf, out=None):
         buf = ensure_contiguous_ndarray(buf)
-        dec = _ebpc.decompress(buf, threads=self.threads)
+        dec = _ebpc.decompress(buf, threads=self.threads, max_output_nbytes=self.max_output_nbytes)
         if out is not None:
             return ndarray_copy(dec, out)
         return dec

@@ -8,17 +8,20 @@ ContainerReader): the same bytes and errors as the CLI, which uses it too.
 from __future__ import annotations
 
 import builtins
+import os
+import threading
 
 import numpy as _np
 
-from . import _ebpc, _NUMPY_DTYPES, Error
+from . import _ebpc, _budget, _int, _params, _U32, _NUMPY_DTYPES, DEFAULT_MAX_OUTPUT_NBYTES, Error
 
 __all__ = ["open", "Writer", "Reader"]
 
 
 def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", width=None, block: int = 8,
          max_zero_run: int = 16, level=None, fortran_order: bool = False,
-         chunk_words: int = _ebpc.default_chunk_nwords, threads: int = 1):
+         chunk_words: int = _ebpc.default_chunk_nwords, threads: int = 1,
+         max_output_nbytes=DEFAULT_MAX_OUTPUT_NBYTES):
     """Opens an ``.ebpc`` file (a path or a binary file object).
 
     ``"w"``: needs ``dtype`` and ``shape``; ``write(a)`` takes the elements in file order
@@ -26,19 +29,23 @@ def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", 
     ``close()`` (or leaving the ``with`` block) checks that all were written.
     ``"r"``: ``header``, ``dtype``, ``shape``; ``read(n=-1)`` returns the next n elements
     (1-d), ``read_array()`` the whole (rest of the) array shaped, iteration yields each
-    chunk's elements. Up to ``threads`` chunks are coded at once (0 = all cores)."""
+    chunk's elements. Up to ``threads`` chunks are coded at once (0 = all cores).
+    ``max_output_nbytes``: the memory budget of ``read_array()`` and ``read()`` of the
+    rest (default 1 GiB as :func:`ebpc.decompress`; None: no limit); chunk by chunk
+    reading needs only the chunks in flight, whatever the file size."""
     if mode in ("w", "wb"):
         if dtype is None or shape is None:
             raise Error("ebpc.open(..., 'w') needs dtype and shape")
         return Writer(file, dtype, shape, codec=codec, width=width, block=block, max_zero_run=max_zero_run,
                       level=level, fortran_order=fortran_order, chunk_words=chunk_words, threads=threads)
     if mode in ("r", "rb"):
-        return Reader(file, threads=threads)
+        return Reader(file, threads=threads, max_nbytes=max_output_nbytes)
     raise Error(f"mode must be 'r' or 'w', got {mode!r}")
 
 
 def _threads(threads):
-    return _ebpc.default_threads if threads == 0 else max(1, int(threads))
+    threads = _int("threads", threads, 0, _U32)
+    return _ebpc.default_threads if threads == 0 else threads
 
 
 def _path_like(file):
@@ -58,21 +65,21 @@ class Writer:
                 name = _np.dtype(dtype).name
             except TypeError:
                 raise Error(f"unsupported dtype '{dtype}'") from None
-        shape = tuple(int(d) for d in (shape if hasattr(shape, "__len__") else (shape,)))
+        shape = tuple(_int("shape", d, 0, (1 << 64) - 1) for d in (shape if hasattr(shape, "__len__") else (shape,)))
+        w, b, z, lv = _params(width, block, max_zero_run, level)
+        chunk_words = _int("chunk_words", chunk_words, 1, _U32)
+        if not isinstance(codec, str):
+            raise Error(f"codec must be a name such as 'ebpc', got {codec!r}")
         self._np_dtype = _np.dtype(_np.uint16) if name == "bfloat16" else _NUMPY_DTYPES.get(name)
         if self._np_dtype is None:
             raise Error(f"unsupported dtype '{name}'")
         self._name = name
-        self._own = builtins.open(file, "wb", buffering=0) if _path_like(file) else None
-        try:
-            fd = self._own.fileno() if self._own is not None else -1
-            self._w = _ebpc.StreamWriter(file if self._own is None else None, fd, name, list(shape),
-                                         bool(fortran_order), codec, int(width or 0), int(block), int(max_zero_run),
-                                         int(level or 0), int(chunk_words), _threads(threads))
-        except BaseException:
-            if self._own is not None:
-                self._own.close()
-            raise
+        # A path is written to a temporary file beside it, renamed over it on a successful
+        # close (removed otherwise): an existing file is never truncated or left partial.
+        path = os.fsencode(file) if _path_like(file) else b""
+        self._w = _ebpc.StreamWriter(None if path else file, path, name, list(shape), bool(fortran_order), codec,
+                                     w, b, z, lv, chunk_words, _threads(threads))
+        self._lock = threading.Lock()
         self._info = self._w.info()
         self._closed = False
 
@@ -89,18 +96,23 @@ class Writer:
             raise Error(f"write: got {name}, the stream holds {self._name}")
         flat = _flat(arr if arr.ndim <= 1 or arr.flags.c_contiguous else _np.ascontiguousarray(arr))
         if flat.size:
-            self._w.write(flat.view(_np.uint8))
+            with self._lock:
+                self._w.write(flat.view(_np.uint8))
 
     def close(self):
-        """Codes what is pending and checks that the whole array was written."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
+        """Codes what is pending, checks that the whole array was written and (for a path)
+        renames the temporary file over the target."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             self._w.finish()
-        finally:
-            if self._own is not None:
-                self._own.close()
+
+    def abandon(self):
+        """Drops what was written (for a path, the temporary file; the target is untouched)."""
+        with self._lock:
+            self._closed = True
+            self._w.abandon()
 
     def __enter__(self):
         return self
@@ -109,10 +121,7 @@ class Writer:
         if exc_type is None:
             self.close()
         else:
-            self._closed = True
-            self._w.abandon()
-            if self._own is not None:
-                self._own.close()
+            self.abandon()
         return False
 
 
@@ -120,12 +129,13 @@ class Reader:
     """Streaming reader over the library's ContainerReader (decodes up to threads chunks
     ahead; payload buffers are sized by the bytes that arrive, not by what a header says)."""
 
-    def __init__(self, file, *, threads, max_nbytes=None):
+    def __init__(self, file, *, threads, max_nbytes=DEFAULT_MAX_OUTPUT_NBYTES):
+        self._budget = _budget(max_nbytes)
         self._own = builtins.open(file, "rb", buffering=0) if _path_like(file) else None
         try:
             fd = self._own.fileno() if self._own is not None else -1
-            self._r = _ebpc.StreamReader(file if self._own is None else None, fd, _threads(threads),
-                                         int(max_nbytes) if max_nbytes is not None else (1 << 64) - 1)
+            # Chunk by chunk reading needs no budget; the whole-array reads check theirs.
+            self._r = _ebpc.StreamReader(file if self._own is None else None, fd, _threads(threads), (1 << 64) - 1)
         except BaseException:
             if self._own is not None:
                 self._own.close()
@@ -136,6 +146,7 @@ class Reader:
         self._buf = _np.zeros(0, self._np_dtype)  # decoded, not yet returned
         self._done = 0
         self._ended = False
+        self._lock = threading.RLock()  # one call at a time (the C++ reader serialises too)
 
     @property
     def header(self) -> dict:
@@ -159,44 +170,65 @@ class Reader:
         return _np.frombuffer(b, self._np_dtype)
 
     def read(self, n: int = -1):
-        """The next n elements (all the rest for n < 0) as a 1-d array; fewer at the end."""
-        want = self._info["nwords"] - self._done if n < 0 else int(n)
-        parts, have = [], 0
-        while have < want:
-            if self._buf.size == 0:
-                c = self._next()
-                if c is None:
-                    break
-                self._buf = c
-            take = self._buf[: want - have]
-            self._buf = self._buf[take.size:]
-            parts.append(take)
-            have += take.size
-        self._done += have
-        if not parts:
-            out = _np.zeros(0, self._np_dtype)
-        else:
-            out = _np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
+        """The next n elements (all the rest for n < 0) as a 1-d array; fewer at the end.
+        A read that reaches the last element also checks that nothing follows it."""
+        with self._lock:
+            want = self._info["nwords"] - self._done if n < 0 else int(n)
+            self._check_budget(min(want, self._info["nwords"] - self._done))
+            parts, have = [], 0
+            while have < want:
+                if self._buf.size == 0:
+                    c = self._next()
+                    if c is None:
+                        break
+                    self._buf = c
+                take = self._buf[: want - have]
+                self._buf = self._buf[take.size:]
+                parts.append(take)
+                have += take.size
+            self._done += have
+            if self._done >= self._info["nwords"] and self._buf.size == 0:
+                self._next()  # the end: the library checks for trailing data
+            if not parts:
+                out = _np.zeros(0, self._np_dtype)
+            else:
+                out = _np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
         return self._wrap(out)
 
     def read_array(self):
         """The whole array, shaped (call before any read())."""
-        if self._done != 0:
-            raise Error("read_array: elements were already read")
-        out = _np.empty(self._info["nwords"], self._np_dtype)
-        pos = 0
-        u8 = out.view(_np.uint8)
-        while True:
-            n = self._r.next_chunk_into(u8[pos:]) if pos < u8.size else len(self._r.next_chunk())
-            if n == 0:
-                break
-            pos += n
-        self._ended = True
-        self._done = out.size
+        with self._lock:
+            if self._done != 0:
+                raise Error("read_array: elements were already read")
+            self._check_budget(self._info["nwords"])
+            out = _np.empty(self._info["nwords"], self._np_dtype)
+            pos = 0
+            u8 = out.view(_np.uint8)
+            while True:
+                n = self._r.next_chunk_into(u8[pos:]) if pos < u8.size else len(self._r.next_chunk())
+                if n == 0:
+                    break
+                pos += n
+            self._ended = True
+            self._done = out.size
         out = self._wrap(out)
         if isinstance(out, _np.ndarray):
             return out.reshape(self.shape, order="F" if self._info["fortran_order"] else "C")
         return out.reshape(self.shape)
+
+    def _check_budget(self, nwords):
+        """Before allocating nwords elements: within the budget, and (for a path) no more
+        chunks than the file can hold (each chunk takes at least 16 bytes)."""
+        nbytes = nwords * self._np_dtype.itemsize
+        if nbytes > self._budget:
+            raise Error(f"the decoded array would take {nbytes} bytes, above the memory budget of {self._budget} "
+                        "bytes (max_output_nbytes)")
+        if self._own is not None and nwords > 0:
+            size = os.fstat(self._own.fileno()).st_size
+            nchunks = self._info["nchunks"]
+            if size < self._info["header_nbytes"] + 16 * nchunks:
+                raise Error(f"truncated input: the header claims {nchunks} chunks (at least 16 bytes each) but the "
+                            f"file holds {size} bytes")
 
     def _wrap(self, a):
         if self._info["dtype"] == "bfloat16":
@@ -207,20 +239,22 @@ class Reader:
 
     def __iter__(self):
         while True:
-            if self._buf.size:
-                piece, self._buf = self._buf, self._buf[:0]
-            else:
-                piece = self._next()
-                if piece is None:
-                    return
-            self._done += piece.size
+            with self._lock:
+                if self._buf.size:
+                    piece, self._buf = self._buf, self._buf[:0]
+                else:
+                    piece = self._next()
+                    if piece is None:
+                        return
+                self._done += piece.size
             yield self._wrap(piece)
 
     def close(self):
-        self._r.close()
-        if self._own is not None:
-            self._own.close()
-            self._own = None
+        with self._lock:
+            self._r.close()
+            if self._own is not None:
+                self._own.close()
+                self._own = None
 
     def __enter__(self):
         return self

@@ -47,10 +47,11 @@ def compress(t: _torch.Tensor, codec: str = "ebpc", **kwargs) -> bytes:
     return _ebpc.compress(t, codec, **kwargs)  # C order (other layouts are made contiguous)
 
 
-def decompress(buf, *, device=None, threads: int = 0) -> _torch.Tensor:
+def decompress(buf, *, device=None, threads: int = 0,
+               max_output_nbytes=_ebpc.DEFAULT_MAX_OUTPUT_NBYTES) -> _torch.Tensor:
     """The tensor of an ``.ebpc`` container (dtype and shape as compressed; Fortran order
-    comes back as reversed strides)."""
-    a = _ebpc.decompress(buf, threads=threads)
+    comes back as reversed strides). ``max_output_nbytes``: as :func:`ebpc.decompress`."""
+    a = _ebpc.decompress(buf, threads=threads, max_output_nbytes=max_output_nbytes)
     t = a if isinstance(a, _torch.Tensor) else _torch.from_numpy(a)
     return t.to(device) if device is not None else t
 
@@ -264,13 +265,22 @@ def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradient
         if isinstance(mod, (_torch.nn.ReLU, _torch.nn.ReLU6)):
             kinds[name] = "relu6" if isinstance(mod, _torch.nn.ReLU6) else "relu"
 
+            def pre_hook(m, inp, name=name):
+                # The gradient is taken at the layer's input as autograd sees it before the
+                # layer runs. An in-place ReLU (inplace=True, or F.relu(x, inplace=True) in
+                # a forward) would overwrite that tensor, and a hook on it would then see
+                # the gradient of the output: the layer gets a copy instead.
+                if gradients and inp and isinstance(inp[0], _torch.Tensor) and inp[0].requires_grad:
+                    inp[0].register_hook(lambda g, name=name: grads.__setitem__(name, g.detach().clone()))
+                    return (inp[0].clone(),) + tuple(inp[1:])
+                return None
+
             def hook(m, inp, outp, name=name):
                 if name not in acts:
                     names.append(name)
                 acts[name] = outp.detach().clone()
-                if gradients and inp[0].requires_grad:
-                    inp[0].register_hook(lambda g, name=name: grads.__setitem__(name, g.detach().clone()))
 
+            handles.append(mod.register_forward_pre_hook(pre_hook))
             handles.append(mod.register_forward_hook(hook))
     was_training = model.training
     model.train(train)

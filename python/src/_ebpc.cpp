@@ -10,15 +10,22 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <ebpc/codecs.hpp>
 #include <ebpc/container.hpp>
 #include <ebpc/ebpc.hpp>
+#include <ebpc/file.hpp>
 
 #include <ebpc/eval_quantise.hpp>  // ebpc eval's quantisation (library ebpc_eval)
 #include <ebpc/measure.hpp>
@@ -90,6 +97,16 @@ unsigned thread_count(unsigned requested) { return requested == 0 ? ebpc::defaul
 ebpc::ContainerHeader make_header(const ebpc::DTypeInfo& info, const std::vector<std::uint64_t>& shape, bool fortran,
                                   const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run,
                                   int level, std::uint32_t chunk_nwords) {
+  // The header keeps the level in a signed byte, and only zstd and deflate have levels.
+  if (level < -128 || level > 127) {
+    fail("level " + std::to_string(level) + " is out of range (zstd 1..22, deflate 0..12)");
+  }
+  if (level != 0) {
+    ebpc::CodecParams p;
+    if (ebpc::parse_codec_spec(codec, p) && p.id != ebpc::CodecId::zstd && p.id != ebpc::CodecId::deflate) {
+      fail("level applies to zstd and deflate only, not " + codec);
+    }
+  }
   ebpc::ArrayOptions o;
   o.codec = codec;
   o.word_nbits = width;
@@ -170,6 +187,28 @@ py::dict header(const py::buffer& buf) {
   const auto in = bytes_of(buf);
   std::size_t n = 0;
   const ebpc::ContainerHeader h = parse_or_fail(in, &n);
+  return header_dict(h, n);
+}
+
+// Checks, before any output is allocated, that a container's claimed size is believable:
+// the input after the header must hold every chunk's header (each chunk takes at least
+// k_chunk_header_nbytes), and the decoded array must fit max_output_nbytes (the caller's
+// memory budget). Returns the header's dict.
+py::dict check_input(const py::buffer& buf, std::uint64_t max_output_nbytes) {
+  const auto in = bytes_of(buf);
+  std::size_t n = 0;
+  const ebpc::ContainerHeader h = parse_or_fail(in, &n);
+  const std::uint64_t nchunks = h.nchunks();
+  if (nchunks > (in.size() - n) / ebpc::k_chunk_header_nbytes) {
+    fail("truncated input: the header claims " + std::to_string(nchunks) + " chunks (at least " +
+         std::to_string(ebpc::k_chunk_header_nbytes) + " bytes each) but " + std::to_string(in.size() - n) +
+         " bytes follow it");
+  }
+  const std::uint64_t elem_nbytes = ebpc::dtype_info(h.dtype)->nbytes;
+  if (h.nwords > max_output_nbytes / elem_nbytes) {
+    fail("the decoded array would take " + std::to_string(h.nwords * elem_nbytes) + " bytes, above the memory budget of " +
+         std::to_string(max_output_nbytes) + " bytes (max_output_nbytes)");
+  }
   return header_dict(h, n);
 }
 
@@ -285,12 +324,15 @@ py::tuple hw_encode(const py::buffer& data, const std::string& dtype, unsigned w
                     unsigned max_zero_run) {
   const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
   const ebpc::EbpcParams p = ebpc_params_or_fail(width, block, max_zero_run);
-  const auto words = words32(words_or_fail(bytes_of(data), info, width), info.nbytes);
+  const auto elems = bytes_of(data);
   std::vector<std::uint8_t> znz;
   std::vector<std::uint8_t> bpc;
   ebpc::Error err{};
   {
+    // The conversion too (it copies the whole input). Its failure is a C++ exception: the
+    // GIL is taken back as it leaves this block, before pybind11 translates it.
     py::gil_scoped_release release;
+    const auto words = words32(words_or_fail(elems, info, width), info.nbytes);
     auto s = ebpc::ebpc_encode_to_vectors(words, p);
     if (s) {
       znz = ebpc::stream_to_hw_words(s->znz, s->sizes.znz_padded_nbits, width);
@@ -489,45 +531,177 @@ float max_abs(const py::buffer& values, const std::string& src_dtype) {
 
 
 // --- ebpc.open: the library's streaming container (include/ebpc/stream.hpp) -------------
-// Over a file descriptor (paths: no Python in the loop) or a Python file object (its
-// write / read methods, called with the GIL taken by the callback; the calls that code
-// release it). A Python exception in a callback becomes Error::io and its text is kept.
+// Over a path (written through an AtomicFile: a temporary file renamed over the target on a
+// successful close, removed otherwise), a file descriptor (read), or a Python file object
+// (its write / read methods, called with the GIL taken by the callback, on the reader's own
+// thread too; the calls that code release it).
+//
+// A callback never lets an exception out (it may run on a library thread): a Python
+// exception, a wrong return type or a short write becomes Error::io for the library, and the
+// Python exception is kept and raised on the caller's thread: an Exception as ebpc.Error
+// (chained to it), any other BaseException (KeyboardInterrupt, SystemExit) unchanged.
+//
+// Each stream object serialises its calls with a lock of its own (as Python's file objects
+// do), taken with the GIL released so that the thread holding it can finish (its callbacks
+// need the GIL); a callback that calls back into its own stream is refused.
 
-[[noreturn]] void fail_stream(const ebpc::Failure& f, const std::string& callback_error) {
-  if (!callback_error.empty()) {
-    fail(callback_error);
+py::handle g_error_type;  // ebpc.Error, set once at import
+
+// What a callback kept of its failure, for the caller's thread.
+struct CallbackError {
+  std::string message;  // non-empty once a callback failed
+  py::object exc;       // the Python exception, if one was raised
+
+  // In a callback, GIL held.
+  void keep(const std::string& what, py::error_already_set& e) {
+    if (message.empty()) {
+      message = what + ": " + e.what();
+      exc = e.value();
+    }
+  }
+  void keep(const std::string& what) {
+    if (message.empty()) {
+      message = what;
+    }
+  }
+  bool empty() const { return message.empty(); }
+
+  // On the caller's thread, GIL held: raises the kept exception as described above.
+  [[noreturn]] void raise() {
+    py::object original = std::move(exc);
+    const std::string text = message;
+    message.clear();
+    if (original && !original.is_none() && PyObject_IsInstance(original.ptr(), PyExc_Exception) != 1) {
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(original.ptr())), original.ptr());
+      throw py::error_already_set();
+    }
+    py::object err = py::reinterpret_borrow<py::object>(g_error_type)(text);
+    if (original && !original.is_none()) {
+      PyException_SetCause(err.ptr(), original.release().ptr());  // steals the reference
+    }
+    PyErr_SetObject(g_error_type.ptr(), err.ptr());
+    throw py::error_already_set();
+  }
+};
+
+[[noreturn]] void fail_stream(const ebpc::Failure& f, CallbackError& cb) {
+  if (!cb.empty()) {
+    cb.raise();
   }
   fail(f.message);
 }
 
+std::string type_name(const py::handle& o) { return Py_TYPE(o.ptr())->tp_name; }
+
+// A contiguous byte view of any bytes-like object (bytes, bytearray, memoryview, ...).
+class ByteView {
+ public:
+  // False (and no Python error left set) when o has no contiguous buffer.
+  bool get(const py::handle& o) {
+    if (PyObject_GetBuffer(o.ptr(), &view_, PyBUF_C_CONTIGUOUS) != 0) {
+      PyErr_Clear();
+      return false;
+    }
+    held_ = true;
+    return true;
+  }
+  ByteView() = default;
+  ByteView(const ByteView&) = delete;
+  ByteView& operator=(const ByteView&) = delete;
+  ~ByteView() {
+    if (held_) {
+      PyBuffer_Release(&view_);
+    }
+  }
+  const std::uint8_t* data() const { return static_cast<const std::uint8_t*>(view_.buf); }
+  std::size_t size() const { return static_cast<std::size_t>(view_.len); }
+
+ private:
+  Py_buffer view_{};
+  bool held_ = false;
+};
+
+// A stream object's lock (see above).
+class ObjectLock {
+ public:
+  std::unique_lock<std::mutex> take() {
+    if (owner_.load() == std::this_thread::get_id()) {
+      fail("the ebpc stream was used from inside its own file object's callback");
+    }
+    std::unique_lock<std::mutex> l(mu_, std::try_to_lock);
+    if (!l.owns_lock()) {
+      py::gil_scoped_release release;
+      l.lock();
+    }
+    owner_.store(std::this_thread::get_id());
+    return l;
+  }
+  // Call before the lock returned by take() is released.
+  void leave() { owner_.store(std::thread::id{}); }
+
+ private:
+  std::mutex mu_;
+  std::atomic<std::thread::id> owner_{};
+};
+
+// Holds an object's lock for one call.
+class Locked {
+ public:
+  explicit Locked(ObjectLock& l) : lock_(l), held_(l.take()) {}
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+  ~Locked() { lock_.leave(); }
+
+ private:
+  ObjectLock& lock_;
+  std::unique_lock<std::mutex> held_;
+};
+
+// The permission bits of a new output: an existing regular file's, else rw-r--r--.
+unsigned output_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    return static_cast<unsigned>(st.st_mode & 07777);
+  }
+  return 0644;
+}
+
 class PyWriter {
  public:
-  PyWriter(py::object file, int fd, const std::string& dtype, const std::vector<std::uint64_t>& shape, bool fortran,
-           const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run, int level,
+  // path non-empty: written through an AtomicFile; else file's write().
+  PyWriter(py::object file, const std::string& path, const std::string& dtype, const std::vector<std::uint64_t>& shape,
+           bool fortran, const std::string& codec, unsigned width, unsigned block, unsigned max_zero_run, int level,
            std::uint32_t chunk_nwords, unsigned threads)
       : file_(std::move(file)) {
+    // Every argument is checked before the file system is touched.
     const ebpc::ContainerHeader h =
         make_header(dtype_or_fail(dtype), shape, fortran, codec, width, block, max_zero_run, level, chunk_nwords);
     ebpc::ByteSink sink;
-    if (fd >= 0) {
-      sink = ebpc::fd_sink(fd);
-    } else {
-      sink = [this](std::span<const std::uint8_t> bytes) -> ebpc::Result<void> {
-        py::gil_scoped_acquire gil;
-        try {
-          file_.attr("write")(py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-          return {};
-        } catch (py::error_already_set& e) {
-          callback_error_ = std::string("write failed: ") + e.what();
+    if (!path.empty()) {
+      out_ = std::make_unique<ebpc::AtomicFile>();
+      const std::string target = path == "-" ? "./-" : path;  // "-" is a file name here, not stdout
+      errno = 0;
+      if (auto r = out_->open(target, true, output_mode(target)); !r) {
+        const int e = errno;
+        out_.reset();
+        fail(path + ": cannot create output file" + (e != 0 ? std::string(" (") + std::strerror(e) + ")" : ""));
+      }
+      sink = [this, path](std::span<const std::uint8_t> bytes) -> ebpc::Result<void> {
+        if (auto r = out_->write(bytes); !r) {
+          callback_.keep(path + ": write error");
           return tl::unexpected(ebpc::Error::io);
         }
+        return {};
       };
+    } else {
+      sink = [this](std::span<const std::uint8_t> bytes) -> ebpc::Result<void> { return write_to_file(bytes); };
     }
     ebpc::StreamOptions o;
     o.threads = threads;
     auto w = ebpc::ContainerWriter::create(h, std::move(sink), o);
     if (!w) {
-      fail_stream(w.error(), callback_error_);
+      out_.reset();
+      fail_stream(w.error(), callback_);
     }
     w_ = std::move(*w);
     info_ = header_dict(h, ebpc::serialize_header(h).size());
@@ -535,6 +709,7 @@ class PyWriter {
   ~PyWriter() { close_quietly(); }
 
   void write(const py::buffer& data) {
+    Locked held(lock_);
     check_open();
     const auto elems = bytes_of(data);
     ebpc::Outcome<void> r;
@@ -544,39 +719,99 @@ class PyWriter {
     }
     if (!r) {
       close_quietly();
-      fail_stream(r.error(), callback_error_);
+      fail_stream(r.error(), callback_);
     }
   }
   void finish() {
+    Locked held(lock_);
     check_open();
     ebpc::Outcome<void> r;
     {
       py::gil_scoped_release release;
       r = w_->finish();
     }
+    if (r && out_) {
+      if (auto c = out_->commit(); !c) {
+        close_quietly();
+        fail("cannot write the output file (write error)");
+      }
+    }
     close_quietly();
     if (!r) {
-      fail_stream(r.error(), callback_error_);
+      fail_stream(r.error(), callback_);
     }
   }
-  void abandon() { close_quietly(); }
+  void abandon() {
+    Locked held(lock_);
+    close_quietly();
+  }
   py::dict info() const { return info_; }
 
  private:
+  // The sink over a Python file object: write() until every byte is taken. A return of None
+  // means all written (io.RawIOBase's buffered objects); an int is the bytes taken.
+  ebpc::Result<void> write_to_file(std::span<const std::uint8_t> bytes) {
+    py::gil_scoped_acquire gil;
+    try {
+      py::object data = py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      py::object view = py::reinterpret_steal<py::object>(PyMemoryView_FromObject(data.ptr()));
+      if (!view) {
+        throw py::error_already_set();
+      }
+      py::object write = file_.attr("write");
+      std::size_t done = 0;
+      while (done < bytes.size()) {
+        py::object arg = done == 0 ? view
+                                   : view[py::slice(static_cast<py::ssize_t>(done),
+                                                    static_cast<py::ssize_t>(bytes.size()), 1)];
+        py::object r = write(arg);
+        if (r.is_none()) {
+          break;
+        }
+        if (!PyLong_Check(r.ptr())) {
+          callback_.keep("write failed: write() returned " + type_name(r) + ", not the number of bytes written");
+          return tl::unexpected(ebpc::Error::io);
+        }
+        const long long n = PyLong_AsLongLong(r.ptr());
+        if (n == -1 && PyErr_Occurred() != nullptr) {
+          PyErr_Clear();
+          callback_.keep("write failed: write() returned an out-of-range count");
+          return tl::unexpected(ebpc::Error::io);
+        }
+        if (n <= 0 || static_cast<unsigned long long>(n) > bytes.size() - done) {
+          callback_.keep("write failed: write() took " + std::to_string(n) + " of " +
+                         std::to_string(bytes.size() - done) + " bytes");
+          return tl::unexpected(ebpc::Error::io);
+        }
+        done += static_cast<std::size_t>(n);
+      }
+      return {};
+    } catch (py::error_already_set& e) {
+      callback_.keep("write failed", e);
+    } catch (const std::exception& e) {
+      callback_.keep(std::string("write failed: ") + e.what());
+    } catch (...) {
+      callback_.keep("write failed");
+    }
+    return tl::unexpected(ebpc::Error::io);
+  }
   void check_open() const {
     if (!w_) {
       fail("the ebpc stream is closed");
     }
   }
   void close_quietly() {
-    if (w_) {
+    if (w_ || out_) {
       py::gil_scoped_release release;  // the writer's threads never call Python, but joining may wait
       w_.reset();
+      out_.reset();  // removes the temporary file unless committed
     }
   }
   py::object file_;
+  ObjectLock lock_;
+  std::unique_ptr<ebpc::AtomicFile> out_;
   std::unique_ptr<ebpc::ContainerWriter> w_;
-  std::string callback_error_;
+  CallbackError callback_;
   py::dict info_;
 };
 
@@ -587,29 +822,7 @@ class PyReader {
     if (fd >= 0) {
       source = ebpc::fd_source(fd);
     } else {
-      source = [this](std::span<std::uint8_t> buf) -> ebpc::Result<std::size_t> {
-        py::gil_scoped_acquire gil;
-        try {
-          std::size_t got = 0;
-          while (got < buf.size()) {
-            py::bytes b = file_.attr("read")(buf.size() - got);
-            std::string_view sv = b;
-            if (sv.empty()) {
-              break;
-            }
-            if (sv.size() > buf.size() - got) {
-              callback_error_ = "read returned more bytes than asked";
-              return tl::unexpected(ebpc::Error::io);
-            }
-            std::memcpy(buf.data() + got, sv.data(), sv.size());
-            got += sv.size();
-          }
-          return got;
-        } catch (py::error_already_set& e) {
-          callback_error_ = std::string("read failed: ") + e.what();
-          return tl::unexpected(ebpc::Error::io);
-        }
-      };
+      source = [this](std::span<std::uint8_t> buf) -> ebpc::Result<std::size_t> { return read_from_file(buf); };
     }
     ebpc::StreamOptions o;
     o.threads = threads;
@@ -620,15 +833,16 @@ class PyReader {
       r = ebpc::ContainerReader::open(std::move(source), o);
     }
     if (!r) {
-      fail_stream(r.error(), callback_error_);
+      fail_stream(r.error(), callback_);
     }
     r_ = std::move(*r);
     info_ = header_dict(r_->header(), ebpc::serialize_header(r_->header()).size());
   }
-  ~PyReader() { close(); }
+  ~PyReader() { close_quietly(); }
 
   // The next chunk's elements as bytes (empty at the end).
   py::bytes next_chunk() {
+    Locked held(lock_);
     if (!r_) {
       fail("the ebpc stream is closed");
     }
@@ -638,13 +852,14 @@ class PyReader {
       c = r_->next_chunk();
     }
     if (!c) {
-      close();
-      fail_stream(c.error(), callback_error_);
+      close_quietly();
+      fail_stream(c.error(), callback_);
     }
     return {reinterpret_cast<const char*>(c->data()), c->size()};
   }
   // The next chunk's elements into out (at least a chunk's bytes); returns the byte count.
   std::size_t next_chunk_into(const py::buffer& out_buf) {
+    Locked held(lock_);
     if (!r_) {
       fail("the ebpc stream is closed");
     }
@@ -658,8 +873,8 @@ class PyReader {
       }
     }
     if (!c) {
-      close();
-      fail_stream(c.error(), callback_error_);
+      close_quietly();
+      fail_stream(c.error(), callback_);
     }
     if (c->size() > out.size()) {
       fail("output buffer smaller than a chunk (internal)");
@@ -667,17 +882,60 @@ class PyReader {
     return c->size();
   }
   void close() {
+    Locked held(lock_);
+    close_quietly();
+  }
+  py::dict info() const { return info_; }
+
+ private:
+  // The source over a Python file object: read() until buf is full or the end (an empty
+  // result). Any bytes-like result is taken; anything else fails.
+  ebpc::Result<std::size_t> read_from_file(std::span<std::uint8_t> buf) {
+    py::gil_scoped_acquire gil;
+    try {
+      py::object read = file_.attr("read");
+      std::size_t got = 0;
+      while (got < buf.size()) {
+        py::object b = read(buf.size() - got);
+        if (b.is_none()) {
+          callback_.keep("read failed: read() returned None (a non-blocking file with no data ready?)");
+          return tl::unexpected(ebpc::Error::io);
+        }
+        ByteView v;
+        if (!v.get(b)) {
+          callback_.keep("read failed: read() returned " + type_name(b) + ", not bytes");
+          return tl::unexpected(ebpc::Error::io);
+        }
+        if (v.size() == 0) {
+          break;
+        }
+        if (v.size() > buf.size() - got) {
+          callback_.keep("read failed: read() returned more bytes than asked");
+          return tl::unexpected(ebpc::Error::io);
+        }
+        std::memcpy(buf.data() + got, v.data(), v.size());
+        got += v.size();
+      }
+      return got;
+    } catch (py::error_already_set& e) {
+      callback_.keep("read failed", e);
+    } catch (const std::exception& e) {
+      callback_.keep(std::string("read failed: ") + e.what());
+    } catch (...) {
+      callback_.keep("read failed");
+    }
+    return tl::unexpected(ebpc::Error::io);
+  }
+  void close_quietly() {
     if (r_) {
       py::gil_scoped_release release;  // the reader's thread may wait for the GIL in the source
       r_.reset();
     }
   }
-  py::dict info() const { return info_; }
-
- private:
   py::object file_;
+  ObjectLock lock_;
   std::unique_ptr<ebpc::ContainerReader> r_;
-  std::string callback_error_;
+  CallbackError callback_;
   py::dict info_;
 };
 
@@ -686,6 +944,7 @@ class PyReader {
 PYBIND11_MODULE(_ebpc, m) {
   m.doc() = "ebpc: Extended Bit-Plane Compression (C++ extension; use the ebpc package)";
   static py::exception<PyError> exc(m, "Error", PyExc_ValueError);
+  g_error_type = exc;
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) {
@@ -701,6 +960,7 @@ PYBIND11_MODULE(_ebpc, m) {
         py::arg("codec"), py::arg("width"), py::arg("block"), py::arg("max_zero_run"), py::arg("level"),
         py::arg("chunk_nwords"), py::arg("threads"));
   m.def("header", &header, py::arg("buf"));
+  m.def("check_input", &check_input, py::arg("buf"), py::arg("max_output_nbytes"));
   m.def("decompress_into", &decompress_into, py::arg("buf"), py::arg("out"), py::arg("threads"));
   m.def("measure", &measure, py::arg("data"), py::arg("dtype"), py::arg("codecs"), py::arg("width"), py::arg("block"),
         py::arg("max_zero_run"));
@@ -716,7 +976,8 @@ PYBIND11_MODULE(_ebpc, m) {
         py::arg("out"));
   m.def("max_abs", &max_abs, py::arg("values"), py::arg("src_dtype"));
   py::class_<PyWriter>(m, "StreamWriter")
-      .def(py::init<py::object, int, const std::string&, const std::vector<std::uint64_t>&, bool, const std::string&,
+      .def(py::init<py::object, const std::string&, const std::string&, const std::vector<std::uint64_t>&, bool,
+                    const std::string&,
                     unsigned, unsigned, unsigned, int, std::uint32_t, unsigned>())
       .def("write", &PyWriter::write)
       .def("finish", &PyWriter::finish)

@@ -171,11 +171,9 @@ int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec) {
     if (params == nullptr || spec == nullptr) {
       return bad_parameter("NULL argument");
     }
-    ebpc::CodecParams c = to_cpp(*params);
-    if (c.elem_nbytes == 0) {
-      c.elem_nbytes = 1;
-      c.word_nbits = 8;
-    }
+    // Only codec and level are set (ebpc.h): the other fields may be uninitialised, so
+    // none is read.
+    ebpc::CodecParams c;
     if (auto r = ebpc::parse_codec_spec(spec, c); !r) {
       return fail(EBPC_ERR_BAD_PARAMETER, std::string("unknown codec '") + spec + "' (" +
                                               std::string(ebpc::k_codec_list) + ")");

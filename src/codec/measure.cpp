@@ -20,11 +20,18 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
   if (w > info->nbytes * 8 || w < k_min_word_nbits) {
     return tl::unexpected(Failure{Error::bad_parameter, "width " + wtext + " is wider than " + std::string(info->name)});
   }
-  std::vector<std::uint8_t> words(elems.begin(), elems.end());
-  std::uint64_t bad = 0;
-  if (!elements_to_words(words, dtype, w, &bad)) {
-    return tl::unexpected(
-        Failure{Error::bad_parameter, "value at flat index " + std::to_string(bad) + " does not fit in " + wtext + " bits"});
+  // Words at the dtype's full width are the element bytes themselves (bit patterns): no
+  // copy. Narrower words are converted (and checked) in a copy.
+  std::vector<std::uint8_t> converted;
+  std::span<const std::uint8_t> words = elems;
+  if (w != info->nbytes * 8) {
+    converted.assign(elems.begin(), elems.end());
+    std::uint64_t bad = 0;
+    if (!elements_to_words(converted, dtype, w, &bad)) {
+      return tl::unexpected(Failure{Error::bad_parameter,
+                                    "value at flat index " + std::to_string(bad) + " does not fit in " + wtext + " bits"});
+    }
+    words = converted;
   }
   Measurement base;
   base.word_nbits = w;
@@ -37,8 +44,21 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
     }
     base.zero_values += zero ? 1 : 0;
   }
-  std::vector<std::uint8_t> local;
-  std::vector<std::uint8_t>& buf = scratch != nullptr ? *scratch : local;
+  // One output buffer for every codec, grown to the largest bound and never zero-filled
+  // when it is ours: only the pages an encoder writes cost memory.
+  ByteBuffer local;
+  auto room = [&](std::size_t nbytes) -> std::span<std::uint8_t> {
+    if (scratch != nullptr) {
+      if (scratch->size() < nbytes) {
+        scratch->resize(nbytes);
+      }
+      return {scratch->data(), nbytes};
+    }
+    if (local.size() < nbytes) {
+      local.resize(nbytes);
+    }
+    return {local.data(), nbytes};
+  };
   base.codecs.reserve(codecs.size());
   for (CodecParams p : codecs) {
     p.word_nbits = w;
@@ -49,8 +69,8 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
                                                               ", max zero run " + std::to_string(p.max_zero_run_nwords) + ")"});
     }
     const Codec* codec = find_codec(p.id);
-    buf.resize(codec->bound_nbytes(static_cast<std::size_t>(base.values), p));
-    auto r = codec->encode(codec->is_word_codec ? std::span<const std::uint8_t>(words) : elems, p, buf);
+    auto r = codec->encode(codec->is_word_codec ? words : elems, p,
+                           room(codec->bound_nbytes(static_cast<std::size_t>(base.values), p)));
     if (!r) {
       return tl::unexpected(failure(r.error(), codec_spec(p) + " failed"));
     }

@@ -248,6 +248,9 @@ Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> in, const C
   ch.checksum = load_le<std::uint64_t>(in.data() + 8);
   EBPC_CHECK(ch.payload_nbytes <= chunk_bound_nbytes(h, chunk_nwords) - k_chunk_header_nbytes, corrupt);
   EBPC_CHECK(ch.stream0_nbytes <= ch.payload_nbytes, corrupt);
+  // Only EBPC splits its payload in two streams; every other codec writes one stream and
+  // stream0_nbytes = payload_nbytes (container_encode.cpp), so anything else is corrupt.
+  EBPC_CHECK(h.codec.id == CodecId::ebpc || ch.stream0_nbytes == ch.payload_nbytes, corrupt);
   return ch;
 }
 
