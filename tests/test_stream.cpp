@@ -301,6 +301,7 @@ TEST(Stream, LyingPayloadSizeCostsNoMemory) {
   std::uint8_t ch[ebpc::k_chunk_header_nbytes] = {};
   const auto limit = static_cast<std::uint32_t>(ebpc::chunk_bound_nbytes(h, h.chunk_nwords) - ebpc::k_chunk_header_nbytes);
   ebpc::store_le<std::uint32_t>(ch, limit);
+  ebpc::store_le<std::uint32_t>(ch + 4, limit);  // one stream (zstd): stream0 = payload
   file.insert(file.end(), ch, ch + sizeof ch);
   file.resize(file.size() + 100, 0);
   StreamOptions so;
