@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <ebpc/ebpc.hpp>
 #include <ebpc/stream.hpp>
@@ -45,6 +46,11 @@ class InputFile {
 };
 
 bool file_exists(const std::string& path);
+
+// The whole of a regular file of at most max_nbytes (limit_exceeded above). Opened without
+// blocking and refused (io) unless it is a regular file: a FIFO, device or directory in
+// place of a data file is an error, never a wait for a writer or an endless read.
+Result<std::vector<std::uint8_t>> read_regular_file(const std::string& path, std::uint64_t max_nbytes);
 // True when both paths exist and are the same file (device and inode).
 bool same_file(const std::string& a, const std::string& b);
 

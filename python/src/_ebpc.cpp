@@ -566,6 +566,22 @@ struct CallbackError {
   }
   bool empty() const { return message.empty(); }
 
+  // Runs a callback's work (GIL held) and keeps whatever it throws, so that nothing leaves
+  // the callback: body's result, or Error::io after a throw.
+  template <class F>
+  auto guard(const std::string& what, F&& body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (py::error_already_set& e) {
+      keep(what, e);
+    } catch (const std::exception& e) {
+      keep(what + ": " + e.what());
+    } catch (...) {
+      keep(what);
+    }
+    return tl::unexpected(ebpc::Error::io);
+  }
+
   // On the caller's thread, GIL held: raises the kept exception as described above.
   [[noreturn]] void raise() {
     py::object original = std::move(exc);
@@ -752,7 +768,7 @@ class PyWriter {
   // means all written (io.RawIOBase's buffered objects); an int is the bytes taken.
   ebpc::Result<void> write_to_file(std::span<const std::uint8_t> bytes) {
     py::gil_scoped_acquire gil;
-    try {
+    return callback_.guard("write failed", [&]() -> ebpc::Result<void> {
       py::object data = py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
       py::object view = py::reinterpret_steal<py::object>(PyMemoryView_FromObject(data.ptr()));
       if (!view) {
@@ -786,14 +802,7 @@ class PyWriter {
         done += static_cast<std::size_t>(n);
       }
       return {};
-    } catch (py::error_already_set& e) {
-      callback_.keep("write failed", e);
-    } catch (const std::exception& e) {
-      callback_.keep(std::string("write failed: ") + e.what());
-    } catch (...) {
-      callback_.keep("write failed");
-    }
-    return tl::unexpected(ebpc::Error::io);
+    });
   }
   void check_open() const {
     if (!w_) {
@@ -892,7 +901,7 @@ class PyReader {
   // result). Any bytes-like result is taken; anything else fails.
   ebpc::Result<std::size_t> read_from_file(std::span<std::uint8_t> buf) {
     py::gil_scoped_acquire gil;
-    try {
+    return callback_.guard("read failed", [&]() -> ebpc::Result<std::size_t> {
       py::object read = file_.attr("read");
       std::size_t got = 0;
       while (got < buf.size()) {
@@ -917,14 +926,7 @@ class PyReader {
         got += v.size();
       }
       return got;
-    } catch (py::error_already_set& e) {
-      callback_.keep("read failed", e);
-    } catch (const std::exception& e) {
-      callback_.keep(std::string("read failed: ") + e.what());
-    } catch (...) {
-      callback_.keep("read failed");
-    }
-    return tl::unexpected(ebpc::Error::io);
+    });
   }
   void close_quietly() {
     if (r_) {

@@ -132,6 +132,30 @@ ByteSource InputFile::source() {
   return [this](std::span<std::uint8_t> buf) { return read(buf); };
 }
 
+Result<std::vector<std::uint8_t>> read_regular_file(const std::string& path, std::uint64_t max_nbytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  EBPC_CHECK(fd >= 0, io);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  EBPC_CHECK(::fstat(fd, &st) == 0 && S_ISREG(st.st_mode), io);
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  EBPC_CHECK(size <= max_nbytes, limit_exceeded);
+  std::vector<std::uint8_t> buf(static_cast<std::size_t>(size));
+  std::size_t got = 0;
+  while (got < buf.size()) {
+    const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    EBPC_CHECK(n > 0, io);  // an error, or a file that shrank while read
+    got += static_cast<std::size_t>(n);
+  }
+  return buf;
+}
+
 bool file_exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;

@@ -2,11 +2,6 @@
 
 #include <zstd.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 #include <algorithm>
 #include <cstring>
@@ -241,32 +236,6 @@ std::vector<std::uint8_t> make_npy_header(DType dtype, std::span<const std::uint
 
 namespace {
 
-// A regular file's bytes. Opened without blocking (a FIFO would wait for a writer) and
-// refused unless fstat says regular file.
-Result<std::vector<std::uint8_t>> read_all(const std::string& path, std::uint64_t max_nbytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  EBPC_CHECK(fd >= 0, io);
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  EBPC_CHECK(::fstat(fd, &st) == 0 && S_ISREG(st.st_mode), io);
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  EBPC_CHECK(size <= max_nbytes, limit_exceeded);
-  std::vector<std::uint8_t> buf(static_cast<std::size_t>(size));
-  std::size_t got = 0;
-  while (got < buf.size()) {
-    const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    EBPC_CHECK(n > 0, io);  // an error, or a file that shrank while read
-    got += static_cast<std::size_t>(n);
-  }
-  return buf;
-}
-
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -306,7 +275,7 @@ Result<std::vector<std::uint8_t>> zstd_decompress_stream(std::span<const std::ui
 }  // namespace
 
 Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes, std::optional<bool> zstd_frames) {
-  auto raw = read_all(path, max_nbytes);
+  auto raw = read_regular_file(path, max_nbytes);
   EBPC_TRY(raw);
   std::vector<std::uint8_t> bytes = std::move(*raw);
   if (zstd_frames.value_or(ends_with(path, ".zst"))) {

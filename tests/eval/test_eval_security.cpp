@@ -58,6 +58,13 @@ Json small_manifest(const std::string& network, const std::string& image, const 
   return m;
 }
 
+// small_manifest with one field ("network", "image" or "layer") set to value, the others
+// plain ("n", "im", "first").
+Json manifest_naming(const std::string& field, const std::string& value) {
+  return small_manifest(field == "network" ? value : "n", field == "image" ? value : "im",
+                        field == "layer" ? value : "first");
+}
+
 fs::path write_dataset(const fs::path& dir, const Json& m) {
   fs::create_directories(dir);
   write_text(dir / "a.npy", npy_2x3("<f4", f32_bytes(k_values)));
@@ -109,8 +116,7 @@ TEST(EvalSecurity, NoNameRunsACommandThroughGnuplot) {
       const fs::path other = t.path() / ("other" + std::to_string(k));
       const fs::path out = t.path() / ("out" + std::to_string(k));
       ++k;
-      write_dataset(ds, small_manifest(field == "network" ? p : "n", field == "image" ? p : "im",
-                                       field == "layer" ? p : "first"));
+      write_dataset(ds, manifest_naming(field, p));
       // A second network, so that the plots comparing networks are drawn too.
       write_dataset(other, small_manifest(field == "network" ? "n" : "z", "im", "first"));
       const CmdResult r = run(k_cli + " eval " + q(ds) + " " + q(other) +
@@ -140,8 +146,7 @@ TEST(EvalSecurity, ControlCharactersInNamesAreRefused) {
       const std::string p = with_mark(raw, mark);
       const fs::path ds = t.path() / "ds";
       fs::remove_all(ds);
-      write_dataset(ds, small_manifest(field == "network" ? p : "n", field == "image" ? p : "im",
-                                       field == "layer" ? p : "first"));
+      write_dataset(ds, manifest_naming(field, p));
       expect_one_line_error(run(k_cli + " eval " + q(ds) + " -q --formats fixed8 --out " + q(out), t.path()),
                             "control character");
       EXPECT_FALSE(fs::exists(out)) << field;
