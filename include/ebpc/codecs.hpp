@@ -35,7 +35,31 @@ struct CodecParams {
   unsigned block_nwords = 8;          // B (ebpc, bpc)
   unsigned max_zero_run_nwords = 16;  // Z (ebpc)
   int level = 0;                      // zstd / deflate level; 0 = the codec's default
+  unsigned lanes = 1;                 // L (ebpc): lanes per buffer (docs/format.md "Lanes"); 1 = the
+                                      // hardware's two streams as they are; other codecs: 1
 };
+
+// Lanes (EBPC, docs/format.md "Lanes"): a buffer of n words is cut into
+// lane_count(n, L) contiguous lanes, each coded as its own ZNZ + BPC stream pair, so that a
+// decoder (software or hardware) runs that many independent parse chains.
+inline constexpr unsigned k_max_lanes = 32;
+inline constexpr unsigned k_default_lanes = 8;     // what containers get unless told otherwise
+inline constexpr std::size_t k_min_lane_nwords = 1024;  // a buffer has at most n / 1024 lanes
+inline constexpr std::size_t k_lane_align_nwords = 64;  // lane lengths are multiples of 64 (but the last one's)
+// The number of lanes a buffer of nwords words with parameter L has: min(L, max(1, nwords / 1024)).
+constexpr unsigned lane_count(std::size_t nwords, unsigned lanes) noexcept {
+  const std::size_t by_size = nwords / k_min_lane_nwords;
+  return by_size < 1 ? 1u : (by_size < lanes ? static_cast<unsigned>(by_size) : lanes);
+}
+// Words per lane but the last: floor(nwords / count) rounded down to a multiple of 64 (at
+// least 1024, since count <= nwords / 1024). The last lane takes the rest, so it is never
+// empty and is at most 64 * count words longer than the others.
+constexpr std::size_t lane_stride_nwords(std::size_t nwords, unsigned count) noexcept {
+  if (count <= 1) {
+    return nwords;
+  }
+  return nwords / count / k_lane_align_nwords * k_lane_align_nwords;
+}
 
 // Sizes of one encoded buffer. Word codecs code bit streams padded to whole W-bit words;
 // exact_nbits is the unpadded total (the paper's measure), padded_nbits with padding.
@@ -69,12 +93,13 @@ const Codec* find_codec(CodecId id) noexcept;
 const Codec* find_codec(std::string_view name) noexcept;
 
 // The codec names parse_codec_spec takes, for help and error texts.
-inline constexpr std::string_view k_codec_list = "ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL]";
+inline constexpr std::string_view k_codec_list = "ebpc[-LLANES], zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL]";
 
-// Parses "ebpc", "zvc", "zrle", "bpc", "zstd", "zstd-19", "lz4", "deflate", "deflate-9"
-// into params.id and params.level (other fields untouched). bad_parameter if unknown.
+// Parses "ebpc", "ebpc-L8", "zvc", "zrle", "bpc", "zstd", "zstd-19", "lz4", "deflate",
+// "deflate-9" into params.id, params.level and params.lanes (1 unless "-L" gives it; other
+// fields untouched). bad_parameter if unknown.
 Result<void> parse_codec_spec(std::string_view spec, CodecParams& params);
-// The inverse: "zstd-19", "ebpc", ... (levels only where they were set).
+// The inverse: "zstd-19", "ebpc", "ebpc-L8", ... (levels and lanes only where they were set).
 std::string codec_spec(const CodecParams& params);
 
 // Checks the parameter combination for a codec (W within elem, B, Z, level).

@@ -50,9 +50,11 @@ Result<void> elements_to_words(std::span<std::uint8_t> data, DType dtype, unsign
                                std::uint64_t* bad_index = nullptr) noexcept;
 void words_to_elements(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits) noexcept;
 
-// Version 2 binds every chunk to its file and position (the chunk checksum's seed is the
-// header's checksum and the chunk's index); version 1 files are still read.
-inline constexpr std::uint8_t k_container_version = 2;
+// Version 3 (docs/format.md): EBPC chunks in lanes (the header's L) and a trailer that binds
+// the chunks to their file. Version 2 binds every chunk to its position (the chunk
+// checksum's seed is the header's checksum and the chunk's index); versions 1 and 2 are
+// still read.
+inline constexpr std::uint8_t k_container_version = 3;
 inline constexpr std::uint8_t k_min_container_version = 1;
 inline constexpr std::uint32_t k_default_chunk_nwords = 1u << 20;
 // Decoders refuse chunks whose decoded size exceeds this (a lying header cannot make
@@ -60,6 +62,8 @@ inline constexpr std::uint32_t k_default_chunk_nwords = 1u << 20;
 inline constexpr std::uint64_t k_max_chunk_nbytes = std::uint64_t{256} << 20;
 inline constexpr unsigned k_max_ndim = 32;
 inline constexpr std::size_t k_chunk_header_nbytes = 16;
+// Version 3's trailer after the last chunk: 8 bytes, the hash chain of the chunk checksums.
+inline constexpr std::size_t k_trailer_nbytes = 8;
 
 struct ContainerHeader {
   std::uint8_t version = k_container_version;  // what serialize_header writes; parse_header's
@@ -70,6 +74,7 @@ struct ContainerHeader {
   std::uint64_t nwords = 0;           // product of shape
   std::uint32_t chunk_nwords = k_default_chunk_nwords;
 
+  std::size_t trailer_nbytes() const noexcept { return version >= 3 ? k_trailer_nbytes : 0; }
   std::uint64_t nchunks() const noexcept { return chunk_nwords == 0 ? 0 : (nwords + chunk_nwords - 1) / chunk_nwords; }
   std::uint64_t chunk_nwords_at(std::uint64_t index) const noexcept {
     const std::uint64_t start = index * chunk_nwords;
@@ -92,6 +97,7 @@ struct ArrayOptions {
   unsigned max_zero_run_nwords = 16;
   int level = 0;
   std::uint32_t chunk_nwords = k_default_chunk_nwords;
+  unsigned lanes = k_default_lanes;  // EBPC's L (1..32); other codecs always 1
 };
 Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std::uint64_t> shape, bool fortran_order,
                                                const ArrayOptions& options);
@@ -118,6 +124,13 @@ struct ChunkHeader {
 // XXH32 in the high 32 bits, XOR chunk_index + 1, so that a chunk moved to another place
 // or spliced in from another file fails its checksum.
 std::uint64_t chunk_checksum_seed(const ContainerHeader& h, std::uint64_t chunk_index) noexcept;
+
+// Version 3's trailer: a hash chain over the chunks' checksums in file order, started from
+// the header (trailer_start), one trailer_step per chunk; the 8 bytes after the last chunk
+// are its final value (little-endian). A chunk spliced in from another file whose header is
+// the same passes its own checksum but breaks the chain.
+std::uint64_t trailer_start(const ContainerHeader& h) noexcept;
+std::uint64_t trailer_step(std::uint64_t chain, std::uint64_t chunk_checksum) noexcept;
 
 // Worst case of one chunk's encoded size (header + payload).
 std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept;

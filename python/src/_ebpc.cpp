@@ -164,6 +164,7 @@ py::dict header_dict(const ebpc::ContainerHeader& h, std::size_t header_nbytes) 
   d["width"] = h.codec.word_nbits;
   d["block"] = h.codec.block_nwords;
   d["max_zero_run"] = h.codec.max_zero_run_nwords;
+  d["lanes"] = h.codec.lanes;
   d["level"] = h.codec.level;
   d["nwords"] = h.nwords;
   d["chunk_nwords"] = h.chunk_nwords;

@@ -68,6 +68,8 @@ ebpc_coded_size to_c(const ebpc::CodedSize& s) {
 ebpc::Result<ebpc::ContainerHeader> to_header(const ebpc_codec_params& p, const ebpc_array_info& info) {
   ebpc::ContainerHeader h;
   h.codec = to_cpp(p);
+  // ebpc_codec_params has no lane field: containers get the default lanes (docs/format.md).
+  h.codec.lanes = h.codec.id == ebpc::CodecId::ebpc ? ebpc::k_default_lanes : 1;
   h.dtype = static_cast<ebpc::DType>(info.dtype);
   const ebpc::DTypeInfo* d = ebpc::dtype_info(h.dtype);
   if (d == nullptr || d->nbytes != p.elem_nbytes || info.ndim > EBPC_MAX_NDIM) {

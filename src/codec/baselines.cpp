@@ -11,6 +11,7 @@
 #include "codec/words.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
+#include "common/endian.hpp"
 
 namespace ebpc::detail {
 
@@ -155,27 +156,85 @@ Result<void> bpc_decode(std::span<const std::uint8_t> in, std::size_t, const Cod
   });
 }
 
-// ---- EBPC in the codec table: the ZNZ stream, then the BPC stream.
+// ---- EBPC in the codec table: one lane is the ZNZ stream, then the BPC stream; L > 1
+// lanes (docs/format.md "Lanes") are a lane table of (ZNZ bytes, BPC bytes) per lane, then
+// each lane's two streams.
+
+std::size_t ebpc_lane_table_nbytes(unsigned count) noexcept { return count <= 1 ? 0 : std::size_t{8} * count; }
 
 std::size_t ebpc_table_bound_nbytes(std::size_t nwords, const CodecParams& p) {
   const EbpcParams ep{p.word_nbits, p.block_nwords, p.max_zero_run_nwords};
-  return ebpc_znz_bound_nbytes(nwords, ep) + ebpc_bpc_bound_nbytes(nwords, ep);
+  const unsigned count = lane_count(nwords, p.lanes);
+  const std::size_t stride = lane_stride_nwords(nwords, count);
+  std::size_t bound = ebpc_lane_table_nbytes(count);
+  for (unsigned k = 0; k < count; ++k) {
+    const std::size_t len = k + 1 < count ? stride : nwords - stride * k;
+    bound += ebpc_znz_bound_nbytes(len, ep) + ebpc_bpc_bound_nbytes(len, ep);
+  }
+  return bound;
+}
+
+namespace {
+
+// One lane's streams, which must end exactly at their padded lengths.
+template <class Word>
+Result<void> decode_lane(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc, const EbpcParams& ep,
+                         std::span<Word> words) {
+  auto consumed = ebpc_decode(znz, bpc, ep, words);
+  EBPC_TRY(consumed);
+  EBPC_CHECK(padded_nbytes(consumed->znz_nbits, ep.word_nbits) == znz.size(), corrupt);
+  EBPC_CHECK(padded_nbytes(consumed->bpc_nbits, ep.word_nbits) == bpc.size(), corrupt);
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<EbpcLane>> ebpc_parse_lanes(std::span<const std::uint8_t> in, std::size_t stream0_nbytes,
+                                               std::size_t nwords, unsigned lanes) {
+  const unsigned count = lane_count(nwords, lanes);
+  const std::size_t stride = lane_stride_nwords(nwords, count);
+  std::vector<EbpcLane> out(count);
+  if (count == 1) {
+    EBPC_CHECK(stream0_nbytes <= in.size(), corrupt);
+    out[0] = EbpcLane{0, nwords, in.first(stream0_nbytes), in.subspan(stream0_nbytes)};
+    return out;
+  }
+  const std::size_t table = ebpc_lane_table_nbytes(count);
+  EBPC_CHECK(in.size() >= table, corrupt);
+  std::size_t pos = table;
+  std::size_t znz_total = 0;
+  for (unsigned k = 0; k < count; ++k) {
+    const std::size_t znz_n = load_le<std::uint32_t>(in.data() + 8 * k);
+    const std::size_t bpc_n = load_le<std::uint32_t>(in.data() + 8 * k + 4);
+    EBPC_CHECK(znz_n <= in.size() - pos && bpc_n <= in.size() - pos - znz_n, corrupt);
+    const std::size_t first = stride * k;
+    out[k] = EbpcLane{first, k + 1 < count ? stride : nwords - first, in.subspan(pos, znz_n),
+                      in.subspan(pos + znz_n, bpc_n)};
+    pos += znz_n + bpc_n;
+    znz_total += znz_n;
+  }
+  EBPC_CHECK(pos == in.size(), corrupt);
+  EBPC_CHECK(znz_total == stream0_nbytes, corrupt);
+  return out;
 }
 
 Result<void> ebpc_table_decode(std::span<const std::uint8_t> in, std::size_t stream0_nbytes, const CodecParams& p,
                                std::span<std::uint8_t> words_out) {
   const EbpcParams ep{p.word_nbits, p.block_nwords, p.max_zero_run_nwords};
-  EBPC_CHECK(stream0_nbytes <= in.size(), corrupt);
-  const auto znz = in.first(stream0_nbytes);
-  const auto bpc = in.subspan(stream0_nbytes);
+  EBPC_CHECK(p.lanes >= 1 && p.lanes <= k_max_lanes, bad_parameter);
   return with_word_type(p.elem_nbytes, [&](auto word_tag) -> Result<void> {
     using Word = decltype(word_tag);
     auto words = as_words<Word>(words_out);
     EBPC_TRY(words);
-    auto consumed = ebpc_decode(znz, bpc, ep, *words);
-    EBPC_TRY(consumed);
-    EBPC_CHECK(padded_nbytes(consumed->znz_nbits, p.word_nbits) == znz.size(), corrupt);
-    EBPC_CHECK(padded_nbytes(consumed->bpc_nbits, p.word_nbits) == bpc.size(), corrupt);
+    if (lane_count(words->size(), p.lanes) == 1) {
+      EBPC_CHECK(stream0_nbytes <= in.size(), corrupt);
+      return decode_lane(in.first(stream0_nbytes), in.subspan(stream0_nbytes), ep, *words);
+    }
+    auto lanes = ebpc_parse_lanes(in, stream0_nbytes, words->size(), p.lanes);
+    EBPC_TRY(lanes);
+    for (const EbpcLane& lane : *lanes) {
+      EBPC_TRY(decode_lane(lane.znz, lane.bpc, ep, words->subspan(lane.first_word, lane.nwords)));
+    }
     return {};
   });
 }

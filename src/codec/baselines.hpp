@@ -4,6 +4,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include <ebpc/codecs.hpp>
 
@@ -25,6 +26,18 @@ Result<void> bpc_decode(std::span<const std::uint8_t> in, std::size_t, const Cod
                         std::span<std::uint8_t> words_out);
 
 std::size_t ebpc_table_bound_nbytes(std::size_t nwords, const CodecParams& p);
+// A laned EBPC buffer (docs/format.md "Lanes"): lane k's words and its two streams.
+struct EbpcLane {
+  std::size_t first_word;
+  std::size_t nwords;
+  std::span<const std::uint8_t> znz;
+  std::span<const std::uint8_t> bpc;
+};
+std::size_t ebpc_lane_table_nbytes(unsigned count) noexcept;
+// Splits in (a buffer of nwords words coded with L = lanes) into its lanes: checks the lane
+// table against in's size and stream0_nbytes (the lanes' ZNZ bytes together); corrupt if not.
+Result<std::vector<EbpcLane>> ebpc_parse_lanes(std::span<const std::uint8_t> in, std::size_t stream0_nbytes,
+                                               std::size_t nwords, unsigned lanes);
 Result<CodedSize> ebpc_table_encode(std::span<const std::uint8_t> words, const CodecParams& p,
                                     std::span<std::uint8_t> out);
 Result<void> ebpc_table_decode(std::span<const std::uint8_t> in, std::size_t stream0_nbytes, const CodecParams& p,

@@ -12,6 +12,7 @@
 #include "codec/words.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
+#include "common/endian.hpp"
 
 namespace ebpc::detail {
 
@@ -189,26 +190,45 @@ Result<CodedSize> bpc_encode(std::span<const std::uint8_t> bytes, const CodecPar
 Result<CodedSize> ebpc_table_encode(std::span<const std::uint8_t> bytes, const CodecParams& p,
                                     std::span<std::uint8_t> out) {
   const EbpcParams ep{p.word_nbits, p.block_nwords, p.max_zero_run_nwords};
+  EBPC_CHECK(p.lanes >= 1 && p.lanes <= k_max_lanes, bad_parameter);
   return with_word_type(p.elem_nbytes, [&](auto word_tag) -> Result<CodedSize> {
     using Word = decltype(word_tag);
     auto words = as_words<Word>(bytes);
     EBPC_TRY(words);
-    const std::size_t znz_bound = ebpc_znz_bound_nbytes(words->size(), ep);
-    EBPC_CHECK(out.size() >= ebpc_table_bound_nbytes(words->size(), p), output_too_small);
-    // Code the ZNZ stream at the front and the BPC stream after the ZNZ bound, then move
-    // the BPC stream down next to the ZNZ stream.
-    auto sizes = ebpc_encode(*words, ep, out.first(znz_bound), out.subspan(znz_bound));
-    EBPC_TRY(sizes);
-    const std::size_t znz_nbytes = padded_nbytes(sizes->znz_nbits, p.word_nbits);
-    const std::size_t bpc_nbytes = padded_nbytes(sizes->bpc_nbits, p.word_nbits);
-    std::memmove(out.data() + znz_nbytes, out.data() + znz_bound, bpc_nbytes);
+    const std::size_t n = words->size();
+    EBPC_CHECK(out.size() >= ebpc_table_bound_nbytes(n, p), output_too_small);
+    const unsigned count = lane_count(n, p.lanes);
+    const std::size_t stride = lane_stride_nwords(n, count);
+    const std::size_t table = ebpc_lane_table_nbytes(count);
     CodedSize s;
-    s.nbytes = znz_nbytes + bpc_nbytes;
-    s.stream0_nbytes = znz_nbytes;
-    s.znz_nbits = sizes->znz_nbits;
-    s.bpc_nbits = sizes->bpc_nbits;
-    s.exact_nbits = sizes->znz_nbits + sizes->bpc_nbits;
-    s.padded_nbits = sizes->znz_padded_nbits + sizes->bpc_padded_nbits;
+    std::size_t pos = table;
+    for (unsigned k = 0; k < count; ++k) {
+      const std::size_t first = stride * k;
+      const auto lane = words->subspan(first, k + 1 < count ? stride : n - first);
+      // Code the ZNZ stream at pos and the BPC stream after the lane's ZNZ bound, then move
+      // the BPC stream down next to the ZNZ stream (the lane's bound fits: see the bound).
+      const std::size_t znz_bound = ebpc_znz_bound_nbytes(lane.size(), ep);
+      const std::size_t bpc_bound = ebpc_bpc_bound_nbytes(lane.size(), ep);
+      auto sizes = ebpc_encode(lane, ep, out.subspan(pos, znz_bound), out.subspan(pos + znz_bound, bpc_bound));
+      EBPC_TRY(sizes);
+      const std::size_t znz_nbytes = padded_nbytes(sizes->znz_nbits, p.word_nbits);
+      const std::size_t bpc_nbytes = padded_nbytes(sizes->bpc_nbits, p.word_nbits);
+      std::memmove(out.data() + pos + znz_nbytes, out.data() + pos + znz_bound, bpc_nbytes);
+      if (count > 1) {
+        EBPC_CHECK(znz_nbytes <= UINT32_MAX && bpc_nbytes <= UINT32_MAX, limit_exceeded);
+        store_le<std::uint32_t>(out.data() + 8 * k, static_cast<std::uint32_t>(znz_nbytes));
+        store_le<std::uint32_t>(out.data() + 8 * k + 4, static_cast<std::uint32_t>(bpc_nbytes));
+      }
+      pos += znz_nbytes + bpc_nbytes;
+      s.stream0_nbytes += znz_nbytes;
+      s.znz_nbits += sizes->znz_nbits;
+      s.bpc_nbits += sizes->bpc_nbits;
+      s.padded_nbits += sizes->znz_padded_nbits + sizes->bpc_padded_nbits;
+    }
+    s.nbytes = pos;
+    // The lane table is side information: counted in both totals (but in neither stream's).
+    s.exact_nbits = s.znz_nbits + s.bpc_nbits + 8 * table;
+    s.padded_nbits += 8 * table;
     return s;
   });
 }

@@ -53,17 +53,26 @@ using namespace detail;
 Result<void> parse_codec_spec(std::string_view spec, CodecParams& params) {
   std::string_view name = spec;
   int level = 0;
+  int lanes = 0;  // 0: not given
   if (const auto dash = spec.find('-'); dash != std::string_view::npos) {
     name = spec.substr(0, dash);
-    const auto digits = spec.substr(dash + 1);
-    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), level);
+    auto digits = spec.substr(dash + 1);
+    int* target = &level;
+    if (!digits.empty() && digits[0] == 'L') {  // "ebpc-L8": lanes
+      digits.remove_prefix(1);
+      target = &lanes;
+    }
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *target);
     EBPC_CHECK(ec == std::errc{} && ptr == digits.data() + digits.size() && !digits.empty(), bad_parameter);
+    EBPC_CHECK(target != &lanes || (lanes >= 1 && lanes <= static_cast<int>(k_max_lanes)), bad_parameter);
   }
   const CodecDecodeEntry* c = find_decoder(name);
   EBPC_CHECK(c != nullptr, bad_parameter);
   EBPC_CHECK(level == 0 || c->id == CodecId::zstd || c->id == CodecId::deflate, bad_parameter);
+  EBPC_CHECK(lanes == 0 || c->id == CodecId::ebpc, bad_parameter);
   params.id = c->id;
   params.level = level;
+  params.lanes = lanes != 0 ? static_cast<unsigned>(lanes) : 1;
   return validate(params);
 }
 
@@ -72,6 +81,9 @@ std::string codec_spec(const CodecParams& params) {
   std::string s = c != nullptr ? std::string(c->name) : std::string("unknown");
   if (params.level != 0) {
     s += "-" + std::to_string(params.level);
+  }
+  if (params.lanes > 1) {
+    s += "-L" + std::to_string(params.lanes);
   }
   return s;
 }
@@ -82,6 +94,8 @@ Result<void> validate(const CodecParams& p) noexcept {
   EBPC_CHECK(p.elem_nbytes == 1 || p.elem_nbytes == 2 || p.elem_nbytes == 4, bad_parameter);
   EBPC_CHECK(p.word_nbits >= k_min_word_nbits && p.word_nbits <= k_max_word_nbits, bad_parameter);
   EBPC_CHECK(p.word_nbits <= p.elem_nbytes * 8, bad_parameter);
+  EBPC_CHECK(p.lanes >= 1 && p.lanes <= k_max_lanes, bad_parameter);
+  EBPC_CHECK(p.id == CodecId::ebpc || p.lanes == 1, bad_parameter);
   switch (p.id) {
     case CodecId::ebpc: EBPC_TRY(check_params(EbpcParams{p.word_nbits, p.block_nwords, p.max_zero_run_nwords})); break;
     case CodecId::bpc:

@@ -141,6 +141,8 @@ Result<void> validate(const ContainerHeader& h) noexcept {
   EBPC_CHECK(product == h.nwords, corrupt);
   EBPC_CHECK(h.nwords <= UINT64_MAX / 8, limit_exceeded);
   EBPC_CHECK(h.chunk_nwords >= 1, bad_parameter);
+  // Lanes came with version 3; other codecs have one.
+  EBPC_CHECK(h.codec.lanes == 1 || (h.version >= 3 && h.codec.id == CodecId::ebpc), bad_parameter);
   EBPC_CHECK(std::uint64_t{h.chunk_nwords} * info->nbytes <= k_max_chunk_nbytes, limit_exceeded);
   return {};
 }
@@ -163,6 +165,7 @@ std::size_t write_header(const ContainerHeader& h, std::uint8_t* p) noexcept {
   p[11] = static_cast<std::uint8_t>(static_cast<std::int8_t>(h.codec.level));
   p[12] = h.fortran_order ? k_flag_fortran : 0;
   p[13] = static_cast<std::uint8_t>(h.shape.size());
+  p[14] = h.version >= 3 ? static_cast<std::uint8_t>(h.codec.lanes) : 0;
   store_le<std::uint32_t>(p + 16, h.chunk_nwords);
   store_le<std::uint64_t>(p + 24, h.nwords);
   for (std::size_t i = 0; i < h.shape.size(); ++i) {
@@ -189,6 +192,18 @@ std::uint64_t chunk_checksum_seed(const ContainerHeader& h, std::uint64_t chunk_
   return (std::uint64_t{load_le<std::uint32_t>(buf + n - 4)} << 32) ^ (chunk_index + 1);
 }
 
+std::uint64_t trailer_start(const ContainerHeader& h) noexcept {
+  // The header's XXH32 (as in the chunk seeds) with a constant that no chunk seed has.
+  return chunk_checksum_seed(h, 0) ^ 0x5452'4c52'0000'0001ull;  // "TRLR"
+}
+
+std::uint64_t trailer_step(std::uint64_t chain, std::uint64_t chunk_checksum) noexcept {
+  std::uint8_t buf[16];
+  store_le<std::uint64_t>(buf, chain);
+  store_le<std::uint64_t>(buf + 8, chunk_checksum);
+  return XXH64(buf, sizeof buf, 0);
+}
+
 Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size_t* header_nbytes) noexcept {
   EBPC_CHECK(in.size() >= 5, truncated);
   EBPC_CHECK(std::memcmp(in.data(), k_magic, 4) == 0, corrupt);
@@ -200,8 +215,9 @@ Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size
   const std::size_t total = k_fixed_header_nbytes + 8 * ndim + 4;
   EBPC_CHECK(in.size() >= total, truncated);
   EBPC_CHECK(load_le<std::uint32_t>(p + total - 4) == XXH32(p, total - 4, 0), corrupt);
-  EBPC_CHECK((p[12] & ~k_flag_fortran) == 0 && p[14] == 0 && p[15] == 0 && load_le<std::uint32_t>(p + 20) == 0,
-             corrupt);
+  EBPC_CHECK((p[12] & ~k_flag_fortran) == 0 && p[15] == 0 && load_le<std::uint32_t>(p + 20) == 0, corrupt);
+  // Byte 14: the lane count L in version 3 (1..32), 0 before.
+  EBPC_CHECK(p[4] >= 3 ? p[14] >= 1 && p[14] <= k_max_lanes : p[14] == 0, corrupt);
 
   ContainerHeader h;
   h.version = p[4];
@@ -216,6 +232,7 @@ Result<ContainerHeader> parse_header(std::span<const std::uint8_t> in, std::size
   h.codec.max_zero_run_nwords = load_le<std::uint16_t>(p + 9);
   h.codec.level = static_cast<std::int8_t>(p[11]);
   h.fortran_order = (p[12] & k_flag_fortran) != 0;
+  h.codec.lanes = p[4] >= 3 ? p[14] : 1;
   h.chunk_nwords = load_le<std::uint32_t>(p + 16);
   h.nwords = load_le<std::uint64_t>(p + 24);
   h.shape.resize(ndim);
@@ -269,6 +286,39 @@ Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHead
 }
 
 
+namespace {
+
+// The bytes after the last chunk: version 3's trailer, then nothing.
+Outcome<void> check_end(std::span<const std::uint8_t> rest, const ContainerHeader& h) {
+  if (rest.size() < h.trailer_nbytes()) {
+    return tl::unexpected(Failure{Error::truncated, "truncated input (no trailer after the last chunk)"});
+  }
+  if (rest.size() != h.trailer_nbytes()) {
+    return tl::unexpected(failure(Error::corrupt, "trailing data after the last chunk"));
+  }
+  return {};
+}
+
+// Version 3's trailer against the chain of the chunk checksums (after the chunks decoded, so
+// that a damaged chunk is named as such).
+template <class Jobs>
+Outcome<void> check_trailer(std::span<const std::uint8_t> trailer, const ContainerHeader& h, const Jobs& jobs) {
+  if (h.trailer_nbytes() == 0) {
+    return {};
+  }
+  std::uint64_t chain = trailer_start(h);
+  for (const auto& j : jobs) {
+    chain = trailer_step(chain, j.ch.checksum);
+  }
+  if (load_le<std::uint64_t>(trailer.data()) != chain) {
+    return tl::unexpected(
+        Failure{Error::checksum_mismatch, "trailer mismatch: the chunks are not the ones this file was written with"});
+  }
+  return {};
+}
+
+}  // namespace
+
 Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
                                         unsigned threads) {
   std::size_t pos = 0;
@@ -311,8 +361,8 @@ Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::s
     jobs.push_back({pos, *ch, Error{}});
     pos += ch->payload_nbytes;
   }
-  if (pos != in.size()) {
-    return tl::unexpected(failure(Error::corrupt, "trailing data after the last chunk"));
+  if (auto t = check_end(in.subspan(pos), *h); !t) {
+    return tl::unexpected(t.error());
   }
   const unsigned nthreads = threads == 0 ? default_thread_count() : threads;
   // (decode_chunk does not throw; parallel_for starts fewer threads when it cannot start more.)
@@ -331,7 +381,7 @@ Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::s
       return tl::unexpected(failure(jobs[i].error, "chunk " + std::to_string(i)));
     }
   }
-  return {};
+  return check_trailer(in.subspan(pos), *h, jobs);
 }
 
 Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint8_t> in, ContainerHeader* header_out,

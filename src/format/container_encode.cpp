@@ -70,7 +70,7 @@ std::size_t chunks_bound_nbytes(const ContainerHeader& h) {
 }  // namespace
 
 std::size_t container_bound_nbytes(const ContainerHeader& h) {
-  return serialize_header(h).size() + chunks_bound_nbytes(h);
+  return serialize_header(h).size() + chunks_bound_nbytes(h) + h.trailer_nbytes();
 }
 
 Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems, const ContainerHeader& h,
@@ -87,11 +87,12 @@ Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems
   // then appended in order: the bytes are compress_container's for any thread count.
   try {
     const std::vector<std::uint8_t> head = serialize_header(h);
-    if (out.size() < head.size() + chunks_bound_nbytes(h)) {
+    if (out.size() < head.size() + chunks_bound_nbytes(h) + h.trailer_nbytes()) {
       return tl::unexpected(failure(Error::output_too_small, "compress_container_into"));
     }
     std::memcpy(out.data(), head.data(), head.size());
     std::size_t pos = head.size();
+    std::uint64_t chain = trailer_start(h);
     const unsigned nthreads = static_cast<unsigned>(
         std::min<std::uint64_t>(threads == 0 ? default_thread_count() : threads, std::max<std::uint64_t>(nchunks, 1)));
     std::vector<ByteBuffer> outs(nthreads);
@@ -123,8 +124,13 @@ Outcome<std::size_t> compress_container_into(std::span<const std::uint8_t> elems
           return tl::unexpected(failure(errors[j], "chunk " + std::to_string(i)));
         }
         std::memcpy(out.data() + pos, outs[j].data(), outs[j].size());
+        chain = trailer_step(chain, load_le<std::uint64_t>(outs[j].data() + 8));
         pos += outs[j].size();
       }
+    }
+    if (h.trailer_nbytes() != 0) {
+      store_le<std::uint64_t>(out.data() + pos, chain);
+      pos += h.trailer_nbytes();
     }
     return pos;
   } catch (const std::bad_alloc&) {
@@ -161,6 +167,13 @@ Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std:
   h.codec.block_nwords = o.block_nwords;
   h.codec.max_zero_run_nwords = o.max_zero_run_nwords;
   h.chunk_nwords = o.chunk_nwords;
+  if (o.lanes < 1 || o.lanes > k_max_lanes) {
+    return tl::unexpected(Failure{Error::bad_parameter, "lanes " + std::to_string(o.lanes) + ": must be 1..32"});
+  }
+  // Lanes are EBPC's: "ebpc-L4" in the codec spec, else options.lanes.
+  if (h.codec.id == CodecId::ebpc && o.codec.find("-L") == std::string::npos) {
+    h.codec.lanes = o.lanes;
+  }
   h.dtype = dtype;
   if (shape.size() > k_max_ndim) {
     return tl::unexpected(Failure{Error::limit_exceeded, "arrays of more than 32 dimensions are not supported"});

@@ -13,6 +13,7 @@
 
 #include <ebpc/stream.hpp>
 
+#include "common/endian.hpp"
 #include "format/chunk_pool.hpp"
 #include <ebpc/parallel.hpp>
 
@@ -73,6 +74,7 @@ struct ContainerReader::Impl {
   bool io_started = false;
   // The caller's side.
   std::uint64_t nretired = 0;  // chunks [0, nretired) were handed out
+  std::uint64_t chain = 0;     // version 3's trailer over the chunk headers read so far (in order)
   bool end_checked = false;
   std::optional<Failure> failed;
   StreamTotals totals;
@@ -106,6 +108,7 @@ struct ContainerReader::Impl {
       }
       slot.index = k;
       slot.header = *ch;
+      chain = trailer_step(chain, ch->checksum);
       const std::size_t want = ch->payload_nbytes;
       std::size_t have = 0;
       slot.in.clear();
@@ -191,6 +194,21 @@ struct ContainerReader::Impl {
     if (!end_checked) {
       if (io.joinable()) {
         io.join();  // it has read the last chunk
+      }
+      if (h.trailer_nbytes() != 0) {
+        std::uint8_t trailer[k_trailer_nbytes];
+        auto t = read_some(trailer);
+        if (!t) {
+          return fail(t.error());
+        }
+        if (*t != sizeof trailer) {
+          return fail(Failure{Error::truncated, "truncated input (no trailer after the last chunk)"});
+        }
+        if (load_le<std::uint64_t>(trailer) != chain) {
+          return fail(Failure{Error::checksum_mismatch,
+                              "trailer mismatch: the chunks are not the ones this file was written with"});
+        }
+        totals.container_nbytes += k_trailer_nbytes;
       }
       std::uint8_t probe = 0;
       auto r = read_some(std::span<std::uint8_t>(&probe, 1));
@@ -300,6 +318,7 @@ Outcome<std::unique_ptr<ContainerReader>> ContainerReader::open(ByteSource sourc
   }
   impl->h = std::move(*h);
   impl->totals.container_nbytes = header_nbytes;
+  impl->chain = trailer_start(impl->h);
   auto shape = detail::pool_shape(impl->h, options);
   if (!shape) {
     return tl::unexpected(shape.error());

@@ -7,6 +7,7 @@
 
 #include <ebpc/stream.hpp>
 
+#include "common/endian.hpp"
 #include "format/chunk_pool.hpp"
 
 namespace ebpc {
@@ -24,6 +25,8 @@ struct ContainerWriter::Impl {
   std::uint64_t nretired = 0;    // chunks [0, nretired) are written to the sink
   std::optional<Failure> failed;
   StreamTotals totals;
+  std::uint64_t chain = 0;       // version 3's trailer over chunks [0, nretired)
+  bool finished = false;         // the trailer is written
 
   std::size_t chunk_nbytes(std::uint64_t k) const {
     return static_cast<std::size_t>(h.chunk_nwords_at(k) * h.codec.elem_nbytes);
@@ -62,6 +65,7 @@ struct ContainerWriter::Impl {
     if (auto r = sink(slot.out); !r) {
       return fail(failure(r.error(), "write error"));
     }
+    chain = trailer_step(chain, load_le<std::uint64_t>(slot.out.data() + 8));
     totals.container_nbytes += slot.out.size();
     totals.payload_nbytes += slot.out.size() - k_chunk_header_nbytes;
     totals.element_nbytes += slot.in.size();
@@ -136,6 +140,7 @@ Outcome<std::unique_ptr<ContainerWriter>> ContainerWriter::create(const Containe
     return tl::unexpected(failure(r.error(), "write error"));
   }
   impl->totals.container_nbytes = bytes.size();
+  impl->chain = trailer_start(header);
   return std::unique_ptr<ContainerWriter>(new ContainerWriter(std::move(impl)));
 }
 
@@ -206,6 +211,15 @@ Outcome<void> ContainerWriter::finish() {
   if (auto r = w.drain(); !r) {
     return r;
   }
+  if (!w.finished && w.h.trailer_nbytes() != 0) {
+    std::uint8_t trailer[k_trailer_nbytes];
+    store_le<std::uint64_t>(trailer, w.chain);
+    if (auto r = w.sink(trailer); !r) {
+      return w.fail(failure(r.error(), "write error"));
+    }
+    w.totals.container_nbytes += k_trailer_nbytes;
+  }
+  w.finished = true;
   w.pool->stop();
   return {};
 }

@@ -200,7 +200,34 @@ zc=$(( 16 + $(od -An -tu4 -j52 -N4 zeros.ebpc) ))
 expect_error "swapped chunks" swapped.npy "$EBPC" decompress swapped.ebpc -o swapped.npy
 grep -q "chunk 0: checksum mismatch" stderr.txt && ok || bad "swapped chunks message: $(cat stderr.txt)"
 expect_error "swapped chunks, info --verify" "" "$EBPC" info --verify swapped.ebpc
-"$EBPC" info --verify zeros.ebpc | grep -q "version 2" && ok || bad "info shows version 2"
+"$EBPC" info --verify zeros.ebpc | grep -q "version 3" && ok || bad "info shows version 3"
+"$EBPC" info --verify zeros.ebpc | grep -q "trailer matches" && ok || bad "info --verify mentions the trailer"
+# Container version 3: chunk 1 of another file with the same header (the same layer of
+# another photo) put in place of chunk 1 is caught by the trailer.
+"$MAKE_NPY" photo1.npy int8 4,1000 1 40
+"$MAKE_NPY" photo2.npy int8 4,1000 2 40
+"$EBPC" compress photo1.npy -o photo1.ebpc --chunk-words 1000 2>/dev/null
+"$EBPC" compress photo2.npy -o photo2.ebpc --chunk-words 1000 2>/dev/null
+chunk_at() {  # chunk_at FILE K: byte offset of chunk K (header of 52 bytes: 2 dimensions)
+  local off=52 k=0
+  while [ $k -lt "$2" ]; do off=$(( off + 16 + $(od -An -tu4 -j$off -N4 "$1") )); k=$((k + 1)); done
+  echo $off
+}
+a1=$(chunk_at photo1.ebpc 1); a2=$(chunk_at photo1.ebpc 2); b1=$(chunk_at photo2.ebpc 1); b2=$(chunk_at photo2.ebpc 2)
+{ head -c $a1 photo1.ebpc; tail -c +$((b1 + 1)) photo2.ebpc | head -c $((b2 - b1)); tail -c +$((a2 + 1)) photo1.ebpc; } > spliced.ebpc
+cmp -s <(head -c 52 photo1.ebpc) <(head -c 52 photo2.ebpc) && ok || bad "the two photos' headers are the same"
+expect_error "a chunk from another file" spliced.npy "$EBPC" decompress spliced.ebpc -o spliced.npy
+grep -q "trailer mismatch" stderr.txt && ok || bad "spliced chunk message: $(cat stderr.txt)"
+expect_error "a chunk from another file, info" "" "$EBPC" info spliced.ebpc
+# Lanes: --lanes and ebpc-L in the codec spec; the same array back for every lane count.
+"$MAKE_NPY" big.npy uint8 40000 3 50
+for l in 1 3 8 32; do
+  "$EBPC" compress big.npy -o big$l.ebpc --lanes $l -f 2>/dev/null && "$EBPC" decompress big$l.ebpc -o big$l.npy -f 2>/dev/null \
+    && cmp -s big.npy big$l.npy && "$EBPC" info big$l.ebpc | grep -q "L=$l)" && ok || bad "lanes $l round trip"
+done
+"$EBPC" compress big.npy -o bigL4.ebpc --codec ebpc-L4 -f 2>/dev/null && "$EBPC" info bigL4.ebpc | grep -q "L=4)" && ok || bad "--codec ebpc-L4"
+expect_error "--lanes 0" big0.ebpc "$EBPC" compress big.npy -o big0.ebpc --lanes 0
+expect_error "--lanes 33" big0.ebpc "$EBPC" compress big.npy -o big0.ebpc --lanes 33
 # --- Reliability (issue 12): outputs, stdout, signals, usage errors ---
 # expect_rc1 WHAT CMD...: exit status exactly 1 and one line 'ebpc: ...' on stderr.
 expect_rc1() {

@@ -29,6 +29,7 @@ struct CompressOptions {
   std::string codec = "ebpc";
   unsigned block_nwords = 8;
   unsigned max_zero_run_nwords = 16;
+  unsigned lanes = k_default_lanes;
   unsigned width = 0;
   std::string dtype;
   std::string shape;
@@ -143,6 +144,7 @@ void run_compress(const CompressOptions& o) {
   ao.block_nwords = o.block_nwords;
   ao.max_zero_run_nwords = o.max_zero_run_nwords;
   ao.chunk_nwords = o.chunk_nwords;
+  ao.lanes = o.lanes;
   auto hh = make_container_header(dtype, shape, fortran, ao);
   if (!hh) {
     fail(hh.error().code == Error::limit_exceeded ? in->name() + ": " + hh.error().message : hh.error().message);
@@ -249,7 +251,8 @@ void run_info(const std::string& path, bool verify, std::uint64_t memory_mib) {
   fmt::print("format:      .ebpc version {}\n", h.version);
   fmt::print("codec:       {}", codec_spec(h.codec));
   if (h.codec.id == CodecId::ebpc) {
-    fmt::print(" (W={} B={} Z={})", h.codec.word_nbits, h.codec.block_nwords, h.codec.max_zero_run_nwords);
+    fmt::print(" (W={} B={} Z={} L={})", h.codec.word_nbits, h.codec.block_nwords, h.codec.max_zero_run_nwords,
+               h.codec.lanes);
   } else if (h.codec.id == CodecId::bpc) {
     fmt::print(" (W={} B={})", h.codec.word_nbits, h.codec.block_nwords);
   } else if (find_codec(h.codec.id)->is_word_codec) {
@@ -266,8 +269,10 @@ void run_info(const std::string& path, bool verify, std::uint64_t memory_mib) {
   if (verify) {
     fmt::print("verified:    all chunks decode and match their checksums{}\n",
                h.version < 2 ? " (version 1: the checksums do not bind chunks to their place, so their order is not "
-                               "checked; recompress to get version 2)"
-                             : ", each bound to its place in this file");
+                               "checked; recompress to get version 3)"
+               : h.version < 3 ? ", each bound to its place (version 2: a chunk from another file with the same header "
+                                 "is not detected; recompress to get version 3)"
+                               : ", each bound to its place in this file, and the trailer matches");
   }
 }
 
@@ -283,6 +288,8 @@ void register_compress(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--block", opts->block_nwords, "EBPC/BPC block size B (2, 4, 8, 16, 32)")->capture_default_str();
   c->add_option("--max-zero-run", opts->max_zero_run_nwords, "EBPC zero-run limit Z (power of two, 2..256)")
+      ->capture_default_str();
+  c->add_option("--lanes", opts->lanes, "EBPC lanes per chunk L (1..32; 1 = the hardware's two streams as they are)")
       ->capture_default_str();
   c->add_option("--width", opts->width, "word width W in bits (default: the dtype's width)");
   c->add_option("--dtype", opts->dtype, "raw input element type (int8, uint8, int16, uint16, float16, bfloat16, "
