@@ -101,10 +101,13 @@ def _as_elements(a):
         return arr, arr.dtype.name, tuple(arr.shape), False
     arr = _np.asarray(a)
     if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and _np.little_endian is False):
-        raise Error("big-endian arrays are not supported (ebpc stores little-endian elements)")
+        raise Error(f"big-endian dtype '{arr.dtype}' is not supported (ebpc stores little-endian elements): "
+                    "a.astype(a.dtype.newbyteorder('<')) converts it; ebpc.numcodecs.EBPC codes its bytes as they are")
     name = arr.dtype.name
-    if name not in _NUMPY_DTYPES:
-        raise Error(f"unsupported dtype '{arr.dtype}' (ebpc codes {', '.join(DTYPES)})")
+    if name not in _NUMPY_DTYPES or arr.dtype.kind == "V":
+        raise Error(f"unsupported dtype '{arr.dtype}': ebpc codes {', '.join(DTYPES)}; view other data as one "
+                    "of these (a.view(np.uint32) for 64-bit numbers, a.view(np.uint8) for bool or bytes) or use "
+                    "ebpc.numcodecs.EBPC, which does so for any dtype")
     fortran = False
     if arr.flags.c_contiguous:
         pass
@@ -127,7 +130,9 @@ def compress(a, codec: str = "ebpc", *, width=None, block: int = 8, max_zero_run
     zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL] (``level`` overrides the suffix).
     ``width``: W bits (default: the dtype's width; integers must fit). ``threads``: coding
     threads, 0 = all cores; the output is the same for any count. The GIL is released
-    while coding."""
+    while coding. Other dtypes (int64, float64, bool, complex, datetime64, structured, ...)
+    raise :class:`Error` naming the dtype: ebpc does not guess how to split them into words
+    (``a.view(np.uint32)`` does, and ``ebpc.numcodecs.EBPC`` codes any dtype that way)."""
     w, b, z, lv = _params(width, block, max_zero_run, level)
     chunk_words, threads = _int("chunk_words", chunk_words, 1, _U32), _int("threads", threads, 0, _U32)
     if not isinstance(codec, str):
