@@ -95,7 +95,10 @@ class EBPC(Codec):
                               level=self.level, threads=self.threads)
 
     def decode(self, buf, out=None):
-        buf = ensure_contiguous_ndarray(buf)
+        try:
+            buf = ensure_contiguous_ndarray(buf)
+        except (TypeError, ValueError):
+            raise _ebpc.Error(f"expected the bytes of an .ebpc container, got {type(buf).__name__}") from None
         dec = _ebpc.decompress(buf, threads=self.threads, max_output_nbytes=self.max_output_nbytes)
         if out is not None:
             return ndarray_copy(dec, out)
