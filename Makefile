@@ -15,7 +15,8 @@ APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
   verilator iverilog opensta qflow-tech-osu018 \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-setuptools \
-  python3-numcodecs python3-zarr python3-torch python3-distributed
+  python3-numcodecs python3-zarr python3-torch python3-distributed \
+  libhdf5-dev python3-h5py hdf5-tools
 
 # The Python package (python/, README "Python") is built and tested with Debian's
 # interpreter: the python3 first on PATH may be another one without numpy or torch.
@@ -53,7 +54,8 @@ deps:
 	fi
 
 $(RELEASE_DIR)/build.ninja: | deps
-	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DEBPC_WITH_PYTHON=ON -DPython3_EXECUTABLE=$(PYTHON)
+	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DEBPC_WITH_PYTHON=ON -DEBPC_WITH_HDF5=ON \
+	  -DPython3_EXECUTABLE=$(PYTHON)
 
 build: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
@@ -96,12 +98,15 @@ test-extract: deps
 
 # The Python package: the extension from the release tree, its pytest suite against the
 # CLI and the converted MobileNetV2 (npm nsfwjs, tools/extract's pinned packages), then an offline pip install (reusing the release tree) into a scratch directory,
-# whose copy is tested too (entry point for numcodecs included).
+# whose copy is tested too (entry point for numcodecs included). The HDF5 plugin's tests
+# (python/tests/test_hdf5.py) read the release tree's libh5ebpc.so through HDF5_PLUGIN_PATH
+# and must not skip here (EBPC_WITH_HDF5=ON also for a tree configured before libhdf5-dev).
 test-python: build
-	cmake -S . -B $(RELEASE_DIR) -DEBPC_WITH_PYTHON=ON -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
-	cmake --build $(RELEASE_DIR) -j $(JOBS) --target ebpc_python
+	cmake -S . -B $(RELEASE_DIR) -DEBPC_WITH_PYTHON=ON -DEBPC_WITH_HDF5=ON -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target ebpc_python h5ebpc
 	[ -d tools/extract/node_modules/nsfwjs ] || npm ci --prefix tools/extract --no-audit --no-fund --loglevel=error
 	PYTHONPATH=$(CURDIR)/$(RELEASE_DIR)/python EBPC_CLI=$(CURDIR)/$(RELEASE_DIR)/tools/ebpc/ebpc \
+	  HDF5_PLUGIN_PATH=$(CURDIR)/$(RELEASE_DIR)/hdf5-plugins EBPC_REQUIRE_HDF5=1 \
 	  EBPC_REQUIRE_CLI=1 EBPC_REQUIRE_MODELS=1 $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
 	rm -rf $(PY_INSTALL_DIR)
 	EBPC_CMAKE_BUILD_DIR=$(CURDIR)/$(RELEASE_DIR) $(PYTHON) -m pip install -q --no-build-isolation --no-deps \

@@ -101,10 +101,13 @@ def _as_elements(a):
         return arr, arr.dtype.name, tuple(arr.shape), False
     arr = _np.asarray(a)
     if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and _np.little_endian is False):
-        raise Error("big-endian arrays are not supported (ebpc stores little-endian elements)")
+        raise Error(f"big-endian dtype '{arr.dtype}' is not supported (ebpc stores little-endian elements): "
+                    "a.astype(a.dtype.newbyteorder('<')) converts it; ebpc.numcodecs.EBPC codes its bytes as they are")
     name = arr.dtype.name
-    if name not in _NUMPY_DTYPES:
-        raise Error(f"unsupported dtype '{arr.dtype}' (ebpc codes {', '.join(DTYPES)})")
+    if name not in _NUMPY_DTYPES or arr.dtype.kind == "V":
+        raise Error(f"unsupported dtype '{arr.dtype}': ebpc codes {', '.join(DTYPES)}; view other data as one "
+                    "of these (a.view(np.uint32) for 64-bit numbers, a.view(np.uint8) for bool or bytes) or use "
+                    "ebpc.numcodecs.EBPC, which does so for any dtype")
     fortran = False
     if arr.flags.c_contiguous:
         pass
@@ -120,16 +123,30 @@ def _flat(arr):
     return arr.reshape(-1, order="A") if arr.ndim != 1 else arr
 
 
+def _chunk_nwords(chunk_words, chunk_nwords):
+    """Words per container chunk: chunk_nwords (the name with its unit, as the C++ API's) or
+    the older chunk_words, not both."""
+    if chunk_nwords is None:
+        return _int("chunk_words", chunk_words, 1, _U32)
+    if not (isinstance(chunk_words, int) and not isinstance(chunk_words, bool)
+            and chunk_words == _ebpc.default_chunk_nwords):
+        raise Error("give chunk_nwords or chunk_words (its older name), not both")
+    return _int("chunk_nwords", chunk_nwords, 1, _U32)
+
+
 def compress(a, codec: str = "ebpc", *, width=None, block: int = 8, max_zero_run: int = 16, level=None,
-             threads: int = 0, chunk_words: int = _ebpc.default_chunk_nwords) -> bytes:
+             threads: int = 0, chunk_words: int = _ebpc.default_chunk_nwords, chunk_nwords=None) -> bytes:
     """A complete ``.ebpc`` container of ``a`` (numpy array, buffer, or torch tensor),
     byte-identical to ``ebpc compress`` with the same options. ``codec``: ebpc, zvc,
     zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL] (``level`` overrides the suffix).
     ``width``: W bits (default: the dtype's width; integers must fit). ``threads``: coding
-    threads, 0 = all cores; the output is the same for any count. The GIL is released
-    while coding."""
+    threads, 0 = all cores; the output is the same for any count. ``chunk_nwords`` (or its
+    older name ``chunk_words``): elements per container chunk. The GIL is released
+    while coding. Other dtypes (int64, float64, bool, complex, datetime64, structured, ...)
+    raise :class:`Error` naming the dtype: ebpc does not guess how to split them into words
+    (``a.view(np.uint32)`` does, and ``ebpc.numcodecs.EBPC`` codes any dtype that way)."""
     w, b, z, lv = _params(width, block, max_zero_run, level)
-    chunk_words, threads = _int("chunk_words", chunk_words, 1, _U32), _int("threads", threads, 0, _U32)
+    chunk_words, threads = _chunk_nwords(chunk_words, chunk_nwords), _int("threads", threads, 0, _U32)
     if not isinstance(codec, str):
         raise Error(f"codec must be a name such as 'ebpc', got {codec!r}")
     arr, name, shape, fortran = _as_elements(a)
@@ -212,7 +229,10 @@ def measure(a, codecs=None, *, width=None, block: int = 8, max_zero_run: int = 1
     arr, name, _, _ = _as_elements(a)
     if isinstance(codecs, str):
         codecs = codecs.split(",")
-    codecs = list(DEFAULT_CODECS if codecs is None else codecs)
+    try:
+        codecs = list(DEFAULT_CODECS if codecs is None else codecs)
+    except TypeError:
+        raise Error(f"codecs must be a list of names such as ['ebpc', 'zstd'], got {codecs!r}") from None
     if not codecs:
         raise Error("no codec given")
     w, b, z, _ = _params(width, block, max_zero_run)

@@ -13,7 +13,7 @@ import threading
 
 import numpy as _np
 
-from . import _ebpc, _budget, _int, _params, _U32, _NUMPY_DTYPES, DEFAULT_MAX_OUTPUT_NBYTES, Error
+from . import _ebpc, _budget, _chunk_nwords, _int, _params, _U32, _NUMPY_DTYPES, DEFAULT_MAX_OUTPUT_NBYTES, Error
 
 __all__ = ["open", "Writer", "Reader"]
 
@@ -21,7 +21,7 @@ __all__ = ["open", "Writer", "Reader"]
 def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", width=None, block: int = 8,
          max_zero_run: int = 16, level=None, fortran_order: bool = False,
          chunk_words: int = _ebpc.default_chunk_nwords, threads: int = 1,
-         max_output_nbytes=DEFAULT_MAX_OUTPUT_NBYTES):
+         max_output_nbytes=DEFAULT_MAX_OUTPUT_NBYTES, chunk_nwords=None):
     """Opens an ``.ebpc`` file (a path or a binary file object).
 
     ``"w"``: needs ``dtype`` and ``shape``; ``write(a)`` takes the elements in file order
@@ -33,6 +33,13 @@ def open(file, mode: str = "r", *, dtype=None, shape=None, codec: str = "ebpc", 
     ``max_output_nbytes``: the memory budget of ``read_array()`` and ``read()`` of the
     rest (default 1 GiB as :func:`ebpc.decompress`; None: no limit); chunk by chunk
     reading needs only the chunks in flight, whatever the file size."""
+    if not isinstance(mode, str):
+        raise Error(f"mode must be 'r' or 'w', got {mode!r}")
+    if not _path_like(file) and not hasattr(file, "write" if mode.startswith("w") else "read"):
+        raise Error(f"file must be a path or a binary file object, got {type(file).__name__}")
+    if not isinstance(fortran_order, (bool, _np.bool_)):
+        raise Error(f"fortran_order must be True or False, got {fortran_order!r}")
+    chunk_words = _chunk_nwords(chunk_words, chunk_nwords)
     if mode in ("w", "wb"):
         if dtype is None or shape is None:
             raise Error("ebpc.open(..., 'w') needs dtype and shape")
@@ -170,10 +177,11 @@ class Reader:
         return _np.frombuffer(b, self._np_dtype)
 
     def read(self, n: int = -1):
-        """The next n elements (all the rest for n < 0) as a 1-d array; fewer at the end.
+        """The next n elements (all the rest for n < 0 or None) as a 1-d array; fewer at the end.
         A read that reaches the last element also checks that nothing follows it."""
         with self._lock:
-            want = self._info["nwords"] - self._done if n < 0 else int(n)
+            n = -1 if n is None else _int("n", n, -(1 << 63), (1 << 64) - 1)
+            want = self._info["nwords"] - self._done if n < 0 else n
             self._check_budget(min(want, self._info["nwords"] - self._done))
             parts, have = [], 0
             while have < want:

@@ -88,3 +88,99 @@ def test_single_stream_codecs_check_the_stream0_field(codec):
         ebpc.decompress(bytes(buf))
     with pytest.raises(ebpc.Error, match="corrupt"):
         ebpc.open(io.BytesIO(bytes(buf))).read_array()
+
+
+# Issue 24 item 3: every argument of compress / decompress / header / measure / the stream
+# classes / the numcodecs codec, given a bad value or a value of the wrong type.
+BUF = None
+
+
+def _buf():
+    global BUF
+    if BUF is None:
+        BUF = ebpc.compress(A)
+    return BUF
+
+
+def _writer(**kwargs):
+    return ebpc.open(io.BytesIO(), "w", dtype="uint8", shape=A.shape, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [dict(threads=-1), dict(width=0), dict(width=-3), dict(block=3), dict(block=0),
+                                    dict(level="x"), dict(chunk_nwords=0), dict(chunk_nwords=-1),
+                                    dict(chunk_nwords="8"), dict(chunk_words=0), dict(chunk_words=16, chunk_nwords=8),
+                                    dict(threads=1.5), dict(threads="2"), dict(threads=None), dict(width="8"),
+                                    dict(block=None), dict(max_zero_run=3), dict(max_zero_run=0), dict(level=1.0),
+                                    dict(codec=1), dict(codec="bad"), dict(codec=""), dict(width=True)])
+def test_compress_writer_and_codec_arguments(kwargs):
+    _one_line_error(lambda: ebpc.compress(A, **kwargs))
+    _one_line_error(lambda: _writer(**kwargs))
+    from ebpc.numcodecs import EBPC
+
+    nc = {k: v for k, v in kwargs.items() if not k.startswith("chunk")}
+    if nc:
+        _one_line_error(lambda: EBPC(**nc).encode(A))
+
+
+def test_chunk_nwords_is_the_chunk_size():
+    assert ebpc.header(ebpc.compress(A, chunk_nwords=16))["chunk_nwords"] == 16
+    assert ebpc.compress(A, chunk_nwords=16) == ebpc.compress(A, chunk_words=16)
+    f = io.BytesIO()
+    with ebpc.open(f, "w", dtype="uint8", shape=A.shape, chunk_nwords=16) as w:
+        w.write(A)
+    assert f.getvalue() == ebpc.compress(A, chunk_nwords=16, threads=1)
+
+
+@pytest.mark.parametrize("a", [None, "abc", object(), [1, 2, 3], {"a": 1}, 3.5, np.array([None])])
+def test_compress_wrong_input(a):
+    _one_line_error(lambda: ebpc.compress(a))
+
+
+@pytest.mark.parametrize("buf", ["abc", 5, 1.5, object(), [1, 2], b"", b"junk", np.zeros(4, np.float32)])
+def test_decompress_and_header_wrong_input(buf):
+    _one_line_error(lambda: ebpc.decompress(buf))
+    _one_line_error(lambda: ebpc.header(buf))
+    from ebpc.numcodecs import EBPC
+
+    _one_line_error(lambda: EBPC().decode(buf))
+
+
+@pytest.mark.parametrize("kwargs", [dict(threads=-1), dict(threads="x"), dict(threads=2.0),
+                                    dict(max_output_nbytes=-1), dict(max_output_nbytes="x"),
+                                    dict(max_output_nbytes=1.5), dict(out=[0] * 64), dict(out=np.zeros(64, np.int8)),
+                                    dict(out=np.zeros(63, np.uint8)), dict(out=np.zeros(128, np.uint8)[::2]),
+                                    dict(max_output_nbytes=10)])
+def test_decompress_arguments(kwargs):
+    _one_line_error(lambda: ebpc.decompress(_buf(), **kwargs))
+
+
+@pytest.mark.parametrize("args,kwargs", [((5,), {}), (([1],), {}), (([],), {}), (("nope",), {}),
+                                         ((["ebpc"],), dict(width=0)), ((["ebpc"],), dict(block=3)),
+                                         ((["ebpc"],), dict(max_zero_run="x"))])
+def test_measure_arguments(args, kwargs):
+    _one_line_error(lambda: ebpc.measure(A, *args, **kwargs))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: ebpc.open(io.BytesIO(), "x"), lambda: ebpc.open(io.BytesIO(), 1), lambda: ebpc.open(None),
+    lambda: ebpc.open(5), lambda: ebpc.open(object(), "w", dtype="uint8", shape=(3,)),
+    lambda: ebpc.open(io.BytesIO(), "w", dtype="int64", shape=(3,)),
+    lambda: ebpc.open(io.BytesIO(), "w", dtype=None, shape=(3,)),
+    lambda: ebpc.open(io.BytesIO(), "w", dtype=5, shape=(3,)),
+    lambda: ebpc.open(io.BytesIO(), "w", dtype="uint8", shape="x"),
+    lambda: ebpc.open(io.BytesIO(), "w", dtype="uint8", shape=(1.5,)),
+    lambda: ebpc.open(io.BytesIO(), "w", dtype="uint8", shape=(3,), fortran_order="yes"),
+    lambda: ebpc.open(io.BytesIO(_buf()), threads="x"), lambda: ebpc.open(io.BytesIO(_buf()), threads=-1),
+    lambda: ebpc.open(io.BytesIO(_buf()), max_output_nbytes="x"),
+    lambda: ebpc.open(io.BytesIO(_buf())).read("x"), lambda: ebpc.open(io.BytesIO(_buf())).read(1.5),
+    lambda: ebpc.open(io.BytesIO(_buf())).read([1]), lambda: ebpc.open(io.BytesIO(b"junk")).read(),
+    lambda: _writer().write("abc"), lambda: _writer().write(None), lambda: _writer().write(np.zeros(3, np.int16)),
+    lambda: _writer().write(np.zeros(65, np.uint8)),
+])
+def test_stream_arguments(call):
+    _one_line_error(call)
+
+
+def test_read_none_and_negative_read_all():
+    assert np.array_equal(ebpc.open(io.BytesIO(_buf())).read(None), A)
+    assert np.array_equal(ebpc.open(io.BytesIO(_buf())).read(-1), A)
