@@ -92,5 +92,42 @@ int main(int argc, char** argv) {
     const std::vector<std::uint64_t> shape = {n, 3, 1};
     write(root / "npy", i, ebpc::make_npy_header(h.dtype, std::span<const std::uint64_t>(shape).first(1 + i % 3), i % 5 == 0));
   }
+  // Lanes (version 3): laned EBPC buffers, and containers of laned chunks (seed-100...).
+  std::mt19937_64 lrng(20261207);
+  for (int i = 0; i < 8; ++i) {
+    const unsigned w = i % 3 == 0 ? 8 : i % 3 == 1 ? 16 : 32;
+    const unsigned lanes = 2 + static_cast<unsigned>(lrng() % 9);
+    const std::size_t n = 1024 * lanes + lrng() % 3000;
+    const auto words = ebpc::test::random_words(lrng, n, w, 0.2 + 0.1 * i, i % 2 == 0);
+    const auto wb = word_bytes(words, elem_for(w));
+    ebpc::CodecParams p;
+    p.id = ebpc::CodecId::ebpc;
+    p.word_nbits = w;
+    p.elem_nbytes = elem_for(w);
+    p.lanes = lanes;
+    // The lanes target decodes into 4-byte words.
+    const auto wb4 = word_bytes(words, 4);
+    p.elem_nbytes = 4;
+    const ebpc::Codec* c = ebpc::find_codec(ebpc::CodecId::ebpc);
+    std::vector<std::uint8_t> out(c->bound_nbytes(n, p));
+    auto r = c->encode(wb4, p, out);
+    std::vector<std::uint8_t> in = {static_cast<std::uint8_t>(w - 2), 2, 3, static_cast<std::uint8_t>(lanes - 1),
+                                    static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(n >> 8),
+                                    static_cast<std::uint8_t>(r->stream0_nbytes),
+                                    static_cast<std::uint8_t>(r->stream0_nbytes >> 8)};
+    in.insert(in.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r->nbytes));
+    write(root / "ebpc_lanes", 100 + i, in);
+    ebpc::ContainerHeader h;
+    h.codec.id = ebpc::CodecId::ebpc;
+    h.codec.word_nbits = elem_for(w) * 8;
+    h.codec.elem_nbytes = elem_for(w);
+    h.codec.lanes = lanes;
+    h.dtype = elem_for(w) == 1 ? ebpc::DType::uint8 : elem_for(w) == 2 ? ebpc::DType::uint16 : ebpc::DType::uint32;
+    h.shape = {n};
+    h.nwords = n;
+    h.chunk_nwords = static_cast<std::uint32_t>(n / 2 + 1);
+    auto file = ebpc::compress_container(wb, h);
+    write(root / "container", 100 + i, *file);
+  }
   return 0;
 }
