@@ -4,8 +4,8 @@
 // codecs.hpp) and decodes each lane with the plain decoder (decode_generic): the same words
 // on success, and success exactly when every lane decodes and ends at its padded length.
 // A success re-encodes to the same words (the encoder's lanes, through the table).
-// Input: W, B, Z, L, the word count (two bytes, up to 16 Ki words: at least 1024 words per
-// lane), a stream0 byte count (two bytes), then the payload.
+// Input: W, B, Z, L, the word count (three bytes, below 256 Ki words: up to 15 lanes of
+// k_min_lane_nwords), a stream0 byte count (two bytes), then the payload.
 #include <algorithm>
 #include <vector>
 
@@ -54,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ebpc::fuzz::Reader r{data, size};
   ebpc::EbpcParams ep = ebpc::fuzz::params_from(r);
   const unsigned lanes = 1 + r.byte() % ebpc::k_max_lanes;
-  const std::size_t n = r.u16() % (16u << 10);
+  const std::size_t lo = r.u16();
+  const std::size_t n = (lo | std::size_t{r.byte()} << 16) % (std::size_t{1} << 18);
   const std::size_t stream0 = r.u16();
   if (!ebpc::detail::check_params(ep)) {
     return 0;

@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 8; ++i) {
     const unsigned w = i % 3 == 0 ? 8 : i % 3 == 1 ? 16 : 32;
     const unsigned lanes = 2 + static_cast<unsigned>(lrng() % 9);
-    const std::size_t n = 1024 * lanes + lrng() % 3000;
+    const std::size_t n = ebpc::k_min_lane_nwords * lanes + lrng() % 3000;
     const auto words = ebpc::test::random_words(lrng, n, w, 0.2 + 0.1 * i, i % 2 == 0);
     const auto wb = word_bytes(words, elem_for(w));
     ebpc::CodecParams p;
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
     auto r = c->encode(wb4, p, out);
     std::vector<std::uint8_t> in = {static_cast<std::uint8_t>(w - 2), 2, 3, static_cast<std::uint8_t>(lanes - 1),
                                     static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(n >> 8),
-                                    static_cast<std::uint8_t>(r->stream0_nbytes),
+                                    static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(r->stream0_nbytes),
                                     static_cast<std::uint8_t>(r->stream0_nbytes >> 8)};
     in.insert(in.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r->nbytes));
     write(root / "ebpc_lanes", 100 + i, in);

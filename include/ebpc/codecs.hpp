@@ -44,15 +44,15 @@ struct CodecParams {
 // decoder (software or hardware) runs that many independent parse chains.
 inline constexpr unsigned k_max_lanes = 32;
 inline constexpr unsigned k_default_lanes = 8;     // what containers get unless told otherwise
-inline constexpr std::size_t k_min_lane_nwords = 1024;  // a buffer has at most n / 1024 lanes
+inline constexpr std::size_t k_min_lane_nwords = 16384;  // a buffer has at most n / 16384 lanes
 inline constexpr std::size_t k_lane_align_nwords = 64;  // lane lengths are multiples of 64 (but the last one's)
-// The number of lanes a buffer of nwords words with parameter L has: min(L, max(1, nwords / 1024)).
+// The number of lanes a buffer of nwords words with parameter L has: min(L, max(1, nwords / 16384)).
 constexpr unsigned lane_count(std::size_t nwords, unsigned lanes) noexcept {
   const std::size_t by_size = nwords / k_min_lane_nwords;
   return by_size < 1 ? 1u : (by_size < lanes ? static_cast<unsigned>(by_size) : lanes);
 }
 // Words per lane but the last: floor(nwords / count) rounded down to a multiple of 64 (at
-// least 1024, since count <= nwords / 1024). The last lane takes the rest, so it is never
+// least 16384, since count <= nwords / 16384). The last lane takes the rest, so it is never
 // empty and is at most 64 * count words longer than the others.
 constexpr std::size_t lane_stride_nwords(std::size_t nwords, unsigned count) noexcept {
   if (count <= 1) {
