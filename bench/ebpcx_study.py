@@ -308,8 +308,7 @@ def make_events(words3, fmt, opts, prev=None):
     else:
         ev.sel = None
         ev.tid = tid_all[sym_pos]
-    counts = np.zeros((T, A), np.int64)
-    np.add.at(counts, (ev.tid, ev.sym), 1)
+    counts = np.bincount(ev.tid * A + ev.sym, minlength=T * A).reshape(T, A)
     ev.counts = counts
     if opts.zr == "huff":
         ev.run_cls = bitlen(ev.runs)
@@ -339,8 +338,7 @@ def default_prev(fmt, opts):
 
 def perch_select(sym, chan_of, C, chan_nz, K, A):
     """Per channel one of K tables: a few Lloyd iterations on the channels' histograms."""
-    H = np.zeros((C, A), np.int64)
-    np.add.at(H, (chan_of, sym), 1)
+    H = np.bincount(chan_of * A + sym, minlength=C * A).reshape(C, A)
     live = np.nonzero(chan_nz)[0]
     mean = (H * np.arange(A)).sum(1) / np.maximum(H.sum(1), 1)
     order = live[np.argsort(mean[live], kind="stable")]
@@ -839,3 +837,345 @@ def abac_ideal(words3, fmt):
             tot -= math.log2(p / 2048)
             probs[s] = p + ((2048 - p) >> SHIFT)
     return tot + raw_bits + hdr
+
+
+# ============================================================================ study
+# name -> (Opts, description); every one is a real coder (encode_static / decode_static)
+STATIC = {
+    "H0":            (Opts(), "static Huffman of the word class per layer (zero is a class), mantissa raw"),
+    "ZR-rice":       (Opts(zr="rice"), "zero runs, Rice(k per layer, escape), Huffman of nonzero classes"),
+    "ZR":            (Opts(zr="huff"), "zero runs as Huffman-coded length classes + raw bits"),
+    "ZR+ch":         (Opts(zr="huff", chan=True), "ZR + all-zero channel flags"),
+    "C-L5":          (Opts(ctx="L", nb=5), "5 tables by the left neighbour's class bucket"),
+    "C-A5":          (Opts(ctx="A", nb=5), "5 tables by the above neighbour"),
+    "C-P5":          (Opts(ctx="P", nb=5), "5 tables by the previous channel, same position"),
+    "C-L3A3":        (Opts(ctx="LA", nb=3), "9 tables: left x above, 3 buckets each"),
+    "C-L3A3P3":      (Opts(ctx="LAP", nb=3), "27 tables: left x above x previous channel"),
+    "C-L3A3P3+ch":   (Opts(ctx="LAP", nb=3, chan=True), "C-L3A3P3 + all-zero channel flags"),
+    "ZR+ch+L5":      (Opts(zr="huff", chan=True, ctx="L", nb=5), "ZR+ch, nonzero class by left bucket"),
+    "ZR+ch+L3A3":    (Opts(zr="huff", chan=True, ctx="LA", nb=3), "ZR+ch, nonzero class by left x above"),
+    "ZR+ch+L3A3P3":  (Opts(zr="huff", chan=True, ctx="LAP", nb=3), "ZR+ch, nonzero class by L x A x P"),
+    "PC4":           (Opts(perch=4), "per channel one of 4 tables (2 bits/channel), zero is a class"),
+    "ZR+ch+PC4":     (Opts(zr="huff", chan=True, perch=4), "ZR+ch, per channel one of 4 nonzero tables"),
+}
+# schemes also run with tables per 1 Mi-word chunk and built from the previous chunk
+CHUNKED = ["C-L3A3P3+ch", "ZR+ch+L3A3"]
+
+
+def layer_chunks(words3, limit=CHUNK_WORDS):
+    """Whole channels, at most `limit` words per chunk (a channel larger than that alone)."""
+    C = words3.shape[0]
+    per = max(1, limit // max(1, words3[0].size))
+    return [words3[c:c + per] for c in range(0, C, per)]
+
+
+def as3(a):
+    a = np.asarray(a)
+    if a.ndim == 3:
+        return a
+    if a.ndim < 3:
+        return a.reshape((a.shape[0] if a.ndim else 1), 1, -1) if a.ndim == 2 else a.reshape(-1, 1, 1)
+    return a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def ideal_h0(words):
+    u = np.ascontiguousarray(words).reshape(-1).view(np.uint8 if words.dtype.itemsize == 1 else np.uint16)
+    c = np.bincount(u.astype(np.int64))
+    c = c[c > 0]
+    n = c.sum()
+    return float(-(c * np.log2(c / n)).sum())
+
+
+def ideal_h1(words):
+    u = np.ascontiguousarray(words).reshape(-1).view(np.uint8 if words.dtype.itemsize == 1 else np.uint16).astype(np.int64)
+    left = np.concatenate([[0], u[:-1]])
+    _, cj = np.unique(left * 65536 + u, return_counts=True)
+    _, cl = np.unique(left, return_counts=True)
+    return float(-(cj * np.log2(cj)).sum() + (cl * np.log2(cl)).sum())
+
+
+def run_cli_eval(cli, work, fmts, networks):
+    out = os.path.join(work, "eval")
+    q = os.path.join(work, "q")
+    if os.path.exists(os.path.join(out, "results.csv")) and os.path.isdir(q):
+        return out, q
+    cmd = [cli, "eval"] + [os.path.join(ROOT, "data", n) for n in networks] + [
+        "--formats", ",".join(fmts), "--codecs", "ebpc,zstd-1,zstd-19", "--out", out,
+        "--threads", "1", "--no-plots", "-q", "--dump-quantised", q]
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+    return out, q
+
+
+def read_cli_results(out):
+    import csv
+    res = {}
+    with open(os.path.join(out, "results.csv")) as f:
+        for r in csv.DictReader(f):
+            res[(r["network"], r["kind"], r["image"], int(r["layer_index"]), r["format"], r["codec"])] = \
+                (int(r["uncompressed_bits"]), int(r["compressed_bits"]))
+    return res
+
+
+def check_quantiser(network, qdir, fmts):
+    """numpy quantisation of the raw maps == the CLI's dump, for every map."""
+    m = json.load(open(os.path.join(ROOT, "data", network, "manifest.json")))
+    raw = {}
+    for f in m["files"]:
+        raw[(f["kind"], f["image"], f["layer"])] = (f, load_zst_npy(os.path.join(ROOT, "data", network, f["path"])))
+    mx = {}
+    for (kind, image, layer), (_, x) in raw.items():
+        v = float(np.abs(x.astype(np.float32)).max()) if x.size else 0.0
+        mx[(kind, layer)] = max(mx.get((kind, layer), 0.0), v)
+    bad = 0
+    idx = {l["name"]: l["index"] for l in m["layers"]}
+    for (kind, image, layer), (f, x) in raw.items():
+        for fmt in fmts:
+            p = os.path.join(qdir, network, kind, fmt, image, "%02d_%s.npy" % (idx[layer], layer))
+            d = np.load(p)
+            q = quantise(x.astype(np.float32), fmt, np.float32(mx[(kind, layer)]))
+            if not np.array_equal(np.ascontiguousarray(q).view(np.uint8), np.ascontiguousarray(d).view(np.uint8)):
+                bad += 1
+    return len(raw) * len(fmts), bad
+
+
+def maps_of(network, qdir, kind, fmt):
+    """[(image, layer_index, layer, path)] in stream order (image, then layer)."""
+    m = json.load(open(os.path.join(ROOT, "data", network, "manifest.json")))
+    idx = {l["name"]: l["index"] for l in m["layers"]}
+    out = []
+    for f in m["files"]:
+        if f["kind"] != kind:
+            continue
+        li = idx[f["layer"]]
+        out.append((f["image"], li, f["layer"],
+                    os.path.join(qdir, network, kind, fmt, f["image"], "%02d_%s.npy" % (li, f["layer"]))))
+    order = {im["name"]: i for i, im in enumerate(m["images"])}
+    out.sort(key=lambda t: (order.get(t[0], 0), t[1]))
+    return out
+
+
+def study_group(network, kind, fmt, qdir, cli_res, images=None):
+    """Bits per mechanism for one (network, kind, format) over its maps."""
+    tot = {}
+    add = lambda k, v: tot.__setitem__(k, tot.get(k, 0) + v)
+    prev = {}
+    last_image = None
+    for image, li, layer, path in maps_of(network, qdir, kind, fmt):
+        if images is not None and image not in images:
+            continue
+        if image != last_image:
+            prev = {n: default_prev(fmt, STATIC[n][0]) for n in CHUNKED}
+            last_image = image
+        w = as3(np.load(path))
+        n = w.size
+        orig = n * WBITS[fmt]
+        add("orig", orig)
+        ub, eb = cli_res[(network, kind, image, li, fmt, "ebpc")]
+        assert ub == orig, (path, ub, orig)
+        add("EBPC", eb)
+        add("zstd-1", cli_res[(network, kind, image, li, fmt, "zstd-1")][1])
+        add("zstd-19", cli_res[(network, kind, image, li, fmt, "zstd-19")][1])
+        add("ideal H0/layer", ideal_h0(w))
+        add("ideal H(x given left)/layer", ideal_h1(w))
+        best = None
+        for name, (o, _) in STATIC.items():
+            b, _ = chunk_cost(w, fmt, o)
+            add(name, b)
+            if name in CHUNKED:
+                add(name + " or EBPC", min(b, eb) + 1)
+        for name in CHUNKED:
+            o = STATIC[name][0]
+            bc = bp = 0
+            for ch in layer_chunks(w):
+                b, _ = chunk_cost(ch, fmt, o)
+                bc += b
+                b, ev = chunk_cost(ch, fmt, o, prev[name])
+                prev[name] = ev.stats
+                bp += b
+            add(name + " /1Mi chunk", bc)
+            add(name + " prev-chunk tables", bp)
+    return tot
+
+
+def crop(w, limit):
+    w = as3(w)
+    per = max(1, limit // max(1, w[0].size))
+    return np.ascontiguousarray(w[:per])
+
+
+def study_abac(network, kind, fmt, qdir, cli, work, limit, verify_every=0):
+    """Subsample: the first image, each layer cropped to its first whole channels (at most
+    `limit` words); EBPC / zstd via `ebpc measure` on the same crops."""
+    maps = maps_of(network, qdir, kind, fmt)
+    first = maps[0][0]
+    cdir = os.path.join(work, "crops", network, kind, fmt)
+    os.makedirs(cdir, exist_ok=True)
+    files, crops = [], []
+    for image, li, layer, path in maps:
+        if image != first:
+            continue
+        c = crop(np.load(path), limit)
+        p = os.path.join(cdir, "%02d.npy" % li)
+        np.save(p, c)
+        files.append(p)
+        crops.append(c)
+    r = subprocess.run([cli, "measure", "--json", "--codecs", "ebpc,zstd-1,zstd-19"] + files,
+                       check=True, capture_output=True, text=True).stdout
+    js = json.loads(r)
+    tot = {}
+    add = lambda k, v: tot.__setitem__(k, tot.get(k, 0) + v)
+    for fj in js["files"]:
+        for cname, key in (("ebpc", "EBPC"), ("zstd-1", "zstd-1"), ("zstd-19", "zstd-19")):
+            add(key, fj["codecs"][cname]["compressed_bits"] if isinstance(fj["codecs"], dict)
+                else [c for c in fj["codecs"] if c["codec"] == cname][0]["compressed_bits"])
+    for i, c in enumerate(crops):
+        add("orig", c.size * WBITS[fmt])
+        for name in ("H0", "ZR+ch", "C-L3A3P3+ch", "ZR+ch+L3A3"):
+            add(name, chunk_cost(c, fmt, STATIC[name][0])[0])
+        want = verify_every and i % verify_every == 0
+        b, streams = abac_encode(c, fmt, want_streams=want)
+        if want:
+            d = abac_decode(streams, c.shape, fmt)
+            assert np.array_equal(d.view(np.uint8), c.view(np.uint8)), "ABAC round trip failed"
+            add("verified maps", 1)
+        add("ABAC (real)", b)
+    return tot
+
+
+MAIN_COLS = ["EBPC", "zstd-1", "zstd-19", "H0", "ZR-rice", "ZR", "ZR+ch", "C-L5", "C-A5", "C-P5",
+             "C-L3A3", "C-L3A3P3", "C-L3A3P3+ch", "ZR+ch+L5", "ZR+ch+L3A3", "ZR+ch+L3A3P3", "PC4",
+             "ZR+ch+PC4"]
+CHUNK_COLS = [n + s for n in CHUNKED for s in ("", " /1Mi chunk", " prev-chunk tables", " or EBPC")]
+IDEAL_COLS = ["ideal H0/layer", "ideal H(x given left)/layer"]
+
+
+def ratio(t, k):
+    return t["orig"] / t[k] if t.get(k) else float("nan")
+
+
+def md_table(rows, cols, title_cols):
+    out = ["| " + " | ".join(title_cols + cols) + " |", "|" + "---|" * (len(title_cols) + len(cols))]
+    for keys, t in rows:
+        out.append("| " + " | ".join(list(keys) + ["%.3f" % ratio(t, c) for c in cols]) + " |")
+    return "\n".join(out)
+
+
+def merge(ts):
+    out = {}
+    for t in ts:
+        for k, v in t.items():
+            out[k] = out.get(k, 0) + v
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--full", action="store_true",
+                    help="adaptive coder on every map, whole (very slow in Python); default: subsample")
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs"))
+    ap.add_argument("--work", default=os.path.join(ROOT, "build", "ebpcx-study"))
+    ap.add_argument("--cli", default=os.environ.get("EBPC_CLI", os.path.join(ROOT, "build", "release", "tools", "ebpc", "ebpc")))
+    ap.add_argument("--networks", default=",".join(NETWORKS))
+    ap.add_argument("--formats", default=",".join(FORMATS))
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--abac-words", type=int, default=1 << 16, help="subsample crop per layer (words)")
+    ap.add_argument("--no-abac", action="store_true")
+    ap.add_argument("--no-quant-check", action="store_true")
+    a = ap.parse_args()
+    nets, fmts, kinds = a.networks.split(","), a.formats.split(","), a.kinds.split(",")
+    os.makedirs(a.work, exist_ok=True)
+    t0 = time.time()
+    evdir, qdir = run_cli_eval(a.cli, a.work, FORMATS, NETWORKS)
+    cli_res = read_cli_results(evdir)
+    log = {"quantiser_check": {}, "seconds": {}}
+    if not a.no_quant_check:
+        for n in nets:
+            log["quantiser_check"][n] = check_quantiser(n, qdir, fmts)
+            print("quantiser check", n, log["quantiser_check"][n], flush=True)
+    groups = {}
+    for n in nets:
+        for f in fmts:
+            for k in kinds:
+                t1 = time.time()
+                groups[(n, f, k)] = study_group(n, k, f, qdir, cli_res)
+                log["seconds"]["%s/%s/%s" % (n, f, k)] = round(time.time() - t1, 1)
+                t = groups[(n, f, k)]
+                print(n, f, k, "EBPC %.3f zstd-1 %.3f zstd-19 %.3f ZR+ch+L3A3 %.3f C-L3A3P3+ch %.3f (%.0fs)" % (
+                    ratio(t, "EBPC"), ratio(t, "zstd-1"), ratio(t, "zstd-19"), ratio(t, "ZR+ch+L3A3"),
+                    ratio(t, "C-L3A3P3+ch"), time.time() - t1), flush=True)
+    abac = {}
+    if not a.no_abac:
+        limit = (1 << 40) if a.full else a.abac_words
+        for n in nets:
+            for f in fmts:
+                for k in kinds:
+                    t1 = time.time()
+                    abac[(n, f, k)] = study_abac(n, k, f, qdir, a.cli, a.work, limit, verify_every=8)
+                    t = abac[(n, f, k)]
+                    print("abac", n, f, k, " ".join("%s %.3f" % (c, ratio(t, c)) for c in
+                          ("EBPC", "zstd-1", "zstd-19", "ZR+ch+L3A3", "ABAC (real)")),
+                          "(%.0fs)" % (time.time() - t1), flush=True)
+    write_outputs(a, groups, abac, log, nets, fmts, kinds, time.time() - t0)
+
+
+def write_outputs(a, groups, abac, log, nets, fmts, kinds, secs):
+    os.makedirs(a.out, exist_ok=True)
+    L = ["<!-- generated by bench/ebpcx_study.py; do not edit -->",
+         "Ratio = original bits / coded bits (all side information counted); higher is better.", ""]
+    rows = [((n, f, k), groups[(n, f, k)]) for f in fmts for k in kinds for n in nets]
+    L += ["### Per network x format x kind (whole maps, all images)", "", md_table(rows, MAIN_COLS, ["network", "format", "kind"]), ""]
+    tot_rows = [((f, k), merge(groups[(n, f, k)] for n in nets)) for f in fmts for k in kinds]
+    tot_rows.append((("all", "all"), merge(groups.values())))
+    L += ["### Totals over the networks", "", md_table(tot_rows, MAIN_COLS, ["format", "kind"]), ""]
+    L += ["### Table placement (per layer / per 1 Mi-word chunk / built from the previous chunk) and EBPC kept where it wins", "",
+          md_table(rows, CHUNK_COLS, ["network", "format", "kind"]), "",
+          md_table(tot_rows, CHUNK_COLS, ["format", "kind"]), ""]
+    L += ["### Ideal lines (no model cost; not coders)", "", md_table(rows, IDEAL_COLS, ["network", "format", "kind"]), "",
+          md_table(tot_rows, IDEAL_COLS, ["format", "kind"]), ""]
+    if abac:
+        cols = ["EBPC", "zstd-1", "zstd-19", "H0", "ZR+ch", "C-L3A3P3+ch", "ZR+ch+L3A3", "ABAC (real)"]
+        arows = [((n, f, k), abac[(n, f, k)]) for f in fmts for k in kinds for n in nets]
+        arows.append((("all", "all", "all"), merge(abac.values())))
+        ver = sum(t.get("verified maps", 0) for t in abac.values())
+        L += ["### Adaptive binary arithmetic coder (subsample: first image, each layer's first whole channels, at most %s words)" % (
+            "all" if a.full else a.abac_words), "",
+              "Every 8th cropped map was also decoded and compared (%d maps, all equal)." % ver, "",
+              md_table(arows, cols, ["network", "format", "kind"]), ""]
+    L += ["Quantiser check (numpy quantisation == `ebpc eval --dump-quantised`, maps x formats, mismatches): " +
+          ", ".join("%s %d/%d" % (n, v[1], v[0]) for n, v in log["quantiser_check"].items()), "",
+          "Study run time: %.0f s." % secs, ""]
+    open(os.path.join(a.out, "ebpcx_tables.md"), "w").write("\n".join(L))
+    # plot data: totals per format x kind for a few mechanisms
+    pcols = ["EBPC", "zstd-1", "zstd-19", "H0", "ZR+ch", "C-L5", "C-L3A3P3+ch", "ZR+ch+L3A3", "ZR+ch+L3A3 or EBPC"]
+    with open(os.path.join(a.out, "ebpcx_ablation.tsv"), "w") as f:
+        f.write("group\t" + "\t".join('"%s"' % c for c in pcols) + "\n")
+        for (fm, k), t in tot_rows:
+            f.write("%s/%s\t" % (fm, k[:4]) + "\t".join("%.4f" % ratio(t, c) for c in pcols) + "\n")
+    gp = os.path.join(a.out, "ebpcx_ablation.gp")
+    open(gp, "w").write(GNUPLOT % {"n": len(pcols)})
+    subprocess.run(["gnuplot", "ebpcx_ablation.gp"], cwd=a.out, check=True)
+    json.dump({"groups": {"/".join(k): v for k, v in groups.items()},
+               "abac": {"/".join(k): v for k, v in abac.items()}, "log": log},
+              open(os.path.join(a.work, "ebpcx_study.json"), "w"), indent=1, default=int)
+    print("wrote", os.path.join(a.out, "ebpcx_tables.md"))
+
+
+GNUPLOT = """# generated by bench/ebpcx_study.py: ratio totals over the four networks
+set terminal pngcairo size 1400,600 font ",10"
+set output 'ebpcx_ablation.png'
+set datafile separator '\\t'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key outside right top
+set ylabel 'ratio (orig / coded bits)'
+set grid ytics
+set xtics rotate by -20
+set title 'EBPC-X study: totals over face\\\\_recognition\\\\_net, inception\\\\_v3, mobilenet\\\\_v2, mobilenet\\\\_v2\\\\_mid'
+plot for [i=2:%(n)d+1] 'ebpcx_ablation.tsv' using i:xtic(1) title columnhead(i)
+"""
+
+
+if __name__ == "__main__":
+    main()
