@@ -35,7 +35,7 @@ SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
+.PHONY: all deps build run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
 
 all: build
 
@@ -69,6 +69,14 @@ run: build
 # Every codec on the fixed8 sample of the shared feature maps.
 measure: build
 	$(RELEASE_DIR)/tools/ebpc/ebpc measure $(SAMPLE)
+
+# The EBPC-X design study (docs/ebpcx.md; not part of make test): ratios of candidate
+# mechanisms on every shipped dataset, EBPC and zstd from the release CLI; rewrites
+# docs/ebpcx_tables.md, docs/ebpcx_ablation.{tsv,gp,png}; scratch in $(BUILD)/ebpcx-study.
+# EBPCX_FLAGS=--full runs the adaptive coder on every whole map (hours in Python).
+ebpcx-study: build
+	nice -n 10 $(PYTHON) bench/ebpcx_study.py --cli $(RELEASE_DIR)/tools/ebpc/ebpc \
+	  --work $(BUILD)/ebpcx-study --out docs $(EBPCX_FLAGS)
 
 test: test-release test-python test-asan test-fuzz test-extract
 	@echo "make test: all test stages passed"
