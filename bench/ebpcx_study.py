@@ -1040,6 +1040,8 @@ def study_abac(network, kind, fmt, qdir, cli, work, limit, verify_every=0):
             assert np.array_equal(d.view(np.uint8), c.view(np.uint8)), "ABAC round trip failed"
             add("verified maps", 1)
         add("ABAC (real)", b)
+        add("ABAC context bins", len(abac_bins(c, fmt)[0]))
+        add("words", c.size)
     return tot
 
 
@@ -1141,7 +1143,10 @@ def write_outputs(a, groups, abac, log, nets, fmts, kinds, secs):
         L += ["### Adaptive binary arithmetic coder (subsample: first image, each layer's first whole channels, at most %s words)" % (
             "all" if a.full else a.abac_words), "",
               "Every 8th cropped map was also decoded and compared (%d maps, all equal)." % ver, "",
-              md_table(arows, cols, ["network", "format", "kind"]), ""]
+              md_table(arows, cols, ["network", "format", "kind"]), "",
+              "Context-coded (range-coder) bins per word on the subsample: " + ", ".join(
+                  "%s %s %.2f" % (f, k, sum(abac[(n, f, k)]["ABAC context bins"] for n in nets) /
+                                  sum(abac[(n, f, k)]["words"] for n in nets)) for f in fmts for k in kinds) + ".", ""]
     L += ["Quantiser check (numpy quantisation == `ebpc eval --dump-quantised`, maps x formats, mismatches): " +
           ", ".join("%s %d/%d" % (n, v[1], v[0]) for n, v in log["quantiser_check"].items()), "",
           "Study run time: %.0f s." % secs, ""]
@@ -1172,7 +1177,9 @@ set key outside right top
 set ylabel 'ratio (orig / coded bits)'
 set grid ytics
 set xtics rotate by -20
-set title 'EBPC-X study: totals over face\\\\_recognition\\\\_net, inception\\\\_v3, mobilenet\\\\_v2, mobilenet\\\\_v2\\\\_mid'
+set yrange [0:*]
+set title 'EBPC-X study, whole maps: totals over face_recognition_net, inception_v3, mobilenet_v2, mobilenet_v2_mid' noenhanced
+set key noenhanced
 plot for [i=2:%(n)d+1] 'ebpcx_ablation.tsv' using i:xtic(1) title columnhead(i)
 """
 
