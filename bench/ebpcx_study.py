@@ -1004,14 +1004,24 @@ def crop(w, limit):
     return np.ascontiguousarray(w[:per])
 
 
-def study_abac(network, kind, fmt, qdir, cli, work, limit, verify_every=0):
-    """Subsample: the first image, each layer cropped to its first whole channels (at most
-    `limit` words); EBPC / zstd via `ebpc measure` on the same crops."""
+def study_abac(network, kind, fmt, qdir, cli, work, limit, verify_every=0, full=False, cli_res=None):
+    """Default subsample: the first image, each layer cropped to its first whole channels (at
+    most `limit` words); EBPC / zstd via `ebpc measure` on the same crops. full: every image,
+    whole maps, EBPC / zstd from the `ebpc eval` run."""
     maps = maps_of(network, qdir, kind, fmt)
     first = maps[0][0]
+    tot = {}
+    add = lambda k, v: tot.__setitem__(k, tot.get(k, 0) + v)
+    crops = []
+    if full:
+        for image, li, layer, path in maps:
+            crops.append(as3(np.load(path)))
+            for codec, key in (("ebpc", "EBPC"), ("zstd-1", "zstd-1"), ("zstd-19", "zstd-19")):
+                add(key, cli_res[(network, kind, image, li, fmt, codec)][1])
+        return abac_rest(crops, fmt, tot, add, verify_every, max_verify=1 << 18)
     cdir = os.path.join(work, "crops", network, kind, fmt)
     os.makedirs(cdir, exist_ok=True)
-    files, crops = [], []
+    files = []
     for image, li, layer, path in maps:
         if image != first:
             continue
@@ -1023,17 +1033,19 @@ def study_abac(network, kind, fmt, qdir, cli, work, limit, verify_every=0):
     r = subprocess.run([cli, "measure", "--json", "--codecs", "ebpc,zstd-1,zstd-19"] + files,
                        check=True, capture_output=True, text=True).stdout
     js = json.loads(r)
-    tot = {}
-    add = lambda k, v: tot.__setitem__(k, tot.get(k, 0) + v)
     for fj in js["files"]:
         for cname, key in (("ebpc", "EBPC"), ("zstd-1", "zstd-1"), ("zstd-19", "zstd-19")):
             add(key, fj["codecs"][cname]["compressed_bits"] if isinstance(fj["codecs"], dict)
                 else [c for c in fj["codecs"] if c["codec"] == cname][0]["compressed_bits"])
+    return abac_rest(crops, fmt, tot, add, verify_every)
+
+
+def abac_rest(crops, fmt, tot, add, verify_every, max_verify=1 << 40):
     for i, c in enumerate(crops):
         add("orig", c.size * WBITS[fmt])
         for name in ("H0", "ZR+ch", "C-L3A3P3+ch", "ZR+ch+L3A3"):
             add(name, chunk_cost(c, fmt, STATIC[name][0])[0])
-        want = verify_every and i % verify_every == 0
+        want = verify_every and i % verify_every == 0 and c.size <= max_verify
         b, streams = abac_encode(c, fmt, want_streams=want)
         if want:
             d = abac_decode(streams, c.shape, fmt)
@@ -1074,7 +1086,7 @@ def merge(ts):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--full", action="store_true",
-                    help="adaptive coder on every map, whole (very slow in Python); default: subsample")
+                    help="adaptive coder on every map of every image, whole (~10 more minutes); default: subsample")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs"))
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "ebpcx-study"))
     ap.add_argument("--cli", default=os.environ.get("EBPC_CLI", os.path.join(ROOT, "build", "release", "tools", "ebpc", "ebpc")))
@@ -1113,7 +1125,8 @@ def main():
             for f in fmts:
                 for k in kinds:
                     t1 = time.time()
-                    abac[(n, f, k)] = study_abac(n, k, f, qdir, a.cli, a.work, limit, verify_every=8)
+                    abac[(n, f, k)] = study_abac(n, k, f, qdir, a.cli, a.work, limit, verify_every=8,
+                                                 full=a.full, cli_res=cli_res)
                     t = abac[(n, f, k)]
                     print("abac", n, f, k, " ".join("%s %.3f" % (c, ratio(t, c)) for c in
                           ("EBPC", "zstd-1", "zstd-19", "ZR+ch+L3A3", "ABAC (real)")),
@@ -1140,9 +1153,11 @@ def write_outputs(a, groups, abac, log, nets, fmts, kinds, secs):
         arows = [((n, f, k), abac[(n, f, k)]) for f in fmts for k in kinds for n in nets]
         arows.append((("all", "all", "all"), merge(abac.values())))
         ver = sum(t.get("verified maps", 0) for t in abac.values())
-        L += ["### Adaptive binary arithmetic coder (subsample: first image, each layer's first whole channels, at most %s words)" % (
-            "all" if a.full else a.abac_words), "",
-              "Every 8th cropped map was also decoded and compared (%d maps, all equal)." % ver, "",
+        what = ("all images, whole maps (--full)" if a.full else
+                "subsample: first image, each layer's first whole channels, at most %d words" % a.abac_words)
+        L += ["### Adaptive binary arithmetic coder (%s)" % what, "",
+              "Every 8th map%s was also decoded and compared (%d maps, all equal)." % (
+                  " of at most 2^18 words" if a.full else "", ver), "",
               md_table(arows, cols, ["network", "format", "kind"]), "",
               "Context-coded (range-coder) bins per word on the subsample: " + ", ".join(
                   "%s %s %.2f" % (f, k, sum(abac[(n, f, k)]["ABAC context bins"] for n in nets) /
