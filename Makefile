@@ -36,7 +36,7 @@ SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
+.PHONY: all deps build run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
 
 all: build
 
@@ -71,6 +71,16 @@ run: build
 # Every codec on the fixed8 sample of the shared feature maps.
 measure: build
 	$(RELEASE_DIR)/tools/ebpc/ebpc measure $(SAMPLE)
+
+# The EBPC-X design study (docs/ebpcx.md; not part of make test): ratios of candidate
+# mechanisms on every shipped dataset, EBPC and zstd from the release CLI; rewrites
+# docs/ebpcx_tables.md, docs/ebpcx_ablation.{tsv,gp,png}; scratch in $(BUILD)/ebpcx-study.
+# --full (the default here, ~20 min on one core) codes every whole map with the adaptive
+# coder too; EBPCX_FLAGS= runs it on a subsample (~8 min).
+EBPCX_FLAGS ?= --full
+ebpcx-study: build
+	nice -n 10 $(PYTHON) bench/ebpcx_study.py --cli $(RELEASE_DIR)/tools/ebpc/ebpc \
+	  --work $(BUILD)/ebpcx-study --out docs $(EBPCX_FLAGS)
 
 test: test-release test-python test-asan test-fuzz test-extract
 	@echo "make test: all test stages passed"
