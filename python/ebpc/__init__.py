@@ -155,8 +155,9 @@ def compress(a, codec: str = "ebpc", *, width=None, block: int = 8, max_zero_run
 
 
 def header(buf) -> dict:
-    """The container header of ``buf`` as a dict (dtype, shape, fortran_order, codec,
-    width, block, max_zero_run, level, nwords, chunk_nwords, nchunks, header_nbytes)."""
+    """The container header of ``buf`` as a dict (version, dtype, shape, fortran_order,
+    codec, width, block, max_zero_run, lanes, level, nwords, chunk_nwords, nchunks,
+    header_nbytes)."""
     return _ebpc.header(_bytes_view(buf))
 
 

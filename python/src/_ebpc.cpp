@@ -157,6 +157,7 @@ py::bytes compress(const py::buffer& data, const std::string& dtype, const std::
 
 py::dict header_dict(const ebpc::ContainerHeader& h, std::size_t header_nbytes) {
   py::dict d;
+  d["version"] = h.version;
   d["dtype"] = std::string(ebpc::dtype_info(h.dtype)->name);
   d["shape"] = h.shape;
   d["fortran_order"] = h.fortran_order;
