@@ -11,6 +11,7 @@
 #include <ebpc/stream.hpp>
 
 #include "commands.hpp"
+#include "progress.hpp"
 
 namespace ebpc::cli {
 
@@ -36,6 +37,7 @@ struct CompressOptions {
   std::uint32_t chunk_nwords = k_default_chunk_nwords;
   unsigned threads = 0;  // 0 = all cores
   std::uint64_t memory_mib = k_default_memory_mib;
+  bool quiet = false;
 };
 
 struct DecompressOptions {
@@ -44,6 +46,7 @@ struct DecompressOptions {
   bool force = false;
   unsigned threads = 0;
   std::uint64_t memory_mib = k_default_memory_mib;
+  bool quiet = false;
 };
 
 std::vector<std::uint64_t> parse_shape(const std::string& text) {
@@ -161,7 +164,18 @@ void run_compress(const CompressOptions& o) {
   if (!w) {
     fail(out_path + ": " + w.error().message);
   }
-  if (auto r = (*w)->write_from(in->source()); !r) {
+  cli::Progress progress("compress", h.nwords * h.codec.elem_nbytes, o.quiet);
+  ByteSource source = in->source();
+  if (progress.enabled()) {
+    source = [inner = std::move(source), &progress](std::span<std::uint8_t> buf) -> Result<std::size_t> {
+      auto r = inner(buf);
+      if (r) {
+        progress.add(*r);
+      }
+      return r;
+    };
+  }
+  if (auto r = (*w)->write_from(source); !r) {
     fail(in->name() + ": " + r.error().message);
   }
   if (auto r = (*w)->finish(); !r) {
@@ -174,6 +188,7 @@ void run_compress(const CompressOptions& o) {
   if (!*end) {
     fail(in->name() + ": trailing data after the array");
   }
+  progress.finish();
   if (auto r = out.commit(); !r) {
     fail(out_path + ": cannot write output file");
   }
@@ -225,7 +240,12 @@ void run_decompress(const DecompressOptions& o) {
   AtomicFile out;
   open_output(out, out_path, o.force, o.input);
   write_or_fail(out, make_npy_header(h.dtype, h.shape, h.fortran_order), out_path);
-  for_each_decoded_chunk(*in, *reader, [&](std::span<const std::uint8_t> elems) { write_or_fail(out, elems, out_path); });
+  cli::Progress progress("decompress", h.nwords * h.codec.elem_nbytes, o.quiet);
+  for_each_decoded_chunk(*in, *reader, [&](std::span<const std::uint8_t> elems) {
+    write_or_fail(out, elems, out_path);
+    progress.add(elems.size());
+  });
+  progress.finish();
   if (auto r = out.commit(); !r) {
     fail(out_path + ": cannot write output file");
   }
@@ -299,6 +319,7 @@ void register_compress(CLI::App& app) {
   c->add_option("--threads", opts->threads,
                 "coding threads (default: all cores; one more thread reads); the output is the same for any count");
   c->add_option("--memory", opts->memory_mib, k_memory_help)->capture_default_str();
+  c->add_flag("-q,--quiet", opts->quiet, "no progress on a terminal");
   c->callback([opts] { run_compress(*opts); });
 
   auto dopts = std::make_shared<DecompressOptions>();
@@ -308,6 +329,7 @@ void register_compress(CLI::App& app) {
   d->add_flag("-f,--force", dopts->force, "overwrite an existing output file");
   d->add_option("--threads", dopts->threads, "decoding threads (default: all cores; one more thread reads)");
   d->add_option("--memory", dopts->memory_mib, k_memory_help)->capture_default_str();
+  d->add_flag("-q,--quiet", dopts->quiet, "no progress on a terminal");
   d->callback([dopts] { run_decompress(*dopts); });
 
   auto info_path = std::make_shared<std::string>();
