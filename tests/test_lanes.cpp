@@ -31,7 +31,9 @@ CodecParams ebpc_params(unsigned w, unsigned b, unsigned lanes) {
 
 std::vector<std::uint8_t> as_bytes(const std::vector<std::uint32_t>& words) {
   std::vector<std::uint8_t> out(words.size() * 4);
-  std::memcpy(out.data(), words.data(), out.size());
+  if (!words.empty()) {
+    std::memcpy(out.data(), words.data(), out.size());
+  }
   return out;
 }
 
@@ -58,7 +60,9 @@ ebpc::Result<std::vector<std::uint32_t>> decode(const Coded& c, const CodecParam
     return tl::unexpected(r.error());
   }
   std::vector<std::uint32_t> words(n);
-  std::memcpy(words.data(), out.data(), out.size());
+  if (n != 0) {
+    std::memcpy(words.data(), out.data(), out.size());
+  }
   return words;
 }
 
