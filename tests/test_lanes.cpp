@@ -66,6 +66,20 @@ ebpc::Result<std::vector<std::uint32_t>> decode(const Coded& c, const CodecParam
   return words;
 }
 
+// Smooth 8-bit words, half or so zeros, coded with W = 8, B = 8 and the given lanes.
+struct Sample {
+  std::vector<std::uint32_t> words;
+  CodecParams p;
+  Coded coded;
+};
+Sample laned_sample(std::mt19937_64& rng, std::size_t n, double zero_fraction, unsigned lanes) {
+  Sample s;
+  s.words = ebpc::test::random_words(rng, n, 8, zero_fraction, true);
+  s.p = ebpc_params(8, 8, lanes);
+  s.coded = encode(s.words, s.p);
+  return s;
+}
+
 TEST(Lanes, GeometryCoversTheBufferAndNoLaneIsEmpty) {
   std::mt19937_64 rng(7);
   for (int trial = 0; trial < 4000; ++trial) {
@@ -136,9 +150,7 @@ TEST(Lanes, EachLaneIsTheHardwareStreamsOfItsSlice) {
 TEST(Lanes, OneDamagedLaneFailsAsTheLaneAlone) {
   std::mt19937_64 rng(5);
   const std::size_t n = 8 * ebpc::k_min_lane_nwords + 100;
-  const auto words = ebpc::test::random_words(rng, n, 8, 0.4, true);
-  const auto p = ebpc_params(8, 8, 8);
-  const Coded coded = encode(words, p);
+  const auto [words, p, coded] = laned_sample(rng, n, 0.4, 8);
   auto lanes = ebpc::detail::ebpc_parse_lanes(coded.bytes, coded.stream0, n, 8);
   ASSERT_TRUE(lanes.has_value());
   ASSERT_EQ(lanes->size(), 8u);
@@ -187,9 +199,7 @@ TEST(Lanes, OneDamagedLaneFailsAsTheLaneAlone) {
 TEST(Lanes, LaneTableIsChecked) {
   std::mt19937_64 rng(3);
   const std::size_t n = 4 * ebpc::k_min_lane_nwords + 900;
-  const auto words = ebpc::test::random_words(rng, n, 8, 0.5, true);
-  const auto p = ebpc_params(8, 8, 4);
-  const Coded coded = encode(words, p);
+  const auto [words, p, coded] = laned_sample(rng, n, 0.5, 4);
   ASSERT_TRUE(decode(coded, p, n).has_value());
   // A lane's ZNZ size moved to its BPC size: the sum of the ZNZ sizes no longer matches.
   {

@@ -131,6 +131,10 @@ std::uint64_t chunk_checksum_seed(const ContainerHeader& h, std::uint64_t chunk_
 // the same passes its own checksum but breaks the chain.
 std::uint64_t trailer_start(const ContainerHeader& h) noexcept;
 std::uint64_t trailer_step(std::uint64_t chain, std::uint64_t chunk_checksum) noexcept;
+// Checks the trailer bytes (what follows the last chunk, at least trailer_nbytes() of them)
+// against the chain of every chunk's checksum: truncated when they are missing,
+// checksum_mismatch when they differ. Nothing to check before version 3.
+Outcome<void> check_trailer(const ContainerHeader& h, std::span<const std::uint8_t> trailer, std::uint64_t chain);
 
 // Worst case of one chunk's encoded size (header + payload).
 std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept;

@@ -189,14 +189,16 @@ Result<void> decode_lane(std::span<const std::uint8_t> znz, std::span<const std:
 
 }  // namespace
 
-Result<std::vector<EbpcLane>> ebpc_parse_lanes(std::span<const std::uint8_t> in, std::size_t stream0_nbytes,
-                                               std::size_t nwords, unsigned lanes) {
+Result<EbpcLanes> ebpc_parse_lanes(std::span<const std::uint8_t> in, std::size_t stream0_nbytes, std::size_t nwords,
+                                   unsigned lanes) {
+  EBPC_CHECK(lanes >= 1 && lanes <= k_max_lanes, bad_parameter);
   const unsigned count = lane_count(nwords, lanes);
   const std::size_t stride = lane_stride_nwords(nwords, count);
-  std::vector<EbpcLane> out(count);
+  EbpcLanes out;
+  out.count = count;
   if (count == 1) {
     EBPC_CHECK(stream0_nbytes <= in.size(), corrupt);
-    out[0] = EbpcLane{0, nwords, in.first(stream0_nbytes), in.subspan(stream0_nbytes)};
+    out.lane[0] = EbpcLane{0, nwords, in.first(stream0_nbytes), in.subspan(stream0_nbytes)};
     return out;
   }
   const std::size_t table = ebpc_lane_table_nbytes(count);
@@ -208,7 +210,7 @@ Result<std::vector<EbpcLane>> ebpc_parse_lanes(std::span<const std::uint8_t> in,
     const std::size_t bpc_n = load_le<std::uint32_t>(in.data() + 8 * k + 4);
     EBPC_CHECK(znz_n <= in.size() - pos && bpc_n <= in.size() - pos - znz_n, corrupt);
     const std::size_t first = stride * k;
-    out[k] = EbpcLane{first, k + 1 < count ? stride : nwords - first, in.subspan(pos, znz_n),
+    out.lane[k] = EbpcLane{first, k + 1 < count ? stride : nwords - first, in.subspan(pos, znz_n),
                       in.subspan(pos + znz_n, bpc_n)};
     pos += znz_n + bpc_n;
     znz_total += znz_n;
@@ -221,15 +223,10 @@ Result<std::vector<EbpcLane>> ebpc_parse_lanes(std::span<const std::uint8_t> in,
 Result<void> ebpc_table_decode(std::span<const std::uint8_t> in, std::size_t stream0_nbytes, const CodecParams& p,
                                std::span<std::uint8_t> words_out) {
   const EbpcParams ep{p.word_nbits, p.block_nwords, p.max_zero_run_nwords};
-  EBPC_CHECK(p.lanes >= 1 && p.lanes <= k_max_lanes, bad_parameter);
   return with_word_type(p.elem_nbytes, [&](auto word_tag) -> Result<void> {
     using Word = decltype(word_tag);
     auto words = as_words<Word>(words_out);
     EBPC_TRY(words);
-    if (lane_count(words->size(), p.lanes) == 1) {
-      EBPC_CHECK(stream0_nbytes <= in.size(), corrupt);
-      return decode_lane(in.first(stream0_nbytes), in.subspan(stream0_nbytes), ep, *words);
-    }
     auto lanes = ebpc_parse_lanes(in, stream0_nbytes, words->size(), p.lanes);
     EBPC_TRY(lanes);
     for (const EbpcLane& lane : *lanes) {

@@ -4,7 +4,7 @@
 
 #include <span>
 #include <string_view>
-#include <vector>
+#include <array>
 
 #include <ebpc/codecs.hpp>
 
@@ -33,10 +33,19 @@ struct EbpcLane {
   std::span<const std::uint8_t> znz;
   std::span<const std::uint8_t> bpc;
 };
+// At most k_max_lanes of them, held in place (no allocation per decoded buffer).
+struct EbpcLanes {
+  std::array<EbpcLane, k_max_lanes> lane{};
+  unsigned count = 0;
+  std::size_t size() const noexcept { return count; }
+  const EbpcLane& operator[](std::size_t k) const noexcept { return lane[k]; }
+  const EbpcLane* begin() const noexcept { return lane.data(); }
+  const EbpcLane* end() const noexcept { return lane.data() + count; }
+};
 std::size_t ebpc_lane_table_nbytes(unsigned count) noexcept;
 // Splits in (a buffer of nwords words coded with L = lanes) into its lanes: checks the lane
 // table against in's size and stream0_nbytes (the lanes' ZNZ bytes together); corrupt if not.
-Result<std::vector<EbpcLane>> ebpc_parse_lanes(std::span<const std::uint8_t> in, std::size_t stream0_nbytes,
+Result<EbpcLanes> ebpc_parse_lanes(std::span<const std::uint8_t> in, std::size_t stream0_nbytes,
                                                std::size_t nwords, unsigned lanes);
 Result<CodedSize> ebpc_table_encode(std::span<const std::uint8_t> words, const CodecParams& p,
                                     std::span<std::uint8_t> out);

@@ -286,29 +286,12 @@ Result<void> decode_chunk(std::span<const std::uint8_t> payload, const ChunkHead
 }
 
 
-namespace {
-
-// The bytes after the last chunk: version 3's trailer, then nothing.
-Outcome<void> check_end(std::span<const std::uint8_t> rest, const ContainerHeader& h) {
-  if (rest.size() < h.trailer_nbytes()) {
-    return tl::unexpected(Failure{Error::truncated, "truncated input (no trailer after the last chunk)"});
-  }
-  if (rest.size() != h.trailer_nbytes()) {
-    return tl::unexpected(failure(Error::corrupt, "trailing data after the last chunk"));
-  }
-  return {};
-}
-
-// Version 3's trailer against the chain of the chunk checksums (after the chunks decoded, so
-// that a damaged chunk is named as such).
-template <class Jobs>
-Outcome<void> check_trailer(std::span<const std::uint8_t> trailer, const ContainerHeader& h, const Jobs& jobs) {
+Outcome<void> check_trailer(const ContainerHeader& h, std::span<const std::uint8_t> trailer, std::uint64_t chain) {
   if (h.trailer_nbytes() == 0) {
     return {};
   }
-  std::uint64_t chain = trailer_start(h);
-  for (const auto& j : jobs) {
-    chain = trailer_step(chain, j.ch.checksum);
+  if (trailer.size() < h.trailer_nbytes()) {
+    return tl::unexpected(Failure{Error::truncated, "truncated input (no trailer after the last chunk)"});
   }
   if (load_le<std::uint64_t>(trailer.data()) != chain) {
     return tl::unexpected(
@@ -316,8 +299,6 @@ Outcome<void> check_trailer(std::span<const std::uint8_t> trailer, const Contain
   }
   return {};
 }
-
-}  // namespace
 
 Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::span<std::uint8_t> out,
                                         unsigned threads) {
@@ -361,8 +342,14 @@ Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::s
     jobs.push_back({pos, *ch, Error{}});
     pos += ch->payload_nbytes;
   }
-  if (auto t = check_end(in.subspan(pos), *h); !t) {
-    return tl::unexpected(t.error());
+  // After the last chunk: version 3's trailer (checked once the chunks decoded, so that a
+  // damaged chunk is named as such), then nothing.
+  const auto trailer = in.subspan(pos);
+  if (trailer.size() < h->trailer_nbytes()) {
+    return check_trailer(*h, trailer, 0);  // truncated
+  }
+  if (trailer.size() != h->trailer_nbytes()) {
+    return tl::unexpected(failure(Error::corrupt, "trailing data after the last chunk"));
   }
   const unsigned nthreads = threads == 0 ? default_thread_count() : threads;
   // (decode_chunk does not throw; parallel_for starts fewer threads when it cannot start more.)
@@ -381,7 +368,11 @@ Outcome<void> decompress_container_into(std::span<const std::uint8_t> in, std::s
       return tl::unexpected(failure(jobs[i].error, "chunk " + std::to_string(i)));
     }
   }
-  return check_trailer(in.subspan(pos), *h, jobs);
+  std::uint64_t chain = trailer_start(*h);
+  for (const Job& j : jobs) {
+    chain = trailer_step(chain, j.ch.checksum);
+  }
+  return check_trailer(*h, trailer, chain);
 }
 
 Result<std::vector<std::uint8_t>> decompress_container(std::span<const std::uint8_t> in, ContainerHeader* header_out,

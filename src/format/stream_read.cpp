@@ -201,12 +201,8 @@ struct ContainerReader::Impl {
         if (!t) {
           return fail(t.error());
         }
-        if (*t != sizeof trailer) {
-          return fail(Failure{Error::truncated, "truncated input (no trailer after the last chunk)"});
-        }
-        if (load_le<std::uint64_t>(trailer) != chain) {
-          return fail(Failure{Error::checksum_mismatch,
-                              "trailer mismatch: the chunks are not the ones this file was written with"});
+        if (auto c = check_trailer(h, std::span<const std::uint8_t>(trailer, *t), chain); !c) {
+          return fail(c.error());
         }
         totals.container_nbytes += k_trailer_nbytes;
       }
@@ -318,7 +314,7 @@ Outcome<std::unique_ptr<ContainerReader>> ContainerReader::open(ByteSource sourc
   }
   impl->h = std::move(*h);
   impl->totals.container_nbytes = header_nbytes;
-  impl->chain = trailer_start(impl->h);
+  impl->chain = trailer_start(impl->h);  // read_chunk steps it per chunk header
   auto shape = detail::pool_shape(impl->h, options);
   if (!shape) {
     return tl::unexpected(shape.error());
