@@ -16,7 +16,7 @@ APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
   verilator iverilog opensta qflow-tech-osu018 \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-setuptools \
   python3-numcodecs python3-zarr python3-torch python3-distributed \
-  libhdf5-dev python3-h5py hdf5-tools
+  libhdf5-dev python3-h5py hdf5-tools llvm
 
 # The Python package (python/, README "Python") is built and tested with Debian's
 # interpreter: the python3 first on PATH may be another one without numpy or torch.
@@ -36,7 +36,7 @@ SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean
+.PHONY: all deps build run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
 
 all: build
 
@@ -94,11 +94,33 @@ test-asan: deps
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
 
 # libFuzzer (clang): every decoder target runs for FUZZ_SECONDS from the committed corpus.
-test-fuzz: deps
+fuzz-build: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEBPC_FUZZ=ON \
 	  -DEBPC_BUILD_TESTS=OFF -DEBPC_BUILD_TOOLS=OFF -DEBPC_BUILD_BENCH=OFF -DEBPC_WITH_HW=OFF -DEBPC_WITH_EVAL=ON
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
+
+test-fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh $(FUZZ_DIR)/fuzz
+
+# The deep campaign (not in `make test`; about 95 minutes on 2 cores): each decoder and parser
+# target CAMPAIGN_SECONDS (900) from the committed corpus, two at a time, then the grown
+# corpora minimised and written back to fuzz/corpus (commit them). docs/fuzzing.md has the
+# figures. fuzz-coverage replays the committed corpora in an llvm-cov build.
+CAMPAIGN_SECONDS ?= 900
+CAMPAIGN_TARGETS ?= ebpc_decode ebpc_lanes container stream_reader c_api npy py_buffers \
+  zvc_decode zrle_decode bpc_decode eval_inputs ebpc_roundtrip
+fuzz-campaign: fuzz-build
+	CAMPAIGN_SECONDS=$(CAMPAIGN_SECONDS) CAMPAIGN_JOBS=$(JOBS) CAMPAIGN_OUT=$(BUILD)/fuzz-campaign \
+	  bash fuzz/campaign.sh $(FUZZ_DIR)/fuzz $(CAMPAIGN_TARGETS)
+
+COVERAGE_DIR := $(BUILD)/coverage
+COVERAGE_REPLAYS := $(addprefix replay_,ebpc_decode ebpc_lanes ebpc_roundtrip zvc_decode zrle_decode bpc_decode \
+  container npy stream_reader stream_writer c_api py_buffers)
+fuzz-coverage: deps
+	CC=clang CXX=clang++ cmake -S . -B $(COVERAGE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DEBPC_COVERAGE=ON \
+	  -DEBPC_BUILD_BENCH=OFF -DEBPC_WITH_HW=OFF -DEBPC_WITH_RTL=OFF -DEBPC_WITH_PYTHON=OFF -DEBPC_WITH_HDF5=OFF
+	cmake --build $(COVERAGE_DIR) -j $(JOBS) --target $(COVERAGE_REPLAYS)
+	bash fuzz/coverage.sh $(COVERAGE_DIR) $(BUILD)/fuzz-coverage
 
 # The feature-map extractor (node, pinned npm dependencies): per network one real
 # extraction of one photo checked against its manifest and the shipped maps, and every

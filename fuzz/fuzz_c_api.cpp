@@ -41,6 +41,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::uint8_t> got;
   bool ok = ebpc_reader_open(read_mem, &m, 1 + (data[5] & 1), k_limit, &r) == EBPC_OK;
   if (ok) {
+    ebpc_codec_params rp;
+    ebpc_array_info ri;
+    if (ebpc_reader_info(r, &rp, &ri) != EBPC_OK) {
+      __builtin_trap();
+    }
     std::uint8_t buf[4093];
     while (true) {
       const int64_t k = ebpc_reader_read(r, buf, sizeof buf);
@@ -69,5 +74,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::uint8_t> words(nwords * 4 + 1);
   const std::size_t stream0 = data[6] % (size - 7 + 1);
   (void)ebpc_decode(&p, data + 7, size - 7, stream0, words.data(), nwords);
+
+  // A codec spec from the input's last bytes (up to 24, to the first NUL).
+  char spec[25] = {};
+  const std::size_t k = std::min<std::size_t>(24, size - 7);
+  std::memcpy(spec, data + size - k, k);
+  ebpc_codec_params q;
+  ebpc_codec_params_init(&q, 1, 1);  // parse sets only the codec and the level
+  if (ebpc_codec_params_parse(&q, spec) == EBPC_OK && ebpc_bound_nbytes(&q, 1000) == 0) {
+    __builtin_trap();  // a spec that parses gives usable parameters
+  }
   return 0;
 }
