@@ -118,13 +118,68 @@ def test_snapshot_survives_in_place_change():
 def test_changed_tensor_is_coded_again():
     a = torch.randn(100, 100)
     b = torch.randn(100, 100, requires_grad=True)
-    with et.compressed_saved_tensors() as stats:
+    with et.compressed_saved_tensors(background=False) as stats:
         y1 = (a * b).sum()  # saves a
         a.mul_(3)           # new version: the next save must see the new values
         y2 = (a * b).sum()
     (y1 + y2).backward()
     assert stats.packed == 2 and stats.deduplicated == 0
     assert torch.allclose(b.grad, a / 3 + a)
+
+
+def test_in_place_change_inside_context_with_background_raises():
+    # In the background the saved tensor is read after pack returns: a change before the
+    # context is left is an error at unpack (as plain PyTorch reports it), never a silent mix.
+    a = torch.randn(100, 100)
+    b = torch.randn(100, 100, requires_grad=True)
+    with et.compressed_saved_tensors(background=True) as stats:
+        y1 = (a * b).sum()  # saves a
+        a.mul_(3)
+    with pytest.raises(RuntimeError, match="inplace"):
+        y1.backward()
+    assert stats.packed == 1
+    # Without the hooks PyTorch refuses the same program.
+    a = torch.randn(100, 100)
+    y1 = (a * b).sum()
+    a.mul_(3)
+    with pytest.raises(RuntimeError, match="inplace"):
+        y1.backward()
+
+
+def _conv_bn_relu():
+    torch.manual_seed(0)
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(3, 16, 3, padding=1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(),
+        torch.nn.Conv2d(16, 16, 3, padding=1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(),
+        torch.nn.Flatten(), torch.nn.Linear(16 * 32 * 32, 10)).train()
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_policy_leaves_dense_tensors_alone(background):
+    # policy="auto": the ReLU outputs (half zeros) are coded, the dense batch-norm inputs
+    # (conv outputs, float32) are not: their sample saves under min_saving. Gradients stay
+    # bitwise equal, and the stats say what was left and why.
+    m = _conv_bn_relu()
+    x = torch.randn(4, 3, 32, 32)
+    ref, _ = grads_of(m, x)
+    got, auto = grads_of(m, x, ctx=True, background=background)
+    assert bitwise_equal(ref, got)
+    _, every = grads_of(m, x, ctx=True, policy="all", background=background)
+    assert auto.left.get("does not pay", 0) >= 2 and auto.left_bytes["does not pay"] > 0
+    assert every.left.get("does not pay", 0) == 0
+    assert auto.packed >= 2 and auto.packed < every.packed
+    assert auto.ratio > every.ratio > 1.0  # what is coded pays more on average
+    assert auto.skipped == sum(auto.left.values()) and auto.skipped_bytes == sum(auto.left_bytes.values())
+    assert 0 < auto.saved_fraction < 1.0
+    if background:
+        assert auto.prefetched >= 1 and auto.unpacked >= auto.packed
+
+
+def test_policy_arguments():
+    with pytest.raises(ebpc.Error, match="policy"):
+        et.compressed_saved_tensors(policy="some")
+    with pytest.raises(ebpc.Error, match="min_saving"):
+        et.compressed_saved_tensors(min_saving=1.5)
 
 
 def test_unpack_twice_retain_graph():
@@ -147,7 +202,7 @@ def test_no_reference_cycles():
     gc.disable()
     try:
         a = torch.randn(200, 200, requires_grad=True)
-        with et.compressed_saved_tensors() as stats:
+        with et.compressed_saved_tensors(policy="all") as stats:  # tanh's output is dense
             h = torch.tanh(a * 3)
             y = (h * h).sum()
         ref = weakref.ref(h)
