@@ -1,8 +1,9 @@
 #!/bin/sh
 # Words/cycle of the published EBPC hardware versus the zero fraction, measured with the
 # cycle-accurate model (ebpc hw sim) on the real fixed8 MobileNetV2 layers and on the
-# synthetic ReLU-like data of the table. Writes docs/hardware_layers.tsv,
-# docs/hardware_relu_like.tsv, docs/hardware_wpc.svg and docs/hardware_wpc.png.
+# synthetic ReLU-like data of docs/hardware.md "The table: RTL versus model". Writes
+# docs/hardware_layers.tsv, docs/hardware_relu_like.tsv, docs/hardware_wpc.svg and
+# docs/hardware_wpc.png.
 #
 # usage: docs/hardware_plot.sh [path/to/ebpc] [feature-map directory]
 # needs: jq, gnuplot (Debian packages)

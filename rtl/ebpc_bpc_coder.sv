@@ -1,9 +1,10 @@
 // BPC block coder: takes one block (base + B-1 exact deltas) and writes its bits to the
 // packer in 1 + K cycles, K = ceil((W+1)/P): the base, then P bit planes per cycle from the
-// least significant one up (spec "Stream 2"). A zero-DBX run is counted across slots and
-// cycles; its code goes out in the same cycle as the non-zero plane that ends it (or with
-// the sign plane), so no cycle is spent on a run end. An "empty" load writes nothing and only
-// carries `last` to the packer (the stream ended with zero words after a full block).
+// least significant one up (docs/stream-format.md "BPC symbols"). A zero-DBX run is counted
+// across slots and cycles; its code goes out in the same cycle as the non-zero plane that
+// ends it (or with the sign plane), so no cycle is spent on a run end. An "empty" load
+// writes nothing and only carries `last` to the packer (the stream ended with zero words
+// after a full block).
 module ebpc_bpc_coder #(
   parameter int W = 8,
   parameter int B = 8,

@@ -81,7 +81,7 @@ module ebpc_bpc_decoder #(
         if (rv != '0) begin
           rv = rv - RW'(1);                 // inside a zero-DBX run: DBP unchanged
         end else begin
-          // the plane symbol at offset o (spec "Stream 2", step 5, read back)
+          // the plane symbol at offset o (docs/stream-format.md "BPC symbols", read back)
           bits = S'((win << o) >> (WIN - S));
           idx = bits[S-6 -: LB];
           one_at = {1'b1, {(B - 2){1'b0}}} >> idx;

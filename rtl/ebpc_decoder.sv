@@ -1,4 +1,4 @@
-// EBPC decoder, one output word per cycle on any data (spec: ../shared/spec/ebpc-stream-format.md).
+// EBPC decoder, one output word per cycle on any data (format: docs/stream-format.md).
 //
 // Ports (valid/ready):
 // - cnt: N-1 in 24 bits, one handshake per transmission, taken when the decoder is idle.

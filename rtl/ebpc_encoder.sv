@@ -1,4 +1,4 @@
-// EBPC encoder, one input word per cycle on any data (spec: ../shared/spec/ebpc-stream-format.md).
+// EBPC encoder, one input word per cycle on any data (format: docs/stream-format.md).
 //
 // Ports (valid/ready; a handshake is a cycle with both high):
 // - in:  one W-bit word per handshake, in_last_i with word N-1 (a transmission is N >= 1 words).

@@ -1,4 +1,4 @@
-// Shared sizes of our EBPC RTL (spec: ../shared/spec/ebpc-stream-format.md).
+// Shared sizes of our EBPC RTL (format: docs/stream-format.md).
 package ebpc_pkg;
   // ceil(log2(x)) for x >= 1
   function automatic int clog2(input int x);

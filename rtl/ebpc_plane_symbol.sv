@@ -1,5 +1,6 @@
-// One bit plane's symbol (spec "Stream 2", step 5), for a plane whose DBX is not all zeros
-// (zero-DBX runs are coded by the caller). code_o is MSB-aligned, the bits below len_o zero.
+// One bit plane's symbol (docs/stream-format.md "BPC symbols"), for a plane whose DBX is not
+// all zeros (zero-DBX runs are coded by the caller). code_o is MSB-aligned, the bits below
+// len_o zero.
 module ebpc_plane_symbol #(
   parameter int W = 8,
   parameter int B = 8,

@@ -1,8 +1,8 @@
 // The EBPC B = 8 encoder kernels (src/arch/encode_b8*.hpp): every kernel of the SSE2 and
 // the AVX2 + BMI2 policies against its scalar twin on seeded random inputs (the seed is in
 // the failure message), for W = 2..16, uint8 / uint16 / uint32 words and inputs chosen to
-// reach every symbol of the spec's table (zero runs of every length, DBP all zero, DBX all
-// ones, one one, two adjacent ones, raw DBX).
+// reach every symbol of docs/stream-format.md "BPC symbols" (zero runs of every length, DBP
+// all zero, DBX all ones, one one, two adjacent ones, raw DBX).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -176,12 +176,12 @@ void check_policy(std::uint64_t seed) {
   check_classify_and_pieces<K, 16>(seed + 303, 16);
 }
 
-// The twin itself, on symbols worked out by hand from the spec's table (W = 8: ceil(log2 W)
-// = 3 run bits). Planes (bit i = d[i]): 0: 0b00000010 (one one at d[1]: index 0 -> '00011'
-// + 000), 1: 0b00000110 (DBX = 0b100: one one at d[2] -> 00011 001), 2..4 as plane 1 (a run
-// of 3 zero DBX: '001' + 001 on plane 2), 5: 0 (DBX = 0b110, DBP zero -> '00001'), 6: 0b11111110
-// (DBX all ones -> '00000'), 7: 0b10101010 (DBX 0b01010100 -> '1' + reversed 0101010), 8: as 7
-// (one zero DBX: '01').
+// The twin itself, on symbols worked out by hand from docs/stream-format.md "BPC symbols"
+// (W = 8: ceil(log2 W) = 3 run bits). Planes (bit i = d[i]): 0: 0b00000010 (one one at
+// d[1]: index 0 -> '00011' + 000), 1: 0b00000110 (DBX = 0b100: one one at d[2] -> 00011
+// 001), 2..4 as plane 1 (a run of 3 zero DBX: '001' + 001 on plane 2), 5: 0 (DBX = 0b110,
+// DBP zero -> '00001'), 6: 0b11111110 (DBX all ones -> '00000'), 7: 0b10101010 (DBX
+// 0b01010100 -> '1' + reversed 0101010), 8: as 7 (one zero DBX: '01').
 TEST(ArchEncode, ScalarTwinGivesTheSpecsSymbols) {
   EncodeGroup g{};
   const std::uint8_t col[9] = {0x02, 0x06, 0x06, 0x06, 0x06, 0x00, 0xfe, 0xaa, 0xaa};

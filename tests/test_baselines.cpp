@@ -88,7 +88,8 @@ TEST(Bpc, HandComputedBlocks) {
   expect.put(7, 3);
   EXPECT_EQ(c.size.exact_nbits, 13u);
   EXPECT_EQ(c.bytes, expect.bytes());
-  // EBPC codes the same block's run as '001' + 7: one bit more (14, the spec's minimum).
+  // EBPC codes the same block's run as '001' + 7: one bit more (14, the smallest EBPC block
+  // of W = B = 8, docs/stream-format.md "BPC symbols").
   const auto e = encode(params(CodecId::ebpc, 8), std::vector<std::uint8_t>(8, 5));
   EXPECT_EQ(e.size.bpc_nbits, 14u);
   // Zeros are coded too: three words 1 0 0 -> padded block [1,0,0,0,0,0,0,0].

@@ -1,7 +1,7 @@
 // The EBPC B = 16 encoder kernels (src/arch/encode_b16*.hpp): the SSE2 delta bit-planes and
 // the SSE2 and AVX2 plane codes against their scalar twins, and the block coder with the twins (symbols, zero runs, pieces) against the
 // plain block coder of the generic path (codec/bpc_block_encode.hpp) on planes built to
-// reach every symbol of the spec's table. Seeds are in the failure messages.
+// reach every symbol of docs/stream-format.md "BPC symbols". Seeds are in the failure messages.
 #include <gtest/gtest.h>
 
 #include <random>

@@ -1,5 +1,6 @@
-// Golden vectors made with the authors' golden model (../shared/golden/, copied to tests/data/):
-// the production coder and the reference coder must reproduce every stream bit for bit.
+// Golden vectors made with the authors' golden model (tests/data/ebpc_hw_golden.json; the
+// format: docs/stream-format.md, whose "Worked examples" are three of them): the production
+// coder and the reference coder must reproduce every stream bit for bit.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 

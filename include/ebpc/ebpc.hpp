@@ -58,7 +58,7 @@ using Outcome = tl::expected<T, Failure>;
 inline constexpr unsigned k_min_word_nbits = 2;
 inline constexpr unsigned k_max_word_nbits = 32;
 
-// EBPC parameters (docs: ../shared/spec/ebpc-stream-format.md, "Parameters").
+// EBPC parameters (docs/stream-format.md "Parameters").
 struct EbpcParams {
   unsigned word_nbits = 8;            // W: 2..32
   unsigned block_nwords = 8;          // B: 2, 4, 8, 16 or 32

@@ -16,7 +16,7 @@
 
 namespace ebpc::arch {
 
-// ---- Zero / non-zero split (spec "Stream 1").
+// ---- Zero / non-zero split (docs/stream-format.md "ZNZ symbols").
 // For ngroups groups of 64 words: masks[g] bit j = (words[64 g + j] != 0). Returns the OR
 // of all the words (the encoder checks it for bits above W).
 std::uint64_t nonzero_masks_scalar(const std::uint8_t* words, std::size_t ngroups, std::uint64_t* masks) noexcept;

@@ -100,13 +100,14 @@ struct Rev8 {
 inline constexpr Rev8 k_rev8{};
 }  // namespace b16_detail
 
-// The symbol at every plane of one block (spec "Stream 2", steps 4-5) from its planes
-// (planes_b16; planes[0..W] are read, bit 0 of each ignored): going up, DBX[p] = DBP[p] ^
-// DBP[p-1]; a run of all-zero DBX planes gets its code ('01' for one plane, '001' + (r - 2)
-// on ceil(log2 W) bits) on its lowest plane and length 0 elsewhere; every other plane's
-// code in the spec table's order ('00000' DBX all ones, '00001' DBP zero, '00010' + 4-bit
-// index two adjacent ones, '00011' + index one '1', else '1' + the 15 DBX bits with d[1]
-// first). code[p], len[p] for p = 0..W (<= 16 bits each). The scalar twin.
+// The symbol at every plane of one block (docs/stream-format.md "Block transform", step 4,
+// and "BPC symbols") from its planes (planes_b16; planes[0..W] are read, bit 0 of each
+// ignored): going up, DBX[p] = DBP[p] ^ DBP[p-1]; a run of all-zero DBX planes gets its
+// code ('01' for one plane, '001' + (r - 2) on ceil(log2 W) bits) on its lowest plane and
+// length 0 elsewhere; every other plane's code in the order of the "BPC symbols" table
+// ('00000' DBX all ones, '00001' DBP zero, '00010' + 4-bit index two adjacent ones, '00011'
+// + index one '1', else '1' + the 15 DBX bits with d[1] first). code[p], len[p] for
+// p = 0..W (<= 16 bits each). The scalar twin.
 inline void codes_b16_scalar(const std::uint16_t* planes, unsigned w, std::uint32_t* code, std::uint32_t* len) noexcept {
   const unsigned lw = ceil_log2(w);
   std::uint32_t dbx[k_b16_max_planes];
@@ -124,7 +125,7 @@ inline void codes_b16_scalar(const std::uint16_t* planes, unsigned w, std::uint3
     run = z ? run + 1 : 0;
     const bool start = z && (p == 0 || dbx[p - 1] != 0);  // the run's lowest plane
     const auto low = static_cast<unsigned>(std::countr_zero(d | 0x10000u));
-    const std::uint32_t idx = low - 1;  // the spec index of the first '1' (d[1] = 0)
+    const std::uint32_t idx = low - 1;  // the "BPC symbols" index of the first '1' (d[1] = 0)
     std::uint32_t c = 0x8000u | std::uint32_t{b16_detail::k_rev8.t[d & 0xff]} << 8 | b16_detail::k_rev8.t[d >> 8];
     std::uint32_t l = 16;
     c = d == (1u << low) ? (0b00011u << 4 | idx) : c;  // one '1'

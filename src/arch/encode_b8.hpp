@@ -8,8 +8,9 @@
 // kernel against its twin on seeded random inputs, bench/bench_kernels.cpp times them.
 //
 // The blocks are coded k_group at a time, plane-major: byte j of every row of an
-// EncodeGroup belongs to block j (spec "Stream 2": delta bit-planes, their XOR planes,
-// the symbol of each plane and the runs of all-zero DBX planes).
+// EncodeGroup belongs to block j (docs/stream-format.md "Block transform" and "BPC symbols":
+// delta bit-planes, their XOR planes, the symbol of each plane and the runs of all-zero DBX
+// planes).
 #pragma once
 
 #include <algorithm>
@@ -62,10 +63,10 @@ constexpr PiecePlan make_piece_plan(unsigned w) noexcept {
 }
 
 // The code of a non-zero DBX byte (bit i = DBX bit of d[i], bit 0 clear) whose DBP is not
-// all zero, and its length (spec "Stream 2", step 5, in the table's order): DBX all ones
-// '00000'; two adjacent ones '00010' + index; one one '00011' + index (the index: the spec
-// position of the first '1', i.e. (lowest set bit here) - 1); else '1' + the 7 DBX bits with
-// d[1] first. The DBP-all-zero case ('00001') and zero runs are the caller's.
+// all zero, and its length (docs/stream-format.md "BPC symbols", in the table's order): DBX
+// all ones '00000'; two adjacent ones '00010' + index; one one '00011' + index (the index:
+// the table's position of the first '1', i.e. (lowest set bit here) - 1); else '1' + the 7
+// DBX bits with d[1] first. The DBP-all-zero case ('00001') and zero runs are the caller's.
 struct DbxCodes {
   std::uint8_t code[256];
   std::uint8_t len[256];

@@ -138,10 +138,10 @@ struct EncodeB8Avx2 {
   }
 
   // ---- (4) The code at every plane of 32 blocks.
-  // Plane bytes hold d[i] in bit i (i = 1..7); the spec's plane has d[1] as its MSB, so a
-  // spec position k is bit 7 - k here. Index fields: one '1' at spec position s codes
-  // index 6 - s, two at s + 1 and s code 5 - s: both are (lowest set bit here) - 1. The
-  // uncompressed DBX is the bit-reversed byte.
+  // Plane bytes hold d[i] in bit i (i = 1..7); the plane of docs/stream-format.md "Block
+  // transform" has d[1] as its MSB, so its index k is bit 7 - k here. Index fields: one '1'
+  // at index s codes index 6 - s, two at s + 1 and s code 5 - s: both are (lowest set bit
+  // here) - 1. The uncompressed DBX is the bit-reversed byte.
   template <unsigned WT>
   EBPC_TARGET_AVX2 static void classify_group(EncodeGroup& g, unsigned w_rt) noexcept {
     const unsigned w = WT != 0 ? WT : w_rt;

@@ -14,7 +14,7 @@
 // tests/test_arch_decode_b16.cpp checks them against the twin; bench/bench_decode_kernels.cpp
 // times them.
 //
-// Records (spec "What the decoder needs", B = 16): one per block, k_b16_stride bytes:
+// Records (docs/stream-format.md "Decoding", B = 16): one per block, k_b16_stride bytes:
 // uint16 entries 0..W (host byte order, entry p at bytes 2p, 2p+1) hold the block's DBX
 // planes: entry p is DBX[p] (15 bits, d[1] in bit 14) or, with bit 15 set, "DBP[p] is all
 // zero" (the planes' XOR chain restarts there). So plane p = (entry p has bit 15 ? 0 :

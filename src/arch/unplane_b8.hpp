@@ -19,7 +19,7 @@
 // dispatch: arch/cpu.hpp). tests/test_arch_decode.cpp checks every kernel against its
 // scalar twin; bench/bench_decode_kernels.cpp times them.
 //
-// Records (spec "What the decoder needs", B = 8): one per block, k_narrow_stride (W <= 8)
+// Records (docs/stream-format.md "Decoding", B = 8): one per block, k_narrow_stride (W <= 8)
 // or k_wide_stride (W > 8) bytes. Bytes 0..W are the block's DBX bytes: byte p holds
 // DBX[p] (7 bits, d[1] in bit 6) or, with bit 7 set, "DBP[p] is all zero" (the planes'
 // XOR chain restarts there). So plane p = (byte p has bit 7 ? 0 : plane p-1) ^ (byte p & 0x7f),

@@ -1,4 +1,4 @@
-// The BPC symbol table of the B = 16 decoder (spec "Stream 2: BPC", symbol table):
+// The BPC symbol table of the B = 16 decoder (docs/stream-format.md "BPC symbols"):
 // src/codec/ebpc_decode_b8_body.hpp reads it for B = 16, whatever the ISA. Decode side
 // only: no encoder header is included, nothing of the encoder uses it.
 #pragma once

@@ -1,4 +1,4 @@
-// The BPC symbol table of the B = 8 decoder (spec "Stream 2: BPC", symbol table), the one
+// The BPC symbol table of the B = 8 decoder (docs/stream-format.md "BPC symbols"), the one
 // table of the decode direction: src/codec/ebpc_decode_b8_body.hpp reads it, whatever the
 // ISA. Decode side only: no encoder header is included, nothing of the encoder uses it.
 #pragma once

@@ -1,6 +1,6 @@
 // The bit-plane block coder shared by EBPC's BPC stream and the BPC baseline (Kim et al.):
-// base + delta bit-planes + XOR planes (spec "Stream 2: BPC", steps 1-5). The two differ
-// only in the codes for runs of all-zero DBX planes.
+// base + delta bit-planes + XOR planes (docs/stream-format.md "Block transform" and "BPC
+// symbols"). The two differ only in the codes for runs of all-zero DBX planes.
 #pragma once
 
 #include <cstdint>

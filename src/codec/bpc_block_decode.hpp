@@ -1,5 +1,5 @@
-// The bit-plane block decoder (spec "Stream 2: BPC", steps 1-5), shared by EBPC's BPC
-// stream and the BPC baseline. Decoder side only: it links without any encoder.
+// The bit-plane block decoder (docs/stream-format.md "Decoding", "BPC symbols"), shared by
+// EBPC's BPC stream and the BPC baseline. Decoder side only: it links without any encoder.
 #pragma once
 
 #include "codec/bpc_block.hpp"

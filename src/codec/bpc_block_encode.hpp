@@ -1,5 +1,6 @@
-// The bit-plane block encoder (spec "Stream 2: BPC", steps 1-5), shared by EBPC's BPC
-// stream and the BPC baseline. Encoder side only: decoders include bpc_block_decode.hpp.
+// The bit-plane block encoder (docs/stream-format.md "Block transform", "BPC symbols"),
+// shared by EBPC's BPC stream and the BPC baseline. Encoder side only: decoders include
+// bpc_block_decode.hpp.
 #pragma once
 
 #include "codec/bpc_block.hpp"

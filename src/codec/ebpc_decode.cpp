@@ -1,6 +1,7 @@
-// EBPC decoder (spec "What the decoder needs"). Trusts nothing in the streams: every
-// code is checked, zero runs are bounded by the word count, and the readers' overrun is
-// checked once per ZNZ symbol and once per BPC block, so the work is bounded by N.
+// EBPC decoder (docs/stream-format.md "Decoding"; its errors: "What a decoder rejects").
+// Trusts nothing in the streams: every code is checked, zero runs are bounded by the word
+// count, and the readers' overrun is checked once per ZNZ symbol and once per BPC block, so
+// the work is bounded by N.
 // Two paths: decode_generic (any W, B; the plain one) and, for B = 8 or 16, W <= 16, the one
 // fast body compiled per ISA (ebpc_decode_b8_body.hpp: ebpc_decode_b8_avx2.cpp,
 // ebpc_decode_b8_baseline.cpp), which reads the same bits and reports the same errors.

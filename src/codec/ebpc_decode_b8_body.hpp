@@ -9,7 +9,7 @@
 // and includes this file once. Today: ebpc_decode_b8_avx2.cpp (AVX2 + BMI2) and
 // ebpc_decode_b8_baseline.cpp (SSE2, or the scalar twins off x86-64).
 //
-// The structure is the plain decoder's (spec "What the decoder needs"), so that it reads
+// The structure is the plain decoder's (docs/stream-format.md "Decoding"), so that it reads
 // exactly the bits decode_generic reads and reports the same errors: the output is taken
 // in segments of k_seg words; (1) the segment's ZNZ symbols become a non-zero mask, (2)
 // exactly the BPC blocks the segment needs are parsed, (3) a kernel rebuilds their words

@@ -1,5 +1,5 @@
-// EBPC encoder: the ZNZ stream (spec "Stream 1") and the BPC stream (spec "Stream 2") in
-// one pass over the input words.
+// EBPC encoder: the ZNZ stream (docs/stream-format.md "ZNZ symbols") and the BPC stream
+// ("BPC blocks", "Block transform", "BPC symbols") in one pass over the input words.
 #include <ebpc/ebpc.hpp>
 
 #include <algorithm>

@@ -14,10 +14,11 @@
 // write per zero run and the '1' bits after it; znz_emit.hpp); (2) the
 // non-zero words are compacted; then the blocks are coded arch::k_group at a time,
 // plane-major (byte lane j of every row = block j): (3) the delta bit-planes, (4) every
-// plane's symbol (spec "Stream 2", step 5) with the runs of all-zero DBX planes, (5) the
-// base and the plane codes of each block joined into pieces of at most 56 bits, (6) each
-// piece into the BPC stream with one branch-free add + flush. B = 16 shares (1) and (2) and
-// codes one block at a time (arch/encode_b16.hpp: K::planes_b16, then code_block_b16).
+// plane's symbol (docs/stream-format.md "BPC symbols") with the runs of all-zero DBX
+// planes, (5) the base and the plane codes of each block joined into pieces of at most 56
+// bits, (6) each piece into the BPC stream with one branch-free add + flush. B = 16 shares
+// (1) and (2) and codes one block at a time (arch/encode_b16.hpp: K::planes_b16, then
+// code_block_b16).
 //
 // The result is checked bit for bit against the reference coder on uint8, uint16 and
 // uint32 buffers (tests/test_encode_narrow.cpp, tests/test_ebpc_roundtrip.cpp; ctest runs

@@ -1,6 +1,6 @@
-// Bit I/O in the spec's bit order: streams are MSB-first (the first bit of a stream is
-// the most significant bit of its first byte/word). 64-bit bit buffers; hot loops keep
-// a BitWriter/BitReader in a local.
+// Bit I/O in the streams' bit order (docs/stream-format.md "Bit order and padding"): streams
+// are MSB-first (the first bit of a stream is the most significant bit of its first
+// byte/word). 64-bit bit buffers; hot loops keep a BitWriter/BitReader in a local.
 #pragma once
 
 #include <cassert>

@@ -21,7 +21,8 @@
 
 namespace ebpc {
 
-// ceil(log2(x)) for x >= 1: the width of the log2 fields of the spec, generalised.
+// ceil(log2(x)) for x >= 1: the width of the log2 fields of the streams (docs/stream-format.md
+// "Parameters").
 constexpr unsigned ceil_log2(unsigned x) noexcept {
   unsigned n = 0;
   while ((1u << n) < x) {

@@ -19,7 +19,8 @@ std::uint64_t zero_run_nbits(unsigned run, unsigned run_len_nbits, bool swapped)
   return (swapped ? 2 : 3) + run_len_nbits;
 }
 
-// Bits of one block of n words (n >= 2; planes are n-1 bits wide), spec "Stream 2" steps 1-5.
+// Bits of one block of n words (n >= 2; planes are n-1 bits wide), docs/stream-format.md
+// "Block transform" and "BPC symbols".
 std::uint64_t block_nbits(const std::int64_t* v, unsigned n, unsigned w, unsigned b, const PaperQuirks& q) {
   const unsigned nplanes = q.wrapped_deltas ? w : w + 1;
   const std::uint64_t delta_mask = (std::uint64_t{1} << nplanes) - 1;

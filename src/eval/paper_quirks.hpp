@@ -1,6 +1,6 @@
 // A size-only model of EBPC as the authors' evaluation scripts counted it, to measure how
-// much each of their quirks (spec, "The paper's own software evaluation differs in small
-// ways") moves the ratios. With every quirk off it gives exactly the hardware format's
+// much each of their quirks (docs/stream-format.md "The paper's evaluation scripts") moves
+// the ratios. With every quirk off it gives exactly the hardware format's
 // exact bit count (tests/eval checks this against the codec); it writes no bits and is
 // not a codec. Only used by `ebpc eval --quirks`.
 #pragma once

@@ -241,7 +241,8 @@ struct InputStage {
 enum class DeltaState : std::uint8_t { idle, fill, wait_out };
 
 // A block as the coder sees it: the base and the W+1 delta bit-planes, plane p holding bit p
-// of d[1..B-1] with d[1] as the most significant of its B-1 bits (spec "Stream 2").
+// of d[1..B-1] with d[1] as the most significant of its B-1 bits (docs/stream-format.md
+// "Block transform").
 struct PlaneBlock {
   std::uint32_t base = 0;
   std::array<std::uint32_t, k_max_planes> planes{};
@@ -342,7 +343,7 @@ struct Symbol {
   unsigned nbits = 0;
 };
 
-// The symbol of plane p (spec "Stream 2", table), without the zero-run codes.
+// The symbol of plane p (docs/stream-format.md "BPC symbols"), without the zero-run codes.
 Symbol plane_symbol(const Geometry& g, const PlaneBlock& blk, unsigned p) {
   const unsigned n = g.b - 1;
   const auto all_ones = static_cast<std::uint32_t>(low_mask(n));

@@ -1,5 +1,5 @@
 // ebpc hw encode / decode: the raw hardware streams, each W-bit word stored as
-// ceil(W/8) big-endian bytes (spec: ../shared/spec/ebpc-stream-format.md).
+// ceil(W/8) big-endian bytes (docs/stream-format.md "Bit order and padding").
 #include <fmt/core.h>
 
 #include <fstream>

@@ -328,7 +328,8 @@ void register_hw_sim(CLI::App& hw) {
   sim->add_option("--in-bubble", opts->in_bubble, "probability of an input bubble before each word (default 0)");
   sim->add_option("--seed", opts->seed, "seed of the back-pressure, bubbles and --relu-like data (default 1)");
   sim->add_option("--relu-like", opts->relu_like,
-                  "also simulate synthetic ReLU-like data with this zero fraction (the issue's table)");
+                  "also simulate synthetic ReLU-like data with this zero fraction (the data of docs/hardware.md "
+                  "\"The table: RTL versus model\")");
   sim->add_flag("--fix-last-bpc-hang", opts->fix_last_bpc_hang,
                 "model the one-line RTL fix for the hang of the last BPC word (docs/hardware.md)");
   sim->add_option("--count", opts->count, "number of words of --relu-like data (default 32768)");

@@ -1,4 +1,4 @@
-// Slow reference EBPC coder, written straight from ../shared/spec/ebpc-stream-format.md
+// Slow reference EBPC coder, written straight from the stream format (docs/stream-format.md)
 // with bits as strings of '0'/'1'. Used only as a test oracle for the production coder.
 #pragma once
 
