@@ -28,6 +28,19 @@ inline BlockShape make_block_shape(unsigned w, unsigned b, ZeroRunCode code) noe
   return BlockShape{w, b, ceil_log2(w), ceil_log2(b), low_mask64(b - 1), code};
 }
 
+// An 8 x 8 bit matrix transposed: bit j of byte k goes to bit k of byte j (three
+// delta swaps). The B = 8 block coders move 8 planes by 8 words at a time through it
+// instead of one bit at a time.
+inline std::uint64_t transpose8x8(std::uint64_t x) noexcept {
+  std::uint64_t t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAull;
+  x ^= t ^ (t << 7);
+  t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCull;
+  x ^= t ^ (t << 14);
+  t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ull;
+  x ^= t ^ (t << 28);
+  return x;
+}
+
 // Worst-case coded bits of one block.
 inline std::uint64_t block_bound_nbits(const BlockShape& s) noexcept {
   std::uint64_t per_plane = s.block_nwords;  // '1' + B-1 bits

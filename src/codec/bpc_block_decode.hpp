@@ -65,13 +65,31 @@ inline Result<void> decode_block(BitReader& br, const BlockShape& s, std::int64_
   }
 
   // Transpose back: d[i] bit p = DBP[p] bit (B-1-i); deltas are (W+1)-bit two's complement.
+  // B = 8: col[j] = bit j of every plane, 8 planes at a time through one 8 x 8 transpose.
+  std::uint64_t col[8] = {};
+  if (b == 8) {
+    for (unsigned q0 = 0; q0 <= w; q0 += 8) {
+      std::uint64_t tile = 0;
+      for (unsigned k = 0; k < 8 && q0 + k <= w; ++k) {
+        tile |= (dbp[q0 + k] & 0xff) << (8 * k);
+      }
+      tile = transpose8x8(tile);
+      for (unsigned j = 0; j < 8; ++j) {
+        col[j] |= ((tile >> (8 * j)) & 0xff) << q0;
+      }
+    }
+  }
   const std::int64_t lo = -(std::int64_t{1} << (w - 1));
   const std::int64_t hi = (std::int64_t{1} << (w - 1)) - 1;
   for (unsigned i = 1; i < b; ++i) {
     const unsigned pos = b - 1 - i;
     std::uint64_t d = 0;
-    for (unsigned q = 0; q <= w; ++q) {
-      d |= ((dbp[q] >> pos) & 1u) << q;
+    if (b == 8) {
+      d = col[pos];
+    } else {
+      for (unsigned q = 0; q <= w; ++q) {
+        d |= ((dbp[q] >> pos) & 1u) << q;
+      }
     }
     const std::int64_t value = v[i - 1] + sign_extend(d, w + 1);
     EBPC_CHECK(value >= lo && value <= hi, corrupt);

@@ -37,13 +37,32 @@ inline void encode_block(BitWriter& bw, const BlockShape& s, const std::int64_t*
   // Delta bit-planes: DBP[p] bit (B-1-i) = bit p of d[i] (d[1] is the MSB of the plane).
   std::uint64_t dbp[33] = {};
   const std::uint64_t delta_mask = low_mask64(w + 1);
-  for (unsigned i = 1; i < b; ++i) {
-    std::uint64_t d = static_cast<std::uint64_t>(v[i] - v[i - 1]) & delta_mask;
-    const unsigned pos = b - 1 - i;
-    while (d != 0) {
-      const auto p = static_cast<unsigned>(__builtin_ctzll(d));
-      dbp[p] |= std::uint64_t{1} << pos;
-      d &= d - 1;
+  if (b == 8) {
+    // 8 planes at a time: byte pos of a tile = 8 bits of d[7 - pos] (byte 7, word 0, is 0),
+    // transposed to byte k = plane q0 + k.
+    std::uint64_t d[8] = {};
+    for (unsigned i = 1; i < 8; ++i) {
+      d[i] = static_cast<std::uint64_t>(v[i] - v[i - 1]) & delta_mask;
+    }
+    for (unsigned q0 = 0; q0 <= w; q0 += 8) {
+      std::uint64_t tile = 0;
+      for (unsigned pos = 0; pos < 7; ++pos) {
+        tile |= ((d[7 - pos] >> q0) & 0xff) << (8 * pos);
+      }
+      tile = transpose8x8(tile);
+      for (unsigned k = 0; k < 8 && q0 + k <= w; ++k) {
+        dbp[q0 + k] = (tile >> (8 * k)) & 0xff;
+      }
+    }
+  } else {
+    for (unsigned i = 1; i < b; ++i) {
+      std::uint64_t d = static_cast<std::uint64_t>(v[i] - v[i - 1]) & delta_mask;
+      const unsigned pos = b - 1 - i;
+      while (d != 0) {
+        const auto p = static_cast<unsigned>(__builtin_ctzll(d));
+        dbp[p] |= std::uint64_t{1} << pos;
+        d &= d - 1;
+      }
     }
   }
 
@@ -64,13 +83,14 @@ inline void encode_block(BitWriter& bw, const BlockShape& s, const std::int64_t*
     } else if (plane == 0) {
       bw.put(0b00001, 5);
     } else {
-      const int ones = __builtin_popcountll(dbx);
+      // Two adjacent ones or a single one: dbx shifted down to its lowest one is 0b11 or 1.
       const auto low = static_cast<unsigned>(__builtin_ctzll(dbx));
-      if (ones == 2 && (dbx >> low) == 0b11) {
+      const std::uint64_t top = dbx >> low;
+      if (top == 0b11) {
         // Index of the first (more significant) one, counted from the plane's MSB.
         bw.put(0b00010, 5);
         bw.put(b - 3 - low, s.index_nbits);
-      } else if (ones == 1) {
+      } else if (top == 1) {
         bw.put(0b00011, 5);
         bw.put(b - 2 - low, s.index_nbits);
       } else {
