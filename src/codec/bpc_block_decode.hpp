@@ -18,39 +18,45 @@ inline Result<void> decode_block(BitReader& br, const BlockShape& s, std::int64_
   std::uint64_t prev = 0;
   unsigned p = 0;
   while (p <= w) {
-    const std::uint32_t head = br.peek(5);
+    // One symbol from a window of at least 33 bits (a '1' + DBX symbol is at most 32 bits,
+    // the others at most 5 + 5): the same bits as get() one field at a time.
+    const std::uint64_t x = br.window(33);
+    const auto head = static_cast<std::uint32_t>(x >> 59);
     std::uint64_t plane;
     unsigned nplanes = 1;
     if (head & 0b10000) {  // '1' + DBX
-      br.skip(1);
-      plane = prev ^ br.get(b - 1);
+      br.skip(b);
+      plane = prev ^ ((x >> (64 - b)) & s.dbx_mask);
     } else if ((head >> 3) == 0b01) {  // '01'
-      br.skip(2);
-      if (ebpc) {
-        plane = prev;
-      } else {
-        nplanes = br.get(s.run_len_nbits) + 2;
-        plane = prev;
-      }
-    } else if ((head >> 2) == 0b001) {  // '001'
-      br.skip(3);
       plane = prev;
       if (ebpc) {
-        nplanes = br.get(s.run_len_nbits) + 2;
+        br.skip(2);
+      } else {
+        nplanes = static_cast<unsigned>((x << 2) >> (64 - s.run_len_nbits)) + 2;
+        br.skip(2 + s.run_len_nbits);
+      }
+    } else if ((head >> 2) == 0b001) {  // '001'
+      plane = prev;
+      if (ebpc) {
+        nplanes = static_cast<unsigned>((x << 3) >> (64 - s.run_len_nbits)) + 2;
+        br.skip(3 + s.run_len_nbits);
+      } else {
+        br.skip(3);
       }
     } else {
-      br.skip(5);
       switch (head) {
-        case 0b00000: plane = prev ^ s.dbx_mask; break;
-        case 0b00001: plane = 0; break;
+        case 0b00000: br.skip(5); plane = prev ^ s.dbx_mask; break;
+        case 0b00001: br.skip(5); plane = 0; break;
         case 0b00010: {
-          const std::uint32_t idx = br.get(s.index_nbits);
+          const auto idx = static_cast<std::uint32_t>((x << 5) >> (64 - s.index_nbits));
+          br.skip(5 + s.index_nbits);
           EBPC_CHECK(idx + 3 <= b, corrupt);
           plane = prev ^ (std::uint64_t{0b11} << (b - 3 - idx));
           break;
         }
         default: {  // 0b00011
-          const std::uint32_t idx = br.get(s.index_nbits);
+          const auto idx = static_cast<std::uint32_t>((x << 5) >> (64 - s.index_nbits));
+          br.skip(5 + s.index_nbits);
           EBPC_CHECK(idx + 2 <= b, corrupt);
           plane = prev ^ (std::uint64_t{1} << (b - 2 - idx));
           break;
