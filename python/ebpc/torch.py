@@ -375,8 +375,8 @@ class compressed_saved_tensors:
             if p is not None and p.job is not None:
                 try:
                     self._settle(p)
-                except RuntimeError:
-                    pass  # raised again at unpack
+                except Exception:  # a changed source, or the coder's error: raised again at unpack
+                    pass
         self._cache.clear()
         return False
 
