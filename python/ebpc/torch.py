@@ -413,7 +413,10 @@ def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradient
     DIR/manifest.json and DIR/{activations,gradients}/IMAGE/NN_LAYER.npy, the layout that
     ``ebpc eval DIR`` reads. Returns {"layers": [...], "total": [...]} with, per (kind,
     layer, format, codec), values, zero_values, uncompressed_bits, compressed_bits, ratio
-    (totals: sums over layers and images; ratio = uncompressed / compressed bits)."""
+    (totals: sums over layers and images; ratio = uncompressed / compressed bits).
+
+    The model is left as it was: its mode, buffers (batch-norm statistics), the parameters'
+    ``.grad`` and the CPU random state are restored after the run."""
     codecs = list(_EVAL_CODECS if codecs is None else codecs)
     formats = list(formats)
     acts: dict = {}
@@ -442,7 +445,13 @@ def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradient
 
             handles.append(mod.register_forward_pre_hook(pre_hook))
             handles.append(mod.register_forward_hook(hook))
+    # What the run changes is put back afterwards: the mode, the buffers (batch norm's running
+    # statistics move in train mode), the parameters' .grad, and the CPU random state
+    # (dropout draws from it).
     was_training = model.training
+    saved_buffers = [(b, b.detach().clone()) for b in model.buffers()]
+    saved_grads = [(p, p.grad) for p in model.parameters()]
+    rng = _torch.random.get_rng_state()
     model.train(train)
     try:
         with _torch.set_grad_enabled(gradients):
@@ -455,6 +464,12 @@ def profile(model, inputs, *, formats=("fixed8", "fixed16", "float16"), gradient
         for h in handles:
             h.remove()
         model.train(was_training)
+        with _torch.no_grad():
+            for b, v in saved_buffers:
+                b.copy_(v)
+        for p, g in saved_grads:
+            p.grad = g
+        _torch.random.set_rng_state(rng)
     if not names:
         raise Error("the model has no nn.ReLU / nn.ReLU6 module to hook")
     nimages = next(iter(acts.values())).shape[0]

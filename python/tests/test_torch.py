@@ -182,6 +182,23 @@ def test_policy_arguments():
         et.compressed_saved_tensors(min_saving=1.5)
 
 
+def test_profile_leaves_the_model_as_it_was():
+    m = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.BatchNorm2d(8), torch.nn.ReLU(),
+                            torch.nn.Dropout(0.5), torch.nn.Flatten(), torch.nn.Linear(8 * 16 * 16, 4)).eval()
+    x = torch.rand(2, 3, 16, 16)
+    m(x).sum().backward()  # the caller's own gradients
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    grads = [p.grad.clone() for p in m.parameters()]
+    grad_objects = [p.grad for p in m.parameters()]
+    rng = torch.random.get_rng_state()
+    et.profile(m, x, formats=("fixed8",), codecs=["ebpc"])  # train mode: BN statistics move, dropout draws
+    assert not m.training
+    after = m.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert all(p.grad is g and torch.equal(p.grad, c) for p, g, c in zip(m.parameters(), grad_objects, grads))
+    assert torch.equal(torch.random.get_rng_state(), rng)
+
+
 def test_unpack_twice_retain_graph():
     m = small_net().train()
     x = torch.rand(2, 3, 32, 32)
