@@ -35,6 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   void* out = nullptr;
   std::size_t out_nbytes = 0;
   const int st = ebpc_decompress(data, size, k_limit, 1, nullptr, nullptr, &out, &out_nbytes);
+  if (st != EBPC_OK && (ebpc_status_string(st)[0] == '\0' || ebpc_last_error_message()[0] == '\0')) {
+    __builtin_trap();  // every failure has a status text and a message
+  }
 
   Mem m{data, size, 0};
   ebpc_reader* r = nullptr;

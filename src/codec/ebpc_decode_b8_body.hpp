@@ -85,11 +85,6 @@ template <unsigned kB>
 constexpr std::size_t k_bpc_tail_nbytes = k_max_blocks<kB> * k_max_block_nbytes<kB> + 2 * k_read_slack;
 constexpr std::size_t k_znz_tail_nbytes = k_seg * 9 / 8 + 2 * k_read_slack;  // 1 + log2(Z) <= 9 bits a word
 
-inline std::uint64_t load_u64(const void* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
 inline void store_u64(void* p, std::uint64_t v) noexcept { std::memcpy(p, &v, 8); }
 
 // A stream read with a byte pointer and a bit cursor: in place, or from a zero-padded copy
