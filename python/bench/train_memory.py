@@ -21,8 +21,8 @@ import tempfile
 import time
 
 # ebpc: compressed_saved_tensors() as it comes (policy="auto": only what pays, the fastest
-# codec within 10% of the smallest, coded in the background); ebpc-all: policy="all",
-# background=False (every packable tensor coded by EBPC on the autograd thread); zvc:
+# codec within 10% of the smallest); ebpc-all: policy="all" (every packable tensor coded by
+# EBPC); zvc:
 # compressed_saved_tensors("zvc", policy="all", background=False).
 MODES = ("plain", "ebpc", "ebpc-all", "zvc", "save_on_cpu")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

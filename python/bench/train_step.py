@@ -7,9 +7,9 @@ default initialisation with seed 0 (where every training run starts). The input 
 the shipped MobileNetV2 map data/fmaps-sample/mobilenet_v2-kite/Conv1_relu.fixed8.npy (32 x
 112 x 112, a ReLU output: 39% zeros) as float32, with its three mirror images, batch 4.
 
-Modes: plain; "auto" (the default: policy="auto", background=True); "auto, fg"
-(background=False); "all, fg" (policy="all", background=False: every packable tensor coded
-on the autograd thread, the behaviour before the policy). Each: one warm-up step, then the
+Modes: plain; "auto, bg" (policy="auto", background=True); "auto" (the defaults:
+policy="auto", background=False); "all" (policy="all": every packable tensor coded by
+EBPC on the autograd thread, the behaviour before the policy). Each: one warm-up step, then the
 median of STEPS steps of forward + cross-entropy + backward; gradients compared bitwise with
 plain. "held" is the bytes held for backward over a plain run's (parameters excluded). The
 bound: every saved tensor coded by the best of ebpc, zstd -1 and zstd -19 (lossless codecs
@@ -29,8 +29,7 @@ import ebpc
 import ebpc.torch as et
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MODES = (("plain", None), ("auto", {}), ("auto, fg", {"background": False}),
-         ("all, fg", {"policy": "all", "background": False}))
+MODES = (("plain", None), ("auto, bg", {"background": True}), ("auto", {}), ("all", {"policy": "all"}))
 
 
 def network():

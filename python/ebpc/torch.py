@@ -155,13 +155,15 @@ class compressed_saved_tensors:
     tensors per codec. ``fast_codecs=()`` keeps ``codec`` alone. ``policy="all"`` codes every
     packable tensor with ``codec``.
 
-    ``background=True`` (the default) codes in one worker thread while autograd goes on
+    ``background=True`` codes in one worker thread while autograd goes on
     (the coder releases the GIL), and in backward decodes the tensor saved before the one
     being unpacked ahead of time (autograd unpacks roughly in reverse order). The saved
     tensor is then read after ``pack`` returns (at the latest when the context is left, which
     waits for the codings), so an in-place change to it inside the context after saving
     raises a RuntimeError at unpack, as PyTorch does without hooks; a change after the context
-    is left does not reach the gradient. ``background=False`` codes a snapshot at once.
+    is left does not reach the gradient. ``background=False`` (the default) codes a snapshot
+    at once on the autograd thread: the worker only pays where a core is free for it
+    (python/bench/train_step.py measures both).
 
     A tensor saved twice (same object, unchanged version) is coded once. Unpacking decodes
     afresh each time (unpack may run more than once: retain_graph, double backward).
@@ -174,7 +176,7 @@ class compressed_saved_tensors:
 
     def __init__(self, codec: str = "ebpc", *, min_numel: int = 4096, threads: int = 1, block: int = 8,
                  max_zero_run: int = 16, devices=("cpu",), policy: str = "auto", min_saving: float = 0.1,
-                 background: bool = True, fast_codecs=("zvc", "zstd"), fast_slack: float = 0.1):
+                 background: bool = False, fast_codecs=("zvc", "zstd"), fast_slack: float = 0.1):
         if policy not in ("auto", "all"):
             raise Error(f"policy must be 'auto' or 'all', not {policy!r}")
         if not 0.0 <= float(min_saving) < 1.0:

@@ -214,12 +214,13 @@ def test_unpack_twice_retain_graph():
     assert stats.unpacked >= 2 * stats.packed
 
 
-def test_no_reference_cycles():
+@pytest.mark.parametrize("background", [False, True])
+def test_no_reference_cycles(background):
     gc.collect()
     gc.disable()
     try:
         a = torch.randn(200, 200, requires_grad=True)
-        with et.compressed_saved_tensors(policy="all") as stats:  # tanh's output is dense
+        with et.compressed_saved_tensors(policy="all", background=background) as stats:  # tanh's output is dense
             h = torch.tanh(a * 3)
             y = (h * h).sum()
         ref = weakref.ref(h)
