@@ -10,13 +10,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <ebpc/codecs.hpp>
+#include <ebpc/rtl_sim.hpp>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <ebpc/codecs.hpp>
-#include <ebpc/rtl_sim.hpp>
 
 #include "rtl_harness.hpp"
 

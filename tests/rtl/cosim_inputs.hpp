@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <ebpc/rtl_sim.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -15,8 +16,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <ebpc/rtl_sim.hpp>
 
 namespace ebpc::rtl_test {
 

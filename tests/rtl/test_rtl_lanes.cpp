@@ -15,11 +15,10 @@
 #include <cstdio>
 #include <cstring>
 #include <ebpc/codecs.hpp>
+#include <ebpc/rtl_sim.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <ebpc/rtl_sim.hpp>
 
 #include "cosim_inputs.hpp"
 
@@ -123,10 +122,10 @@ Cycles check(unsigned lanes, const std::vector<Words>& bufs, const Traffic& t, c
   for (std::size_t i = 0; i < bufs.size(); ++i) {
     EXPECT_EQ(got[i].lanes.size(), exp[i].size()) << where << " buffer " << i;
     for (std::size_t k = 0; k < std::min(got[i].lanes.size(), exp[i].size()); ++k) {
-      EXPECT_EQ(got[i].lanes[k].znz_words, exp[i][k].znz) << where << " buffer " << i << " lane " << k << " ZNZ "
-                                                          << describe(bufs[i]);
-      EXPECT_EQ(got[i].lanes[k].bpc_words, exp[i][k].bpc) << where << " buffer " << i << " lane " << k << " BPC "
-                                                          << describe(bufs[i]);
+      EXPECT_EQ(got[i].lanes[k].znz_words, exp[i][k].znz)
+          << where << " buffer " << i << " lane " << k << " ZNZ " << describe(bufs[i]);
+      EXPECT_EQ(got[i].lanes[k].bpc_words, exp[i][k].bpc)
+          << where << " buffer " << i << " lane " << k << " BPC " << describe(bufs[i]);
     }
     c.enc.push_back(got[i].ncycles);
   }
@@ -163,9 +162,10 @@ void layers(unsigned lanes, const std::vector<std::pair<std::string, Words>>& ls
       return;
     }
   }
-  std::printf("LANES=%u %-34s %8llu %5s %8s %8llu %6.3f %8llu %6.3f\n", lanes, "all", static_cast<unsigned long long>(n),
-              "", "", static_cast<unsigned long long>(enc), static_cast<double>(n) / static_cast<double>(enc),
-              static_cast<unsigned long long>(dec), static_cast<double>(n) / static_cast<double>(dec));
+  std::printf("LANES=%u %-34s %8llu %5s %8s %8llu %6.3f %8llu %6.3f\n", lanes, "all",
+              static_cast<unsigned long long>(n), "", "", static_cast<unsigned long long>(enc),
+              static_cast<double>(n) / static_cast<double>(enc), static_cast<unsigned long long>(dec),
+              static_cast<double>(n) / static_cast<double>(dec));
 }
 
 // Synthetic buffers back to back: lane counts 1..lanes, last lanes longer by 1..64*count
@@ -184,7 +184,8 @@ std::vector<Words> synthetic(unsigned lanes, std::uint64_t seed) {
     Words x = generate(rng, count * lane + 63 * count + 5, k_w, 1, 0.3);
     if (count > 1) {
       const std::size_t stride = lane_stride_nwords(x.size(), lane_count(x.size(), lanes));
-      std::fill(x.begin() + static_cast<std::ptrdiff_t>(stride), x.begin() + static_cast<std::ptrdiff_t>(2 * stride), 0);
+      std::fill(x.begin() + static_cast<std::ptrdiff_t>(stride), x.begin() + static_cast<std::ptrdiff_t>(2 * stride),
+                0);
     }
     std::fill(x.begin(), x.begin() + 5000, 0);  // lane 0 starts with zeros
     bufs.push_back(std::move(x));
