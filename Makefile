@@ -36,7 +36,7 @@ SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
+.PHONY: all deps build run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth synth-lanes rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
 
 all: build
 
@@ -152,9 +152,15 @@ bench: build
 
 # Our RTL (rtl/, docs/hardware.md "Our RTL"): area and timing in one open flow (YoWASP Yosys
 # 0.55 pinned in rtl/synth/package-lock.json, OSU 0.18 um cells, OpenSTA), one table row per
-# top, W and abc mode; netlists and reports in $(BUILD)/synth.
+# top, W and abc mode; netlists and reports in $(BUILD)/synth. Then the lane tops
+# (docs/hardware.md "Lanes") at W = B = 8, LANES 1, 2, 4, 8 (`make synth-lanes` alone).
 synth: deps
 	bash rtl/synth/synth.sh $(BUILD)/synth
+	$(MAKE) --no-print-directory synth-lanes
+
+SYNTH_LANES_CONFIGS = $(foreach t,ebpc_encoder_lanes ebpc_decoder_lanes,$(foreach l,1 2 4 8,$(t):8:8:$(l)))
+synth-lanes: deps
+	SYNTH_CONFIGS="$(SYNTH_LANES_CONFIGS)" bash rtl/synth/synth.sh $(BUILD)/synth
 
 # Verilator lint (-Wall) of both tops at every tested W, B.
 rtl-lint: deps
@@ -162,6 +168,10 @@ rtl-lint: deps
 	  w=$${wb%%:*}; b=$${wb##*:}; echo "verilator --lint-only -Wall $$top W=$$w B=$$b"; \
 	  (cd rtl && verilator --lint-only -Wall -GW=$$w -GB=$$b --top-module $$top $$(cat $$top.f)) || exit 1; \
 	done; done
+	@for top in ebpc_encoder_lanes ebpc_decoder_lanes; do for l in 1 2 4 8; do for wb in 8:8 16:8 16:16; do \
+	  w=$${wb%%:*}; b=$${wb##*:}; echo "verilator --lint-only -Wall $$top W=$$w B=$$b LANES=$$l"; \
+	  (cd rtl && verilator --lint-only -Wall -GW=$$w -GB=$$b -GLANES=$$l --top-module $$top $$(cat $$top.f)) || exit 1; \
+	done; done; done
 
 install: build
 	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)

@@ -1,5 +1,6 @@
-// ebpc::rtl: our EBPC RTL (rtl/ebpc_encoder.sv, rtl/ebpc_decoder.sv) run in Verilator, for
-// the co-simulation tests and `ebpc hw sim --design ours` (docs/hardware.md, "Our RTL").
+// ebpc::rtl: our EBPC RTL (rtl/ebpc_encoder.sv, rtl/ebpc_decoder.sv, and their lane tops
+// rtl/ebpc_encoder_lanes.sv, rtl/ebpc_decoder_lanes.sv) run in Verilator, for the
+// co-simulation tests and `ebpc hw sim --design ours` (docs/hardware.md, "Our RTL", "Lanes").
 // Cycle-count definitions: rtl/sim/rtl_harness.hpp (the same as the model of the published
 // design). Built only with -DEBPC_WITH_RTL (Verilator): link ebpc_rtl_sim.
 #pragma once
@@ -67,5 +68,35 @@ std::vector<DecodedTx> rtl_decode(unsigned word_nbits, unsigned block_nwords, co
 // The decoder's input for the encoder's output: ZNZ words, BPC words as 2-word handshakes.
 DecoderInput decoder_input_of(std::uint64_t nwords, const std::vector<std::uint32_t>& znz_words,
                               const std::vector<std::uint32_t>& bpc_words);
+
+// ---- lanes (docs/hardware.md "Lanes") ------------------------------------------------------
+// The lane tops put LANES lane engines (the tops above, unchanged) behind one port of LANES
+// words. A buffer of N words is cut into lanes as docs/format.md "Lanes" defines them with
+// L = LANES (ebpc::lane_count, ebpc::lane_stride_nwords in <ebpc/codecs.hpp>): beat t of the
+// port carries word t of every lane that has one.
+
+// The parameter sets that are built: LANES = 1, 2, 4, 8 at W/B = 8/8 (Z = 16).
+bool rtl_has_lanes_config(unsigned word_nbits, unsigned block_nwords, unsigned lanes);
+
+struct LanesEncodedBuf {
+  std::vector<EncodedTx> lanes;   // lane k's streams and first cycles (its ncycles: 0, not measured per lane)
+  std::uint64_t ncycles = 0;      // cycles of this buffer: as EncodedTx, over the streams of all its lanes
+  std::uint64_t first_cycle = 0;  // cycle of its first input beat
+  std::uint64_t last_in_cycle = 0;  // cycle of its last input beat
+};
+
+// Runs the lane encoder on buffers back to back from reset (the errors of rtl_encode).
+std::vector<LanesEncodedBuf> rtl_encode_lanes(unsigned word_nbits, unsigned block_nwords, unsigned lanes,
+                                              const std::vector<std::vector<std::uint32_t>>& buffers,
+                                              const Traffic& traffic, std::uint64_t max_ncycles);
+
+// Runs the lane decoder on buffers back to back from reset: buffers[i] holds one
+// DecoderInput per lane of buffer i (lane k's word count and streams; at most LANES lanes,
+// in lane order). The result's words are the buffer's (lane 0's words, then lane 1's, ...);
+// the errors of rtl_decode, and std::runtime_error when an output beat's lane mask or last
+// flags are not the lanes' (docs/hardware.md "Lanes").
+std::vector<DecodedTx> rtl_decode_lanes(unsigned word_nbits, unsigned block_nwords, unsigned lanes,
+                                        const std::vector<std::vector<DecoderInput>>& buffers,
+                                        const Traffic& traffic, std::uint64_t max_ncycles);
 
 }  // namespace ebpc::rtl

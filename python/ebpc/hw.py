@@ -41,7 +41,8 @@ def decode(znz, bpc, count: int, width: int, block: int = 8, *, max_zero_run: in
 def sim(a, width: int = 8, block: int = 8, *, out_ready: float = 1.0, in_bubble: float = 0.0, seed: int = 1,
         fix_last_bpc_hang: bool = False) -> dict:
     """The cycle model on ``a`` (one transmission of at most 2^24 words): the object
-    ``ebpc hw sim --json`` prints per file (words, nonzero_words, encoder, decoder)."""
+    ``ebpc hw sim --json`` prints per file (words, nonzero_words, lanes, encoder, decoder; the
+    published design has one lane: lanes == {"count": 1, "words": [N]})."""
     if not hasattr(_ebpc, "hw_sim"):
         raise Error("this build has no hardware model (EBPC_WITH_HW=OFF)")
     arr, name, _, _ = _as_elements(a)

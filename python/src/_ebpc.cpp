@@ -444,6 +444,10 @@ py::dict hw_sim(const py::buffer& data, const std::string& dtype, unsigned width
   py::dict j;
   j["words"] = e.input_nwords;
   j["nonzero_words"] = e.nonzero_nwords;
+  // the published design has one lane (docs/hardware.md "Lanes": --lanes is --design ours only)
+  py::list lane_words;
+  lane_words.append(e.input_nwords);
+  j["lanes"] = py::dict(py::arg("count") = 1, py::arg("words") = lane_words);
   py::dict je;
   je["cycles"] = e.ncycles;
   je["words_per_cycle"] = e.words_per_cycle();

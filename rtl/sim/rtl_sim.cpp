@@ -3,13 +3,22 @@
 #include <memory>
 #include <stdexcept>
 
+#include "Vrtl_dec_lanes1_w8_b8.h"
+#include "Vrtl_dec_lanes2_w8_b8.h"
+#include "Vrtl_dec_lanes4_w8_b8.h"
+#include "Vrtl_dec_lanes8_w8_b8.h"
 #include "Vrtl_dec_w16_b16.h"
 #include "Vrtl_dec_w16_b8.h"
 #include "Vrtl_dec_w8_b8.h"
+#include "Vrtl_enc_lanes1_w8_b8.h"
+#include "Vrtl_enc_lanes2_w8_b8.h"
+#include "Vrtl_enc_lanes4_w8_b8.h"
+#include "Vrtl_enc_lanes8_w8_b8.h"
 #include "Vrtl_enc_w16_b16.h"
 #include "Vrtl_enc_w16_b8.h"
 #include "Vrtl_enc_w8_b8.h"
 #include "rtl_harness.hpp"
+#include "rtl_lanes_harness.hpp"
 
 namespace ebpc::rtl {
 
@@ -60,6 +69,57 @@ std::vector<DecodedTx> rtl_decode(unsigned w, unsigned b, const std::vector<Deco
     return with_model<Vrtl_dec_w16_b16>(run);
   }
   no_config(w, b);
+}
+
+bool rtl_has_lanes_config(unsigned w, unsigned b, unsigned lanes) {
+  return w == 8 && b == 8 && (lanes == 1 || lanes == 2 || lanes == 4 || lanes == 8);
+}
+
+namespace {
+
+[[noreturn]] void no_lanes_config(unsigned w, unsigned b, unsigned lanes) {
+  throw std::invalid_argument("our lane RTL is built for LANES = 1, 2, 4, 8 at W/B = 8/8, not LANES = " +
+                              std::to_string(lanes) + " at " + std::to_string(w) + "/" + std::to_string(b));
+}
+
+}  // namespace
+
+std::vector<LanesEncodedBuf> rtl_encode_lanes(unsigned w, unsigned b, unsigned lanes,
+                                              const std::vector<std::vector<std::uint32_t>>& bufs, const Traffic& t,
+                                              std::uint64_t max_ncycles) {
+  auto run = [&](auto& m) { return rtl_test::run_encoder_lanes(m, w, lanes, bufs, t, max_ncycles); };
+  if (rtl_has_lanes_config(w, b, lanes)) {
+    switch (lanes) {
+      case 1:
+        return with_model<Vrtl_enc_lanes1_w8_b8>(run);
+      case 2:
+        return with_model<Vrtl_enc_lanes2_w8_b8>(run);
+      case 4:
+        return with_model<Vrtl_enc_lanes4_w8_b8>(run);
+      default:
+        return with_model<Vrtl_enc_lanes8_w8_b8>(run);
+    }
+  }
+  no_lanes_config(w, b, lanes);
+}
+
+std::vector<DecodedTx> rtl_decode_lanes(unsigned w, unsigned b, unsigned lanes,
+                                        const std::vector<std::vector<DecoderInput>>& bufs, const Traffic& t,
+                                        std::uint64_t max_ncycles) {
+  auto run = [&](auto& m) { return rtl_test::run_decoder_lanes(m, w, lanes, bufs, t, max_ncycles); };
+  if (rtl_has_lanes_config(w, b, lanes)) {
+    switch (lanes) {
+      case 1:
+        return with_model<Vrtl_dec_lanes1_w8_b8>(run);
+      case 2:
+        return with_model<Vrtl_dec_lanes2_w8_b8>(run);
+      case 4:
+        return with_model<Vrtl_dec_lanes4_w8_b8>(run);
+      default:
+        return with_model<Vrtl_dec_lanes8_w8_b8>(run);
+    }
+  }
+  no_lanes_config(w, b, lanes);
 }
 
 DecoderInput decoder_input_of(std::uint64_t nwords, const std::vector<std::uint32_t>& znz,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include <ebpc/codecs.hpp>
 #include <ebpc/hw.hpp>
 #include <ebpc/hw_synth.hpp>
 #ifdef EBPC_HAVE_RTL
@@ -34,6 +35,7 @@ struct SimOptions {
   std::uint64_t count = 32768;
   bool fix_last_bpc_hang = false;
   std::string design = "published";
+  unsigned lanes = 1;  // --lanes: lane engines of our RTL (docs/hardware.md "Lanes")
   std::vector<std::string> inputs;
 };
 
@@ -43,6 +45,7 @@ struct SimResult {
   hw::HwEncodeReport enc;
   hw::HwDecodeReport dec;
   bool ours = false;  // --design ours: only cycles, streams and latencies are measured
+  std::vector<std::uint64_t> lane_nwords;  // words per lane (docs/format.md "Lanes"); one lane: N
 };
 
 std::string opt_cycle(const std::optional<std::uint64_t>& c) { return c ? std::to_string(*c) : std::string("none"); }
@@ -70,12 +73,15 @@ SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& wo
     }
     fail(name + ": " + rt.error().message);
   }
-  return {name, config.word_nbits, std::move(rt->enc), std::move(rt->dec)};
+  return {name, config.word_nbits, std::move(rt->enc), std::move(rt->dec), false, {words.size()}};
 }
 
 // --design ours: our RTL (rtl/, docs/hardware.md "Our RTL") in Verilator. Fills the cycle
 // counts, streams and latencies; the per-stage breakdowns are the published model's only (0).
-SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t>& words, const hw::HwConfig& config) {
+// With lanes > 1 the lane tops (docs/hardware.md "Lanes"): the streams are the lanes' streams
+// one after the other, the first ZNZ/BPC cycles the earliest lane's.
+SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t>& words, const hw::HwConfig& config,
+                        unsigned lanes) {
 #ifdef EBPC_HAVE_RTL
   if (words.empty()) {
     fail(name + ": no words to simulate");
@@ -88,6 +94,10 @@ SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t
   if (!rtl::rtl_has_config(w, b)) {
     fail(fmt::format("hw sim --design ours: built for --width/--block 8/8, 16/8, 16/16, not {}/{}", w, b));
   }
+  if (lanes > 1 && !rtl::rtl_has_lanes_config(w, b, lanes)) {
+    fail(fmt::format("hw sim --design ours --lanes: built for --lanes 1, 2, 4, 8 at --width/--block 8/8, not "
+                     "--lanes {} at {}/{}", lanes, w, b));
+  }
   const rtl::Traffic t{config.in_bubble_probability, config.out_ready_probability, config.out_ready_seed};
   const std::uint64_t max_ncycles = 1000 + 64 * words.size() + static_cast<std::uint64_t>(
       static_cast<double>(words.size()) * 64.0 / std::max(0.01, config.out_ready_probability * (1.0 - config.in_bubble_probability)));
@@ -95,13 +105,51 @@ SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t
   r.name = name;
   r.w = w;
   r.ours = true;
+  r.lane_nwords = {words.size()};
+  r.enc.input_nwords = words.size();
+  r.enc.nonzero_nwords = static_cast<std::uint64_t>(std::count_if(words.begin(), words.end(), [](std::uint32_t v) { return v != 0; }));
+  if (lanes > 1) {
+    // the lane tops: the buffer in lanes as docs/format.md "Lanes" cuts it (L = --lanes)
+    auto earliest = [](std::optional<std::uint64_t>& all, const std::optional<std::uint64_t>& lane) {
+      if (lane && (!all || *lane < *all)) {
+        all = lane;
+      }
+    };
+    try {
+      const auto enc = rtl::rtl_encode_lanes(w, b, lanes, {words}, t, max_ncycles);
+      const auto& e = enc.at(0);
+      std::vector<rtl::DecoderInput> din;
+      r.lane_nwords.clear();
+      const unsigned count = lane_count(words.size(), lanes);
+      const std::size_t stride = lane_stride_nwords(words.size(), count);
+      for (unsigned k = 0; k < count; ++k) {
+        const auto& l = e.lanes.at(k);
+        r.lane_nwords.push_back(k + 1 < count ? stride : words.size() - stride * k);
+        r.enc.znz_words.insert(r.enc.znz_words.end(), l.znz_words.begin(), l.znz_words.end());
+        r.enc.bpc_words.insert(r.enc.bpc_words.end(), l.bpc_words.begin(), l.bpc_words.end());
+        earliest(r.enc.first_znz_cycle, l.first_znz_cycle);
+        earliest(r.enc.first_bpc_cycle, l.first_bpc_cycle);
+        din.push_back(rtl::decoder_input_of(r.lane_nwords.back(), l.znz_words, l.bpc_words));
+      }
+      r.enc.ncycles = e.ncycles;
+      r.enc.last_input_cycle = e.last_in_cycle;
+      const auto dec = rtl::rtl_decode_lanes(w, b, lanes, {din}, t, max_ncycles);
+      r.dec.words = dec.at(0).words;
+      r.dec.ncycles = dec.at(0).ncycles;
+      r.dec.first_output_cycle = dec.at(0).first_output_cycle;
+    } catch (const std::exception& ex) {
+      fail(name + ": our lane RTL: " + ex.what());
+    }
+    if (r.dec.words != words) {
+      fail(name + ": our lane RTL decoder did not return the input (an RTL bug; please report it)");
+    }
+    return r;
+  }
   try {
     const auto enc = rtl::rtl_encode(w, b, {words}, t, max_ncycles);
     const auto& e = enc.at(0);
     r.enc.znz_words = e.znz_words;
     r.enc.bpc_words = e.bpc_words;
-    r.enc.input_nwords = words.size();
-    r.enc.nonzero_nwords = static_cast<std::uint64_t>(std::count_if(words.begin(), words.end(), [](std::uint32_t v) { return v != 0; }));
     r.enc.ncycles = e.ncycles;
     r.enc.last_input_cycle = e.last_in_cycle;
     r.enc.first_znz_cycle = e.first_znz_cycle;
@@ -120,6 +168,7 @@ SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t
 #else
   (void)words;
   (void)config;
+  (void)lanes;
   fail(name + ": hw sim --design ours: this ebpc was built without our RTL (needs Verilator, EBPC_WITH_RTL)");
 #endif
 }
@@ -131,6 +180,7 @@ nlohmann::json to_json(const SimResult& r) {
   j["name"] = r.name;
   j["words"] = e.input_nwords;
   j["nonzero_words"] = e.nonzero_nwords;
+  j["lanes"] = {{"count", r.lane_nwords.size()}, {"words", r.lane_nwords}};
   j["encoder"] = {
       {"cycles", e.ncycles},
       {"words_per_cycle", e.words_per_cycle()},
@@ -187,6 +237,10 @@ void print_text(const SimResult& r) {
   const auto& d = r.dec;
   const double zero_pct = 100.0 * (1.0 - static_cast<double>(e.nonzero_nwords) / static_cast<double>(e.input_nwords));
   fmt::print("{}: {} words, {:.1f}% zero\n", r.name, e.input_nwords, zero_pct);
+  if (r.lane_nwords.size() > 1) {
+    fmt::print("  {} lanes of {} words (the last {})\n", r.lane_nwords.size(), r.lane_nwords.front(),
+               r.lane_nwords.back());
+  }
   if (r.ours) {
     fmt::print("  encoder (ours): {} cycles, {:.4f} words/cycle; first znz word cycle {}, first bpc word cycle {}, "
                "drain {} cycles after the last input\n",
@@ -218,6 +272,9 @@ void run_sim(const SimOptions& o) {
   if (o.inputs.empty() && !o.relu_like) {
     fail("hw sim: give .npy files, or --relu-like ZERO_FRACTION for synthetic data");
   }
+  if (o.lanes != 1 && o.design != "ours") {
+    fail("hw sim: --lanes needs --design ours (the published design has one lane)");
+  }
   std::vector<SimResult> results;
   auto make_config = [&](unsigned w) {
     hw::HwConfig c;
@@ -244,7 +301,7 @@ void run_sim(const SimOptions& o) {
     }
     const auto words = hw::relu_like_words(static_cast<std::size_t>(o.count), w, *o.relu_like, o.seed);
     const std::string name = fmt::format("relu-like(zeros={}, n={}, seed={})", *o.relu_like, o.count, o.seed);
-    results.push_back(o.design == "ours" ? simulate_ours(name, words, c) : simulate(name, words, c));
+    results.push_back(o.design == "ours" ? simulate_ours(name, words, c, o.lanes) : simulate(name, words, c));
     if (!o.json) {
       print_text(results.back());
     }
@@ -254,7 +311,7 @@ void run_sim(const SimOptions& o) {
     const unsigned w = o.width.value_or(default_word_nbits(a.header.dtype));
     const hw::HwConfig c = make_config(w);
     const auto words = words_of(a, w, path);
-    results.push_back(o.design == "ours" ? simulate_ours(path, words, c) : simulate(path, words, c));
+    results.push_back(o.design == "ours" ? simulate_ours(path, words, c, o.lanes) : simulate(path, words, c));
     if (!o.json) {
       print_text(results.back());
     }
@@ -285,6 +342,7 @@ void run_sim(const SimOptions& o) {
   if (o.json) {
     nlohmann::json j;
     j["design"] = o.design;
+    j["lanes"] = o.lanes;
     j["block_words"] = o.block_nwords;
     j["out_ready_probability"] = o.out_ready;
     j["in_bubble_probability"] = o.in_bubble;
@@ -337,6 +395,11 @@ void register_hw_sim(CLI::App& hw) {
                   "published: the model of the authors' RTL (default); ours: our RTL (rtl/) in Verilator, cycle "
                   "counts and latencies only")
       ->check(CLI::IsMember({"published", "ours"}));
+  sim->add_option("--lanes", opts->lanes,
+                  "with --design ours: LANES lane engines behind one port of LANES words, each file cut into "
+                  "lanes as the container's lanes (docs/format.md \"Lanes\", L = LANES): 1 (default), 2, 4, 8 "
+                  "(docs/hardware.md \"Lanes\")")
+      ->check(CLI::IsMember({1u, 2u, 4u, 8u}));
   sim->callback([opts] { run_sim(*opts); });
 }
 
