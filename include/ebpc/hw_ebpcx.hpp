@@ -139,7 +139,8 @@ Result<EbpcxDecodeReport> ebpcx_decode(const EbpcxStreams& streams, std::uint64_
 // backlog rather than stalling on it. After the last word: one flush cycle (5 shifts), then
 // the cycles to empty the FIFO. The decoder loads 4 range bytes in cycle 0, then the same
 // max(1, ceil(bins / k)) per word, reading at most k range bytes per cycle from a buffer
-// that the port refills by range_port_nbytes per cycle (a stall when it runs dry), and puts
+// of max(2 x port, k) bytes that the port refills by range_port_nbytes per cycle (a stall
+// when it runs dry), and puts
 // the last word out one cycle after its last bin.
 //
 // Lanes (docs/format.md "Lanes"): a map of N words is cut into lane_count(N, L) lanes of
@@ -153,9 +154,12 @@ struct EbpcxCycleConfig {
   unsigned lanes = 1;                                 // L: 1..32
   std::vector<unsigned> bins_per_cycle = {1, 2, 3, 4};  // k values to model, each 1..10
   unsigned range_port_nbytes = 4;                     // range stream port, bytes per cycle (1..8)
+  // The bin-packed variant's input FIFO (words): the source pushes one word per cycle and
+  // waits while it is full.
+  std::uint64_t packed_fifo_nwords = 16;
 };
 
-// bad_parameter unless 1 <= lanes <= 32, every k in 1..10 (at least one), port 1..8.
+// bad_parameter unless 1 <= lanes <= 32, every k in 1..10 (at least one), port 1..8, FIFO >= 1.
 Result<void> validate(const EbpcxCycleConfig& config) noexcept;
 
 // One k, for the whole map (its lanes in parallel: the slowest lane's cycles).
@@ -166,10 +170,12 @@ struct EbpcxCycles {
   std::uint64_t decoder_ncycles = 0;  // 1 (first 4 range bytes) + coder + input stalls + 1 (last word out)
   std::uint64_t decoder_input_stall_ncycles = 0;  // the range input buffer ran dry
   std::uint64_t max_range_backlog_nbytes = 0;     // encoder: the byte FIFO's largest fill
-  // A bin coder that chains bins across word boundaries (k bins per cycle from a stream of
-  // words arriving at one per cycle): the slowest lane's cycles. Not the brief's engine; it
-  // shows what k a bin-packed coder would need.
+  // A bin coder that chains bins across word boundaries (k bins per cycle from an input
+  // FIFO of packed_fifo_nwords words that the source fills at one word per cycle): the
+  // slowest lane's cycles, and the cycles in which the source had to wait (FIFO full). Not
+  // the brief's engine; it shows what k a bin-packed coder would need.
   std::uint64_t packed_coder_ncycles = 0;
+  std::uint64_t packed_input_stall_ncycles = 0;
   // One word per cycle per lane in steady state: every word of every lane has at most k
   // bins (coder cycles == words in every lane).
   bool one_word_per_cycle = false;
@@ -201,11 +207,12 @@ struct EbpcxStateBits {
 
 // The registers and memories of one lane's encoder and decoder for a map geometry and
 // format, from the model's own data structures (names as in docs/ebpcx.md's cost table).
-// range_port_nbytes sizes the decoder's input buffer; fifo_nbytes the encoder's byte FIFO.
+// chunk_nwords sizes the encoder's pre-pass histogram, fifo_nbytes its byte FIFO;
+// range_port_nbytes and the largest bins_per_cycle size the decoder's input buffer.
 EbpcxStateBits ebpcx_encoder_state(const EbpcxShape& shape, const EbpcxParams& params, std::uint64_t chunk_nwords,
                                    unsigned fifo_nbytes);
-EbpcxStateBits ebpcx_decoder_state(const EbpcxShape& shape, const EbpcxParams& params, std::uint64_t chunk_nwords,
-                                   unsigned range_port_nbytes);
+EbpcxStateBits ebpcx_decoder_state(const EbpcxShape& shape, const EbpcxParams& params, unsigned range_port_nbytes,
+                                   unsigned bins_per_cycle);
 
 struct EbpcxLaneReport {
   std::uint64_t origin = 0;  // the lane's first word (flat index in the map)
@@ -226,6 +233,7 @@ struct EbpcxReport {
   EbpcxParams params;
   unsigned lanes = 1;  // lanes actually used: lane_count(N, L)
   unsigned range_port_nbytes = 4;
+  std::uint64_t packed_fifo_nwords = 16;
   std::uint64_t nwords = 0;
   std::uint64_t nonzero_nwords = 0;
   std::uint64_t coded_nbits = 0;       // all lanes + the lane table when lanes > 1
@@ -247,8 +255,8 @@ struct EbpcxReport {
   double ratio() const noexcept;  // nwords * W / coded_nbits
   double bins_per_word() const noexcept;
   // The smallest k at which this map runs one word per cycle per lane: word-aligned (every
-  // word <= k bins: max_bins_per_word) and bin-packed (the smallest k whose packed coder
-  // needs no more cycles than words in every lane).
+  // word <= k bins: max_bins_per_word) and bin-packed (the smallest k at which the packed
+  // coder's source never waits, in any lane).
   unsigned min_k_word_aligned() const noexcept { return max_bins_per_word; }
   unsigned min_k_packed = 0;
   // JSON with every field above (the CLI's --json prints it).

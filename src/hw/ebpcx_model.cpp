@@ -71,7 +71,7 @@ Result<void> validate(const EbpcxCycleConfig& config) noexcept {
                      std::all_of(config.bins_per_cycle.begin(), config.bins_per_cycle.end(),
                                  [](unsigned k) { return k >= 1 && k <= k_ebpcx_max_bins_per_word; });
   if (config.lanes < 1 || config.lanes > k_max_lanes || !ks_ok || config.range_port_nbytes < 1 ||
-      config.range_port_nbytes > 8) {
+      config.range_port_nbytes > 8 || config.packed_fifo_nwords < 1) {
     return tl::unexpected(Error::bad_parameter);
   }
   return {};
@@ -81,6 +81,11 @@ namespace {
 
 double per_word(std::uint64_t ncycles, std::uint64_t nwords) {
   return nwords == 0 ? 0.0 : static_cast<double>(ncycles) / static_cast<double>(nwords);
+}
+
+// The decoder's range input buffer: two port widths, and at least the k bytes one cycle can take.
+std::uint64_t decoder_buffer_nbytes(unsigned port_nbytes, unsigned k) {
+  return std::max<std::uint64_t>(2 * std::uint64_t{port_nbytes}, k);
 }
 
 std::uint64_t word_ncycles(unsigned bins, unsigned k) { return std::max<std::uint64_t>(1, (bins + k - 1) / k); }
@@ -93,6 +98,7 @@ struct LaneCycles {
   std::uint64_t decoder_stalls = 0;
   std::uint64_t max_backlog = 0;
   std::uint64_t packed = 0;
+  std::uint64_t packed_stalls = 0;
 };
 
 // The k-bin coder's cycles and the range bytes moved in each of them. For cycle j of word i
@@ -122,7 +128,7 @@ void for_each_coder_cycle(const EbpcxEncodeReport& e, unsigned k, Visit&& visit)
   }
 }
 
-LaneCycles lane_cycles(const EbpcxEncodeReport& e, unsigned k, unsigned port_nbytes) {
+LaneCycles lane_cycles(const EbpcxEncodeReport& e, unsigned k, unsigned port_nbytes, std::uint64_t fifo_nwords) {
   LaneCycles c;
   // Encoder: cycle 0 context stage, cycles 1..C the coder; a byte put into the FIFO in cycle
   // t is written from cycle t + 1 on, port_nbytes per cycle.
@@ -133,9 +139,9 @@ LaneCycles lane_cycles(const EbpcxEncodeReport& e, unsigned k, unsigned port_nby
     c.max_backlog = std::max(c.max_backlog, backlog);
   };
   // Decoder: the code register takes 4 bytes first (ceil(4 / port) cycles); then each coder
-  // cycle takes `shifts` bytes from a buffer of 2 x port bytes that the port refills at the
-  // end of every cycle; a cycle whose bytes are not there yet stalls.
-  const std::uint64_t cap = 2 * std::uint64_t{port_nbytes};
+  // cycle takes `shifts` (<= k) bytes from a buffer of max(2 x port, k) bytes that the port
+  // refills at the end of every cycle; a cycle whose bytes are not there yet stalls.
+  const std::uint64_t cap = decoder_buffer_nbytes(port_nbytes, k);
   std::uint64_t t_dec = 0;
   std::uint64_t delivered = 0;
   std::uint64_t consumed = 4;
@@ -165,21 +171,32 @@ LaneCycles lane_cycles(const EbpcxEncodeReport& e, unsigned k, unsigned port_nby
   }
   c.encoder = 1 + c.coder + 1 + drain;
   c.decoder = t_dec + 1;
-  // Bin-packed coder: k bins per cycle across word boundaries, word i available from cycle i + 1.
+  // Bin-packed coder: k bins per cycle across word boundaries from a FIFO of fifo_nwords
+  // words; the source puts word 0 in at cycle 0 and one word at the end of every cycle in
+  // which the FIFO has room (a word leaves the FIFO when its last bin is coded).
   const auto& bins = e.bins_per_word;
+  const std::uint64_t n = bins.size();
   std::uint64_t t = 0;
-  std::size_t i = 0;
-  unsigned rem = bins.empty() ? 0 : bins[0];
-  while (i < bins.size()) {
+  std::uint64_t arrived = n == 0 ? 0 : 1;
+  std::uint64_t done = 0;
+  unsigned rem = n == 0 ? 0 : bins[0];
+  while (done < n) {
     ++t;
     unsigned budget = k;
-    while (budget > 0 && i < bins.size() && i < t) {
+    while (budget > 0 && done < arrived) {
       const unsigned use = std::min(budget, rem);
       budget -= use;
       rem -= use;
       if (rem == 0) {
-        ++i;
-        rem = i < bins.size() ? bins[i] : 0;
+        ++done;
+        rem = done < n ? bins[static_cast<std::size_t>(done)] : 0;
+      }
+    }
+    if (arrived < n) {
+      if (arrived - done < fifo_nwords) {
+        ++arrived;
+      } else {
+        ++c.packed_stalls;
       }
     }
   }
@@ -274,15 +291,15 @@ EbpcxStateBits ebpcx_encoder_state(const EbpcxShape& shape, const EbpcxParams& p
   return s;
 }
 
-EbpcxStateBits ebpcx_decoder_state(const EbpcxShape& shape, const EbpcxParams& params, std::uint64_t chunk_nwords,
-                                   unsigned range_port_nbytes) {
-  (void)chunk_nwords;
+EbpcxStateBits ebpcx_decoder_state(const EbpcxShape& shape, const EbpcxParams& params, unsigned range_port_nbytes,
+                                   unsigned bins_per_cycle) {
   EbpcxStateBits s;
   const Probs probs{};
   s.items.push_back(ff("probability states", probs.size() * k_ebpcx_prob_nbits, "37 x 11 bits"));
   s.items.push_back(ff("range decoder: range", k_range_nbits));
   s.items.push_back(ff("range decoder: code", k_code_nbits));
-  s.items.push_back(ff("range input buffer", 16 * std::uint64_t{range_port_nbytes}, "2 x the port"));
+  s.items.push_back(ff("range input buffer", 8 * decoder_buffer_nbytes(range_port_nbytes, bins_per_cycle),
+                       "max(2 x the port, k) bytes"));
   add_context_items(s, shape, params);
   s.items.push_back(ff("raw unpacker: window", k_raw_acc_nbits, "< 32 + 22 bits held, a 32-bit port"));
   s.items.push_back(ff("raw unpacker: fill count", ceil_log2(k_raw_acc_nbits)));
@@ -310,6 +327,7 @@ Outcome<EbpcxReport> ebpcx_model(std::span<const std::uint32_t> words, const Ebp
   r.params = params;
   r.nwords = words.size();
   r.range_port_nbytes = config.range_port_nbytes;
+  r.packed_fifo_nwords = config.packed_fifo_nwords;
   r.lanes = lane_count(words.size(), config.lanes);
   const std::size_t stride = lane_stride_nwords(words.size(), r.lanes);
   std::vector<EbpcxEncodeReport> encs;
@@ -370,7 +388,7 @@ Outcome<EbpcxReport> ebpcx_model(std::span<const std::uint32_t> words, const Ebp
     c.nwords = r.nwords;
     c.lanes = r.lanes;
     for (std::size_t l = 0; l < encs.size(); ++l) {
-      const LaneCycles lc = lane_cycles(encs[l], k, config.range_port_nbytes);
+      const LaneCycles lc = lane_cycles(encs[l], k, config.range_port_nbytes, config.packed_fifo_nwords);
       // the map takes as long as its slowest lane (each count on its own)
       c.coder_ncycles = std::max(c.coder_ncycles, lc.coder);
       c.encoder_ncycles = std::max(c.encoder_ncycles, lc.encoder);
@@ -378,16 +396,17 @@ Outcome<EbpcxReport> ebpcx_model(std::span<const std::uint32_t> words, const Ebp
       c.decoder_input_stall_ncycles = std::max(c.decoder_input_stall_ncycles, lc.decoder_stalls);
       c.max_range_backlog_nbytes = std::max(c.max_range_backlog_nbytes, lc.max_backlog);
       c.packed_coder_ncycles = std::max(c.packed_coder_ncycles, lc.packed);
+      c.packed_input_stall_ncycles = std::max(c.packed_input_stall_ncycles, lc.packed_stalls);
     }
     max_backlog = std::max(max_backlog, c.max_range_backlog_nbytes);
     r.cycles.push_back(c);
   }
-  // The smallest k for which a bin-packed coder keeps up with one word per cycle in every lane.
+  // The smallest k at which the bin-packed coder's source never waits, in any lane.
   r.min_k_packed = k_ebpcx_max_bins_per_word;
   for (unsigned k = 1; k <= k_ebpcx_max_bins_per_word; ++k) {
     bool ok = true;
     for (std::size_t l = 0; l < encs.size() && ok; ++l) {
-      ok = lane_cycles(encs[l], k, config.range_port_nbytes).packed == r.lane_reports[l].nwords;
+      ok = lane_cycles(encs[l], k, config.range_port_nbytes, config.packed_fifo_nwords).packed_stalls == 0;
     }
     if (ok) {
       r.min_k_packed = k;
@@ -396,7 +415,9 @@ Outcome<EbpcxReport> ebpcx_model(std::span<const std::uint32_t> words, const Ebp
   }
   r.encoder_fifo_nbytes = static_cast<unsigned>(std::max<std::uint64_t>(8, max_backlog));
   r.encoder_state = ebpcx_encoder_state(shape, params, r.prepass_ncycles, r.encoder_fifo_nbytes);
-  r.decoder_state = ebpcx_decoder_state(shape, params, r.prepass_ncycles, config.range_port_nbytes);
+  r.decoder_state = ebpcx_decoder_state(
+      shape, params, config.range_port_nbytes,
+      *std::max_element(config.bins_per_cycle.begin(), config.bins_per_cycle.end()));
   return r;
 }
 
@@ -439,6 +460,7 @@ std::string EbpcxReport::to_json() const {
   j["min_k_packed"] = min_k_packed;
   j["range_port_bytes"] = range_port_nbytes;
   j["encoder_fifo_bytes"] = encoder_fifo_nbytes;
+  j["packed_fifo_words"] = packed_fifo_nwords;
   nlohmann::json lanes_j = nlohmann::json::array();
   for (const auto& l : lane_reports) {
     lanes_j.push_back({{"origin", l.origin},
@@ -467,6 +489,7 @@ std::string EbpcxReport::to_json() const {
                    {"decoder_input_stall_cycles", c.decoder_input_stall_ncycles},
                    {"max_range_backlog_bytes", c.max_range_backlog_nbytes},
                    {"packed_coder_cycles", c.packed_coder_ncycles},
+                   {"packed_input_stall_cycles", c.packed_input_stall_ncycles},
                    {"coder_cycles_per_word", c.coder_cycles_per_word()},
                    {"encoder_cycles_per_word", c.encoder_cycles_per_word()},
                    {"decoder_cycles_per_word", c.decoder_cycles_per_word()},

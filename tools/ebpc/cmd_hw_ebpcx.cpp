@@ -23,9 +23,10 @@ struct EbpcxOptions {
   std::vector<std::string> inputs;
   std::string format;  // empty: from the dtype
   std::optional<unsigned> width;
-  std::vector<unsigned> bins_per_cycle = {1, 2, 3, 4};
+  std::string bins_per_cycle_list = "1,2,3,4";
   unsigned lanes = 1;
   unsigned range_port_nbytes = 4;
+  std::uint64_t packed_fifo_nwords = 16;
   bool json = false;
   bool markdown = false;
   std::string streams_dir;
@@ -108,14 +109,14 @@ void print_text(const std::string& name, const hw::EbpcxReport& r) {
   fmt::print("  range coder: at most {} byte per bin, longest pending 0xFF run {} bytes\n", r.max_shifts_per_bin,
              r.max_pending_nbytes);
   for (const auto& c : r.cycles) {
-    fmt::print("  k={}: cycles/word/lane coder {:.4f}, encoder {:.4f}, decoder {:.4f} (bin-packed {:.4f}); "
-               "1 word/cycle {}; encoder FIFO max {} bytes, decoder input stalls {}\n",
+    fmt::print("  k={}: cycles/word/lane coder {:.4f}, encoder {:.4f}, decoder {:.4f}; 1 word/cycle {}; encoder "
+               "FIFO max {} bytes, decoder input stalls {}; bin-packed {:.4f} ({} source waits)\n",
                c.bins_per_cycle, c.coder_cycles_per_word(), c.encoder_cycles_per_word(), c.decoder_cycles_per_word(),
-               c.packed_cycles_per_word(), c.one_word_per_cycle ? "met" : "missed", c.max_range_backlog_nbytes,
-               c.decoder_input_stall_ncycles);
+               c.one_word_per_cycle ? "met" : "missed", c.max_range_backlog_nbytes, c.decoder_input_stall_ncycles,
+               c.packed_cycles_per_word(), c.packed_input_stall_ncycles);
   }
-  fmt::print("  one word per cycle per lane needs k >= {} (word-aligned), k >= {} (bin-packed)\n",
-             r.min_k_word_aligned(), r.min_k_packed);
+  fmt::print("  one word per cycle per lane needs k >= {} (word-aligned), k >= {} (bin-packed, {}-word FIFO)\n",
+             r.min_k_word_aligned(), r.min_k_packed, r.packed_fifo_nwords);
   fmt::print("  state per lane: encoder {} flip-flop bits + {} SRAM bits, decoder {} + {} (encoder pre-pass for "
              "base: {} cycles)\n",
              r.encoder_state.flip_flop_nbits(), r.encoder_state.sram_nbits(), r.decoder_state.flip_flop_nbits(),
@@ -149,10 +150,22 @@ void run_ebpcx(const EbpcxOptions& o) {
   }
   hw::EbpcxCycleConfig cfg;
   cfg.lanes = o.lanes;
-  cfg.bins_per_cycle = o.bins_per_cycle;
+  cfg.bins_per_cycle.clear();
+  std::size_t at = 0;
+  while (at <= o.bins_per_cycle_list.size()) {
+    const std::size_t comma = std::min(o.bins_per_cycle_list.find(',', at), o.bins_per_cycle_list.size());
+    const std::string item = o.bins_per_cycle_list.substr(at, comma - at);
+    if (item.empty() || item.size() > 2 || item.find_first_not_of("0123456789") != std::string::npos) {
+      fail("hw ebpcx: --bins-per-cycle takes a comma-separated list of 1..10, not '" + o.bins_per_cycle_list + "'");
+    }
+    cfg.bins_per_cycle.push_back(static_cast<unsigned>(std::stoul(item)));
+    at = comma + 1;
+  }
   cfg.range_port_nbytes = o.range_port_nbytes;
+  cfg.packed_fifo_nwords = o.packed_fifo_nwords;
   if (!hw::validate(cfg)) {
-    fail("hw ebpcx: --lanes takes 1..32, --bins-per-cycle values 1..10, --range-port-bytes 1..8");
+    fail("hw ebpcx: --lanes takes 1..32, --bins-per-cycle values 1..10, --range-port-bytes 1..8, "
+         "--packed-fifo-words at least 1");
   }
   if (!o.streams_dir.empty()) {
     std::error_code ec;
@@ -180,7 +193,7 @@ void run_ebpcx(const EbpcxOptions& o) {
       head += fmt::format(" cyc/word k={} |", k);
       sep += "---|";
     }
-    head += " packed k=3 | 1 w/c at k=4 | min k (aligned / packed) | enc FF bits | SRAM bits |";
+    head += " packed k=3 | k=4: 1 word/cycle | min k (aligned / packed) | enc FF bits | SRAM bits |";
     sep += "---|---|---|---|---|";
     fmt::print("{}\n{}\n", head, sep);
   }
@@ -311,10 +324,12 @@ void register_hw_ebpcx(CLI::App& hw) {
   x->add_option("--format", opts->format, "fixed, float16 or bfloat16 (default: from the dtype)")
       ->check(CLI::IsMember({"fixed", "float16", "bfloat16"}));
   x->add_option("-w,--width", opts->width, "word width W of fixed words, 2..16 (default: the dtype's size)");
-  x->add_option("-k,--bins-per-cycle", opts->bins_per_cycle, "bins per cycle k to model, 1..10 (default 1 2 3 4)")
-      ->delimiter(',');
+  x->add_option("-k,--bins-per-cycle", opts->bins_per_cycle_list,
+                "bins per cycle k to model, a comma-separated list of 1..10 (default 1,2,3,4)");
   x->add_option("--lanes", opts->lanes, "lane parameter L, 1..32 (docs/format.md \"Lanes\"; default 1)");
   x->add_option("--range-port-bytes", opts->range_port_nbytes, "range stream port in bytes per cycle (default 4)");
+  x->add_option("--packed-fifo-words", opts->packed_fifo_nwords,
+                "input FIFO of the bin-packed variant, in words (default 16)");
   x->add_flag("--json", opts->json, "print JSON instead of text");
   x->add_flag("--markdown", opts->markdown, "print one markdown table row per map (docs/ebpcx.md)");
   x->add_option("--streams", opts->streams_dir,
