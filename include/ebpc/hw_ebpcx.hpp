@@ -1,6 +1,6 @@
 // ebpc::hw EBPC-X: a bit-exact model of the recommended EBPC-X coder (docs/ebpcx.md,
 // "The adaptive binary arithmetic coder (ABAC)" and "Recommendation: EBPC-X") and its
-// hardware cost as a cycle model (docs/ebpcx.md, "Cycle model (src/hw)"). Issue 21, item 2.
+// hardware cost as a cycle model (docs/ebpcx.md, "Cycle model (src/hw)").
 //
 // The coder is the study's Python ABAC (bench/ebpcx_study.py: abac_bins, abac_encode,
 // abac_decode, RangeEncoder, RangeDecoder) written the way hardware would run it: one word
