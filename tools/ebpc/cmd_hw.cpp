@@ -170,6 +170,7 @@ void register_hw(CLI::App& app) {
 
 #ifdef EBPC_HAVE_HW
   register_hw_sim(*hw);
+  register_hw_ebpcx(*hw);
 #endif
 }
 

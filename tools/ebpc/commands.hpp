@@ -36,10 +36,11 @@ inline bool ends_with(const std::string& s, const std::string& suffix) {
 
 void register_compress(CLI::App& app);    // compress, decompress, info
 void register_measure(CLI::App& app);     // measure
-void register_hw(CLI::App& app);          // hw encode, hw decode (and hw sim when built)
+void register_hw(CLI::App& app);          // hw encode, hw decode (and hw sim, hw ebpcx when built)
 void register_bench(CLI::App& app);       // bench
 #ifdef EBPC_HAVE_HW
 void register_hw_sim(CLI::App& hw);
+void register_hw_ebpcx(CLI::App& hw);  // hw ebpcx
 #endif
 #ifdef EBPC_HAVE_EVAL
 void register_eval(CLI::App& app);
