@@ -10,13 +10,23 @@ FUZZ_SECONDS ?= 20
 PREFIX      ?= /usr/local
 CMAKE_COMMON := -G Ninja -DEBPC_WERROR=ON
 
-APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev pkg-config \
+# What `make run` needs: a compiler, CMake, the codec and CLI libraries, gnuplot and zstd.
+RUN_PACKAGES := cmake ninja-build g++ pkg-config \
   libcli11-dev libfmt-dev nlohmann-json3-dev libzstd-dev liblz4-dev libdeflate-dev libxxhash-dev \
-  libexpected-dev libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox zstd \
+  libexpected-dev gnuplot-nox zstd
+# What `make test` and the other targets add: the test and benchmark libraries, clang for
+# the fuzzers, the RTL tools, the Python package's dependencies, HDF5, llvm's coverage tools
+# (and Node.js with npm, below).
+APT_PACKAGES := $(RUN_PACKAGES) clang libclang-rt-14-dev libgtest-dev libgmock-dev libbenchmark-dev \
   verilator iverilog opensta qflow-tech-osu018 \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pip python3-setuptools \
   python3-numcodecs python3-zarr python3-torch python3-distributed \
   libhdf5-dev python3-h5py hdf5-tools llvm
+# The release tree as `make test` builds it: every optional part on, so that a missing tool
+# fails the build instead of leaving a stage out (a plain configure turns off what it cannot
+# find: CMakeLists.txt).
+RELEASE_OPTIONS := -DEBPC_BUILD_TESTS=ON -DEBPC_BUILD_BENCH=ON -DEBPC_WITH_RTL=ON -DEBPC_WITH_PYTHON=ON \
+  -DEBPC_WITH_HDF5=ON -DPython3_EXECUTABLE=$(PYTHON)
 
 # The Python package (python/, README "Python") is built and tested with Debian's
 # interpreter: the python3 first on PATH may be another one without numpy or torch.
@@ -36,40 +46,54 @@ SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps build run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth synth-lanes rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
+.PHONY: all deps deps-run build build-cli run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth synth-lanes rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
 
 all: build
 
-# Installs the Debian packages that are missing (needs root or sudo).
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# Installs the Debian packages of $(1) that are missing (needs root or sudo); $(2) = node: also
+# Node.js and npm.
+define apt_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
-	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
-	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ "$(2)" = node ]; then \
+	  command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	  command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+endef
 
-$(RELEASE_DIR)/build.ninja: | deps
-	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DEBPC_WITH_PYTHON=ON -DEBPC_WITH_HDF5=ON \
-	  -DPython3_EXECUTABLE=$(PYTHON)
+deps:
+	$(call apt_install,$(APT_PACKAGES),node)
 
-build: deps $(RELEASE_DIR)/build.ninja
+deps-run:
+	$(call apt_install,$(RUN_PACKAGES))
+
+build: deps
+	cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release $(RELEASE_OPTIONS) >/dev/null
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+# The CLI alone, for `make run`: a tree that does not exist yet is configured with the
+# defaults (what is not installed is left out); one that `make test` configured keeps its
+# options.
+build-cli: deps-run
+	[ -f $(RELEASE_DIR)/build.ninja ] || cmake -S . -B $(RELEASE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target ebpc_cli
 
 # The main job on the data that ships in the repo: the paper's study on every shipped
 # dataset, one network each (tables on stdout, among them the networks next to the paper;
 # results.csv, summary.md and plots in $(RESULTS)), with the authors' evaluation quirks and
 # the hardware model's words/cycle.
-run: build
+run: build-cli
 	$(RELEASE_DIR)/tools/ebpc/ebpc eval $(EVAL_DATASETS) --out $(RESULTS) --quirks --hw \
 	  --formats fixed8,fixed12,fixed16,float16,bfloat16,float32
 
 # Every codec on the fixed8 sample of the shared feature maps.
-measure: build
+measure: build-cli
 	$(RELEASE_DIR)/tools/ebpc/ebpc measure $(SAMPLE)
 
 # The EBPC-X design study (docs/ebpcx.md; not part of make test): ratios of candidate
@@ -89,7 +113,7 @@ test-release: build
 	cd $(RELEASE_DIR) && ctest --output-on-failure -j $(JOBS)
 
 test-asan: deps
-	cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEBPC_SANITIZE=ON -DEBPC_BUILD_BENCH=OFF
+	cmake -S . -B $(ASAN_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEBPC_SANITIZE=ON -DEBPC_BUILD_TESTS=ON -DEBPC_BUILD_BENCH=OFF
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
 
@@ -134,8 +158,6 @@ test-extract: deps
 # (python/tests/test_hdf5.py) read the release tree's libh5ebpc.so through HDF5_PLUGIN_PATH
 # and must not skip here (EBPC_WITH_HDF5=ON also for a tree configured before libhdf5-dev).
 test-python: build
-	cmake -S . -B $(RELEASE_DIR) -DEBPC_WITH_PYTHON=ON -DEBPC_WITH_HDF5=ON -DPython3_EXECUTABLE=$(PYTHON) >/dev/null
-	cmake --build $(RELEASE_DIR) -j $(JOBS) --target ebpc_python h5ebpc
 	[ -d tools/extract/node_modules/nsfwjs ] || npm ci --prefix tools/extract --no-audit --no-fund --loglevel=error
 	PYTHONPATH=$(CURDIR)/$(RELEASE_DIR)/python EBPC_CLI=$(CURDIR)/$(RELEASE_DIR)/tools/ebpc/ebpc \
 	  HDF5_PLUGIN_PATH=$(CURDIR)/$(RELEASE_DIR)/hdf5-plugins EBPC_REQUIRE_HDF5=1 \

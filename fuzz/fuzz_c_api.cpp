@@ -44,8 +44,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::uint8_t> got;
   bool ok = ebpc_reader_open(read_mem, &m, 1 + (data[5] & 1), k_limit, &r) == EBPC_OK;
   if (ok) {
-    ebpc_codec_params rp;
-    ebpc_array_info ri;
+    ebpc_codec_params rp{};
+    rp.struct_nbytes = sizeof rp;
+    ebpc_array_info ri{};
+    ri.struct_nbytes = sizeof ri;
     if (ebpc_reader_info(r, &rp, &ri) != EBPC_OK) {
       __builtin_trap();
     }
@@ -73,6 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ebpc_codec_params_init(&p, 1u + data[0] % 7u, 1u << (data[1] % 3));
   p.word_nbits = 2u + data[2] % 31u;
   p.block_nwords = 2u << (data[3] % 5);
+  p.lanes = p.codec == EBPC_CODEC_EBPC ? (data[5] >> 1) % 9u : 0;  // 0: one lane
   const std::size_t nwords = data[4] * 16u;
   std::vector<std::uint8_t> words(nwords * 4 + 1);
   const std::size_t stream0 = data[6] % (size - 7 + 1);
@@ -83,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t k = std::min<std::size_t>(24, size - 7);
   std::memcpy(spec, data + size - k, k);
   ebpc_codec_params q;
-  ebpc_codec_params_init(&q, 1, 1);  // parse sets only the codec and the level
+  ebpc_codec_params_init(&q, 1, 1);  // parse sets only the codec, the level and the lanes
   if (ebpc_codec_params_parse(&q, spec) == EBPC_OK && ebpc_bound_nbytes(&q, 1000) == 0) {
     __builtin_trap();  // a spec that parses gives usable parameters
   }

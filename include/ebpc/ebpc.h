@@ -9,8 +9,15 @@
  * one-line message for the calling thread in ebpc_last_error_message() (it names the
  * chunk or element where that helps: "chunk 7: checksum mismatch").
  *
- * ABI: the structs below only grow at their end, and only with a new EBPC_C_API_VERSION;
- * enum values and status codes are never renumbered. */
+ * ABI: enum values and status codes are never renumbered. Each struct below begins with
+ * struct_nbytes, which the caller sets to the size of the struct as its own copy of this
+ * header declares it (sizeof; ebpc_codec_params_init does it), and grows only at its end,
+ * with a new EBPC_C_API_VERSION. The library reads and writes only the first struct_nbytes
+ * bytes, so a program built against an older header keeps working with a newer library:
+ * a field its struct lacks takes its default (0 means the default in every field added
+ * later), and a field the library does not know must be 0 (EBPC_ERR_UNSUPPORTED if not;
+ * the library writes zeros there). A struct_nbytes below the size of version 2 is
+ * EBPC_ERR_BAD_PARAMETER (version 1 structs had no struct_nbytes). */
 #ifndef EBPC_EBPC_H
 #define EBPC_EBPC_H
 
@@ -21,7 +28,7 @@
 extern "C" {
 #endif
 
-#define EBPC_C_API_VERSION 1
+#define EBPC_C_API_VERSION 2
 #define EBPC_MAX_NDIM 32
 
 /* Status codes: the values of ebpc::Error, and two of the C layer's own. */
@@ -69,17 +76,23 @@ enum {
 /* A codec and its parameters. Words are elem_nbytes-byte host-order elements holding
  * W-bit patterns in their low bits. */
 typedef struct ebpc_codec_params {
+  uint32_t struct_nbytes;       /* sizeof(ebpc_codec_params) (ABI, above) */
   uint32_t codec;               /* EBPC_CODEC_* */
   uint32_t word_nbits;          /* W: 2..32, at most elem_nbytes * 8 */
   uint32_t elem_nbytes;         /* 1, 2 or 4 */
   uint32_t block_nwords;        /* B (ebpc, bpc): 2, 4, 8, 16, 32 */
   uint32_t max_zero_run_nwords; /* Z (ebpc): a power of two 2..256 */
   int32_t level;                /* zstd / deflate level, 0 = the codec's default */
+  uint32_t lanes;               /* L (ebpc): lanes per buffer or chunk, 1..32 (docs/format.md
+                                   "Lanes"); 0 = the default: 1 for ebpc_encode, 8 for
+                                   containers. Other codecs: 0 or 1. */
 } ebpc_codec_params;
 
 /* Sizes of one coded buffer (word codecs: exact_nbits unpadded, padded_nbits padded to
  * whole W-bit words; EBPC: the two streams). */
 typedef struct ebpc_coded_size {
+  uint32_t struct_nbytes; /* sizeof(ebpc_coded_size), set by the caller (ABI, above) */
+  uint32_t reserved;      /* 0 */
   uint64_t nbytes;
   uint64_t stream0_nbytes; /* EBPC: bytes of the ZNZ stream (the BPC stream follows) */
   uint64_t exact_nbits;
@@ -90,11 +103,13 @@ typedef struct ebpc_coded_size {
 
 /* An array in a container. */
 typedef struct ebpc_array_info {
+  uint32_t struct_nbytes; /* sizeof(ebpc_array_info), set by the caller (ABI, above) */
   uint32_t dtype;         /* EBPC_DTYPE_* */
   uint32_t ndim;          /* 0..EBPC_MAX_NDIM */
-  uint64_t shape[EBPC_MAX_NDIM];
   uint32_t fortran_order; /* 0 = C order */
   uint32_t chunk_nwords;  /* words per independent chunk; 0 = the default (1 Mi) */
+  uint32_t reserved;      /* 0 */
+  uint64_t shape[EBPC_MAX_NDIM];
 } ebpc_array_info;
 
 const char* ebpc_version(void);
@@ -103,10 +118,19 @@ const char* ebpc_status_string(int status);
 /* The calling thread's message of its last failed call ("" if none). */
 const char* ebpc_last_error_message(void);
 
-/* Defaults for a codec and element size: W = elem_nbytes * 8, B = 8, Z = 16, level 0. */
-void ebpc_codec_params_init(ebpc_codec_params* params, uint32_t codec, uint32_t elem_nbytes);
-/* "ebpc", "zstd-19", "deflate-9", ...: sets params->codec and params->level; reads no field
- * of *params (the others may be uninitialised; they are left as they are). */
+/* Defaults for a codec and element size: W = elem_nbytes * 8, B = 8, Z = 16, level 0,
+ * lanes 0 (the default), in the first struct_nbytes bytes of *params (the struct as the
+ * caller's header declares it; every byte past the fields this library knows is zeroed).
+ * EBPC_ERR_BAD_PARAMETER for a NULL params or a struct_nbytes below version 2's size. */
+int ebpc_codec_params_set_defaults(ebpc_codec_params* params, size_t struct_nbytes, uint32_t codec,
+                                   uint32_t elem_nbytes);
+/* The same with this header's size: what a C or C++ caller uses. */
+static inline void ebpc_codec_params_init(ebpc_codec_params* params, uint32_t codec, uint32_t elem_nbytes) {
+  (void)ebpc_codec_params_set_defaults(params, sizeof *params, codec, elem_nbytes);
+}
+/* "ebpc", "ebpc-L8", "zstd-19", "deflate-9", ...: sets params->codec, params->level and
+ * params->lanes (0 where the spec names none); reads only params->struct_nbytes (the other
+ * fields may be uninitialised; they are left as they are). */
 int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec);
 
 /* Whole buffers. ebpc_bound_nbytes is 0 for invalid params. ebpc_encode needs

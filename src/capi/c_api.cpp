@@ -2,19 +2,28 @@
 // (no exception crosses into C) and checks its pointers.
 #include <ebpc/ebpc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <new>
-#include <string>
-
 #include <ebpc/codecs.hpp>
 #include <ebpc/container.hpp>
 #include <ebpc/ebpc.hpp>
 #include <ebpc/stream.hpp>
+#include <new>
+#include <string>
+#include <string_view>
+#include <type_traits>
 
-static_assert(sizeof(ebpc_codec_params) == 24);
-static_assert(sizeof(ebpc_coded_size) == 48);
-static_assert(sizeof(ebpc_array_info) == 8 + 8 * EBPC_MAX_NDIM + 8);
+// The sizes of the structs in version 2 (include/ebpc/ebpc.h, "ABI"): the smallest
+// struct_nbytes the library accepts. A later version adds fields at the end and keeps these.
+constexpr std::size_t k_v2_codec_params_nbytes = 32;
+constexpr std::size_t k_v2_coded_size_nbytes = 56;
+constexpr std::size_t k_v2_array_info_nbytes = 24 + 8 * EBPC_MAX_NDIM;
+static_assert(sizeof(ebpc_codec_params) == k_v2_codec_params_nbytes);
+static_assert(sizeof(ebpc_coded_size) == k_v2_coded_size_nbytes);
+static_assert(sizeof(ebpc_array_info) == k_v2_array_info_nbytes);
+// A struct_nbytes past this is taken for an uninitialised field, not a larger struct.
+constexpr std::size_t k_max_struct_nbytes = 4096;
 static_assert(EBPC_MAX_NDIM == ebpc::k_max_ndim);
 static_assert(EBPC_ERR_CANCELLED == static_cast<int>(ebpc::Error::cancelled));
 
@@ -26,9 +35,15 @@ int fail(int status, std::string message) {
   t_message = std::move(message);
   return status;
 }
-int fail(ebpc::Error e) { return fail(static_cast<int>(e), std::string(ebpc::error_message(e))); }
-int fail(const ebpc::Failure& f) { return fail(static_cast<int>(f.code), f.message); }
-int bad_parameter(const char* what) { return fail(EBPC_ERR_BAD_PARAMETER, std::string(what)); }
+int fail(ebpc::Error e) {
+  return fail(static_cast<int>(e), std::string(ebpc::error_message(e)));
+}
+int fail(const ebpc::Failure& f) {
+  return fail(static_cast<int>(f.code), f.message);
+}
+int bad_parameter(const char* what) {
+  return fail(EBPC_ERR_BAD_PARAMETER, std::string(what));
+}
 
 // Runs body, turning exceptions into statuses.
 template <class F>
@@ -44,7 +59,71 @@ int guarded(F&& body) noexcept {
   }
 }
 
-ebpc::CodecParams to_cpp(const ebpc_codec_params& p) {
+template <class T>
+constexpr std::size_t v2_nbytes() {
+  if constexpr (std::is_same_v<T, ebpc_codec_params>) {
+    return k_v2_codec_params_nbytes;
+  } else if constexpr (std::is_same_v<T, ebpc_coded_size>) {
+    return k_v2_coded_size_nbytes;
+  } else {
+    return k_v2_array_info_nbytes;
+  }
+}
+
+// EBPC_OK if a caller's struct_nbytes can be used (ebpc.h, "ABI").
+template <class T>
+int check_struct_nbytes(std::size_t n, const char* name) {
+  if (n < v2_nbytes<T>() || n > k_max_struct_nbytes) {
+    return fail(EBPC_ERR_BAD_PARAMETER, std::string(name) + ".struct_nbytes is " + std::to_string(n) +
+                                            ", not a struct size (sizeof(" + name + ") is " +
+                                            std::to_string(sizeof(T)) + " in this library's header)");
+  }
+  return EBPC_OK;
+}
+
+// A caller's struct as this library's: the first struct_nbytes bytes, fields the caller's
+// struct lacks value-initialised (their defaults), fields this library lacks required to be 0.
+template <class T>
+int read_struct(const T* in, const char* name, T& out) {
+  const std::size_t n = in->struct_nbytes;
+  if (int st = check_struct_nbytes<T>(n, name); st != EBPC_OK) {
+    return st;
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in);
+  for (std::size_t i = sizeof(T); i < n; ++i) {
+    if (bytes[i] != 0) {
+      return fail(EBPC_ERR_UNSUPPORTED, std::string(name) + " sets a field at byte " + std::to_string(i) +
+                                            " that this library (C API version " + std::to_string(EBPC_C_API_VERSION) +
+                                            ") does not know");
+    }
+  }
+  out = T{};
+  std::memcpy(&out, in, std::min(n, sizeof(T)));
+  return EBPC_OK;
+}
+
+// value into a caller's struct: the first struct_nbytes bytes (struct_nbytes left as the
+// caller set it), zeros past the fields this library knows.
+template <class T>
+int write_struct(T* out, const char* name, const T& value) {
+  const std::size_t n = out->struct_nbytes;
+  if (int st = check_struct_nbytes<T>(n, name); st != EBPC_OK) {
+    return st;
+  }
+  auto* bytes = reinterpret_cast<unsigned char*>(out);
+  std::memcpy(bytes + sizeof(std::uint32_t), reinterpret_cast<const unsigned char*>(&value) + sizeof(std::uint32_t),
+              std::min(n, sizeof(T)) - sizeof(std::uint32_t));
+  if (n > sizeof(T)) {
+    std::memset(bytes + sizeof(T), 0, n - sizeof(T));
+  }
+  return EBPC_OK;
+}
+
+// Where the codec parameters are used: lanes 0 means 1 for a buffer, the container default
+// for a container.
+enum class Use { buffer, container };
+
+ebpc::CodecParams to_cpp(const ebpc_codec_params& p, Use use) {
   ebpc::CodecParams c;
   c.id = static_cast<ebpc::CodecId>(p.codec);
   c.word_nbits = p.word_nbits;
@@ -52,27 +131,43 @@ ebpc::CodecParams to_cpp(const ebpc_codec_params& p) {
   c.block_nwords = p.block_nwords;
   c.max_zero_run_nwords = p.max_zero_run_nwords;
   c.level = p.level;
+  c.lanes = p.lanes != 0 ? p.lanes : use == Use::container && c.id == ebpc::CodecId::ebpc ? ebpc::k_default_lanes : 1;
   return c;
 }
 
+// *p as codec parameters (read_struct, then to_cpp); EBPC_OK or a status with its message.
+int load(const ebpc_codec_params* p, Use use, ebpc::CodecParams& c) {
+  ebpc_codec_params q;
+  if (int st = read_struct(p, "ebpc_codec_params", q); st != EBPC_OK) {
+    return st;
+  }
+  c = to_cpp(q, use);
+  return EBPC_OK;
+}
+
 ebpc_codec_params to_c(const ebpc::CodecParams& c) {
-  return ebpc_codec_params{static_cast<uint32_t>(c.id), c.word_nbits, c.elem_nbytes, c.block_nwords,
-                           c.max_zero_run_nwords, c.level};
+  return ebpc_codec_params{sizeof(ebpc_codec_params),
+                           static_cast<uint32_t>(c.id),
+                           c.word_nbits,
+                           c.elem_nbytes,
+                           c.block_nwords,
+                           c.max_zero_run_nwords,
+                           c.level,
+                           c.lanes};
 }
 
 ebpc_coded_size to_c(const ebpc::CodedSize& s) {
-  return ebpc_coded_size{s.nbytes, s.stream0_nbytes, s.exact_nbits, s.padded_nbits, s.znz_nbits, s.bpc_nbits};
+  return ebpc_coded_size{sizeof(ebpc_coded_size), 0,           s.nbytes,   s.stream0_nbytes, s.exact_nbits,
+                         s.padded_nbits,          s.znz_nbits, s.bpc_nbits};
 }
 
 // A container header from the C structs; bad_parameter for anything inconsistent.
-ebpc::Result<ebpc::ContainerHeader> to_header(const ebpc_codec_params& p, const ebpc_array_info& info) {
+ebpc::Result<ebpc::ContainerHeader> to_header(const ebpc::CodecParams& codec, const ebpc_array_info& info) {
   ebpc::ContainerHeader h;
-  h.codec = to_cpp(p);
-  // ebpc_codec_params has no lane field: containers get the default lanes (docs/format.md).
-  h.codec.lanes = h.codec.id == ebpc::CodecId::ebpc ? ebpc::k_default_lanes : 1;
+  h.codec = codec;
   h.dtype = static_cast<ebpc::DType>(info.dtype);
   const ebpc::DTypeInfo* d = ebpc::dtype_info(h.dtype);
-  if (d == nullptr || d->nbytes != p.elem_nbytes || info.ndim > EBPC_MAX_NDIM) {
+  if (d == nullptr || d->nbytes != codec.elem_nbytes || info.ndim > EBPC_MAX_NDIM) {
     return tl::unexpected(ebpc::Error::bad_parameter);
   }
   h.shape.assign(info.shape, info.shape + info.ndim);
@@ -92,20 +187,57 @@ ebpc::Result<ebpc::ContainerHeader> to_header(const ebpc_codec_params& p, const 
   return h;
 }
 
-void to_c(const ebpc::ContainerHeader& h, ebpc_codec_params* p, ebpc_array_info* info) {
+// The header into the caller's structs (either may be NULL); EBPC_OK or a status.
+int to_c(const ebpc::ContainerHeader& h, ebpc_codec_params* p, ebpc_array_info* info) {
   if (p != nullptr) {
-    *p = to_c(h.codec);
+    if (int st = write_struct(p, "ebpc_codec_params", to_c(h.codec)); st != EBPC_OK) {
+      return st;
+    }
   }
   if (info != nullptr) {
-    std::memset(info, 0, sizeof *info);
-    info->dtype = static_cast<uint32_t>(h.dtype);
-    info->ndim = static_cast<uint32_t>(h.shape.size());
+    ebpc_array_info a{};
+    a.struct_nbytes = sizeof a;
+    a.dtype = static_cast<uint32_t>(h.dtype);
+    a.ndim = static_cast<uint32_t>(h.shape.size());
     for (std::size_t i = 0; i < h.shape.size(); ++i) {
-      info->shape[i] = h.shape[i];
+      a.shape[i] = h.shape[i];
     }
-    info->fortran_order = h.fortran_order ? 1 : 0;
-    info->chunk_nwords = h.chunk_nwords;
+    a.fortran_order = h.fortran_order ? 1 : 0;
+    a.chunk_nwords = h.chunk_nwords;
+    return write_struct(info, "ebpc_array_info", a);
   }
+  return EBPC_OK;
+}
+
+// The caller's output structs checked before any work is done.
+int check_outputs(const ebpc_codec_params* p, const ebpc_array_info* info) {
+  if (p != nullptr) {
+    if (int st = check_struct_nbytes<ebpc_codec_params>(p->struct_nbytes, "ebpc_codec_params"); st != EBPC_OK) {
+      return st;
+    }
+  }
+  if (info != nullptr) {
+    return check_struct_nbytes<ebpc_array_info>(info->struct_nbytes, "ebpc_array_info");
+  }
+  return EBPC_OK;
+}
+
+// The header from the caller's structs; EBPC_OK or a status.
+int load_header(const ebpc_codec_params* params, const ebpc_array_info* info, ebpc::ContainerHeader& h) {
+  ebpc::CodecParams c;
+  if (int st = load(params, Use::container, c); st != EBPC_OK) {
+    return st;
+  }
+  ebpc_array_info a;
+  if (int st = read_struct(info, "ebpc_array_info", a); st != EBPC_OK) {
+    return st;
+  }
+  auto r = to_header(c, a);
+  if (!r) {
+    return bad_parameter("invalid codec parameters or array info");
+  }
+  h = std::move(*r);
+  return EBPC_OK;
 }
 
 ebpc::ByteSource c_source(ebpc_read_fn read, void* user) {
@@ -145,14 +277,20 @@ struct ebpc_reader {
 
 extern "C" {
 
-const char* ebpc_version(void) { return EBPC_VERSION_STRING; }
+const char* ebpc_version(void) {
+  return EBPC_VERSION_STRING;
+}
 
 const char* ebpc_status_string(int status) {
   switch (status) {
-    case EBPC_OK: return "ok";
-    case EBPC_ERR_OUT_OF_MEMORY: return "out of memory";
-    case EBPC_ERR_INTERNAL: return "internal error";
-    default: break;
+    case EBPC_OK:
+      return "ok";
+    case EBPC_ERR_OUT_OF_MEMORY:
+      return "out of memory";
+    case EBPC_ERR_INTERNAL:
+      return "internal error";
+    default:
+      break;
   }
   if (status >= EBPC_ERR_TRUNCATED && status <= EBPC_ERR_CANCELLED) {
     return ebpc::error_message(static_cast<ebpc::Error>(status)).data();
@@ -160,12 +298,21 @@ const char* ebpc_status_string(int status) {
   return "unknown status";
 }
 
-const char* ebpc_last_error_message(void) { return t_message.c_str(); }
+const char* ebpc_last_error_message(void) {
+  return t_message.c_str();
+}
 
-void ebpc_codec_params_init(ebpc_codec_params* params, uint32_t codec, uint32_t elem_nbytes) {
-  if (params != nullptr) {
-    *params = ebpc_codec_params{codec, elem_nbytes * 8, elem_nbytes, 8, 16, 0};
+int ebpc_codec_params_set_defaults(ebpc_codec_params* params, size_t struct_nbytes, uint32_t codec,
+                                   uint32_t elem_nbytes) {
+  if (params == nullptr) {
+    return bad_parameter("NULL argument");
   }
+  if (int st = check_struct_nbytes<ebpc_codec_params>(struct_nbytes, "ebpc_codec_params"); st != EBPC_OK) {
+    return st;
+  }
+  params->struct_nbytes = static_cast<uint32_t>(struct_nbytes);
+  return write_struct(params, "ebpc_codec_params",
+                      ebpc_codec_params{sizeof(ebpc_codec_params), codec, elem_nbytes * 8, elem_nbytes, 8, 16, 0, 0});
 }
 
 int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec) {
@@ -173,24 +320,29 @@ int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec) {
     if (params == nullptr || spec == nullptr) {
       return bad_parameter("NULL argument");
     }
-    // Only codec and level are set (ebpc.h): the other fields may be uninitialised, so
-    // none is read.
+    // Only codec, level and lanes are set (ebpc.h): the other fields may be uninitialised,
+    // so only struct_nbytes is read.
+    if (int st = check_struct_nbytes<ebpc_codec_params>(params->struct_nbytes, "ebpc_codec_params"); st != EBPC_OK) {
+      return st;
+    }
     ebpc::CodecParams c;
     if (auto r = ebpc::parse_codec_spec(spec, c); !r) {
-      return fail(EBPC_ERR_BAD_PARAMETER, std::string("unknown codec '") + spec + "' (" +
-                                              std::string(ebpc::k_codec_list) + ")");
+      return fail(EBPC_ERR_BAD_PARAMETER,
+                  std::string("unknown codec '") + spec + "' (" + std::string(ebpc::k_codec_list) + ")");
     }
     params->codec = static_cast<uint32_t>(c.id);
     params->level = c.level;
+    const std::string_view sv(spec);
+    params->lanes = sv.find("-L") != std::string_view::npos ? c.lanes : 0;
     return EBPC_OK;
   });
 }
 
 size_t ebpc_bound_nbytes(const ebpc_codec_params* params, size_t nwords) {
-  if (params == nullptr) {
+  ebpc::CodecParams c;
+  if (params == nullptr || load(params, Use::buffer, c) != EBPC_OK) {
     return 0;
   }
-  const ebpc::CodecParams c = to_cpp(*params);
   if (!ebpc::validate(c) || nwords > SIZE_MAX / 8 / c.elem_nbytes) {
     return 0;
   }
@@ -203,7 +355,15 @@ int ebpc_encode(const ebpc_codec_params* params, const void* words, size_t nword
     if (params == nullptr || (words == nullptr && nwords != 0) || out == nullptr) {
       return bad_parameter("NULL argument");
     }
-    const ebpc::CodecParams c = to_cpp(*params);
+    ebpc::CodecParams c;
+    if (int st = load(params, Use::buffer, c); st != EBPC_OK) {
+      return st;
+    }
+    if (size_out != nullptr) {
+      if (int st = check_struct_nbytes<ebpc_coded_size>(size_out->struct_nbytes, "ebpc_coded_size"); st != EBPC_OK) {
+        return st;
+      }
+    }
     if (auto v = ebpc::validate(c); !v || nwords > SIZE_MAX / 8 / c.elem_nbytes) {
       return bad_parameter("invalid codec parameters");
     }
@@ -213,10 +373,7 @@ int ebpc_encode(const ebpc_codec_params* params, const void* words, size_t nword
     if (!r) {
       return fail(r.error());
     }
-    if (size_out != nullptr) {
-      *size_out = to_c(*r);
-    }
-    return EBPC_OK;
+    return size_out != nullptr ? write_struct(size_out, "ebpc_coded_size", to_c(*r)) : EBPC_OK;
   });
 }
 
@@ -226,13 +383,16 @@ int ebpc_decode(const ebpc_codec_params* params, const void* in, size_t in_nbyte
     if (params == nullptr || (in == nullptr && in_nbytes != 0) || (words_out == nullptr && nwords != 0)) {
       return bad_parameter("NULL argument");
     }
-    const ebpc::CodecParams c = to_cpp(*params);
+    ebpc::CodecParams c;
+    if (int st = load(params, Use::buffer, c); st != EBPC_OK) {
+      return st;
+    }
     if (auto v = ebpc::validate(c); !v || nwords > SIZE_MAX / 8 / c.elem_nbytes) {
       return bad_parameter("invalid codec parameters");
     }
-    auto r = ebpc::find_codec(c.id)->decode(std::span(static_cast<const std::uint8_t*>(in), in_nbytes),
-                                            stream0_nbytes, c,
-                                            std::span(static_cast<std::uint8_t*>(words_out), nwords * c.elem_nbytes));
+    auto r =
+        ebpc::find_codec(c.id)->decode(std::span(static_cast<const std::uint8_t*>(in), in_nbytes), stream0_nbytes, c,
+                                       std::span(static_cast<std::uint8_t*>(words_out), nwords * c.elem_nbytes));
     return r ? EBPC_OK : fail(r.error());
   });
 }
@@ -241,6 +401,12 @@ int ebpc_measure(const ebpc_codec_params* params, const void* words, size_t nwor
   return guarded([&]() -> int {
     const size_t bound = ebpc_bound_nbytes(params, nwords);
     if (bound == 0) {
+      ebpc::CodecParams c;
+      if (params != nullptr) {
+        if (int st = load(params, Use::buffer, c); st != EBPC_OK) {
+          return st;
+        }
+      }
       return bad_parameter("invalid codec parameters");
     }
     std::vector<std::uint8_t> scratch(bound);
@@ -248,8 +414,8 @@ int ebpc_measure(const ebpc_codec_params* params, const void* words, size_t nwor
   });
 }
 
-int ebpc_compress(const ebpc_codec_params* params, const ebpc_array_info* info, const void* data,
-                  size_t data_nbytes, unsigned threads, void** out, size_t* out_nbytes) {
+int ebpc_compress(const ebpc_codec_params* params, const ebpc_array_info* info, const void* data, size_t data_nbytes,
+                  unsigned threads, void** out, size_t* out_nbytes) {
   return guarded([&]() -> int {
     if (params == nullptr || info == nullptr || (data == nullptr && data_nbytes != 0) || out == nullptr ||
         out_nbytes == nullptr) {
@@ -257,10 +423,11 @@ int ebpc_compress(const ebpc_codec_params* params, const ebpc_array_info* info, 
     }
     *out = nullptr;
     *out_nbytes = 0;
-    auto h = to_header(*params, *info);
-    if (!h) {
-      return bad_parameter("invalid codec parameters or array info");
+    ebpc::ContainerHeader hdr;
+    if (int st = load_header(params, info, hdr); st != EBPC_OK) {
+      return st;
     }
+    const ebpc::ContainerHeader* h = &hdr;
     if (data_nbytes != h->nwords * h->codec.elem_nbytes) {
       return bad_parameter("data size does not match the array's shape and dtype");
     }
@@ -296,11 +463,14 @@ int ebpc_decompress(const void* in, size_t in_nbytes, uint64_t max_output_nbytes
     }
     *out = nullptr;
     *out_nbytes = 0;
+    if (int st = check_outputs(params_out, info_out); st != EBPC_OK) {
+      return st;
+    }
     ebpc::StreamOptions so;
     so.threads = threads;
     so.max_output_nbytes = max_output_nbytes;
-    auto r = ebpc::ContainerReader::open(ebpc::memory_source(std::span(static_cast<const std::uint8_t*>(in), in_nbytes)),
-                                         so);
+    auto r = ebpc::ContainerReader::open(
+        ebpc::memory_source(std::span(static_cast<const std::uint8_t*>(in), in_nbytes)), so);
     if (!r) {
       return fail(r.error());
     }
@@ -314,14 +484,16 @@ int ebpc_decompress(const void* in, size_t in_nbytes, uint64_t max_output_nbytes
       std::free(p);
       return fail(all.error());
     }
-    to_c(h, params_out, info_out);
+    (void)to_c(h, params_out, info_out);  // checked above
     *out = p;
     *out_nbytes = nbytes;
     return EBPC_OK;
   });
 }
 
-void ebpc_free(void* p) { std::free(p); }
+void ebpc_free(void* p) {
+  std::free(p);
+}
 
 int ebpc_writer_create(const ebpc_codec_params* params, const ebpc_array_info* info, unsigned threads,
                        ebpc_write_fn write, void* user, ebpc_writer** writer_out) {
@@ -330,10 +502,11 @@ int ebpc_writer_create(const ebpc_codec_params* params, const ebpc_array_info* i
       return bad_parameter("NULL argument");
     }
     *writer_out = nullptr;
-    auto h = to_header(*params, *info);
-    if (!h) {
-      return bad_parameter("invalid codec parameters or array info");
+    ebpc::ContainerHeader hdr;
+    if (int st = load_header(params, info, hdr); st != EBPC_OK) {
+      return st;
     }
+    const ebpc::ContainerHeader* h = &hdr;
     ebpc::StreamOptions so;
     so.threads = threads;
     auto w = ebpc::ContainerWriter::create(*h, c_sink(write, user), so);
@@ -365,7 +538,9 @@ int ebpc_writer_finish(ebpc_writer* writer) {
   });
 }
 
-void ebpc_writer_free(ebpc_writer* writer) { delete writer; }
+void ebpc_writer_free(ebpc_writer* writer) {
+  delete writer;
+}
 
 int ebpc_reader_open(ebpc_read_fn read, void* user, unsigned threads, uint64_t max_output_nbytes,
                      ebpc_reader** reader_out) {
@@ -387,11 +562,15 @@ int ebpc_reader_open(ebpc_read_fn read, void* user, unsigned threads, uint64_t m
 }
 
 int ebpc_reader_info(const ebpc_reader* reader, ebpc_codec_params* params_out, ebpc_array_info* info_out) {
-  if (reader == nullptr) {
-    return bad_parameter("NULL argument");
-  }
-  to_c(reader->r->header(), params_out, info_out);
-  return EBPC_OK;
+  return guarded([&]() -> int {
+    if (reader == nullptr) {
+      return bad_parameter("NULL argument");
+    }
+    if (int st = check_outputs(params_out, info_out); st != EBPC_OK) {
+      return st;
+    }
+    return to_c(reader->r->header(), params_out, info_out);
+  });
 }
 
 int64_t ebpc_reader_read(ebpc_reader* reader, void* buf, size_t nbytes) {
@@ -410,6 +589,8 @@ int64_t ebpc_reader_read(ebpc_reader* reader, void* buf, size_t nbytes) {
   return status == EBPC_OK ? result : -static_cast<int64_t>(status);
 }
 
-void ebpc_reader_free(ebpc_reader* reader) { delete reader; }
+void ebpc_reader_free(ebpc_reader* reader) {
+  delete reader;
+}
 
 }  // extern "C"

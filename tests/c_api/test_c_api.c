@@ -75,7 +75,7 @@ static void test_codecs(void) {
     size_t bound = ebpc_bound_nbytes(&p, N);
     CHECK(bound > 0, "bound %s", specs[s]);
     uint8_t* out = (uint8_t*)malloc(bound);
-    ebpc_coded_size size, measured;
+    ebpc_coded_size size = {.struct_nbytes = sizeof size}, measured = {.struct_nbytes = sizeof measured};
     CHECK(ebpc_encode(&p, words, N, out, bound, &size) == EBPC_OK, "encode %s", specs[s]);
     CHECK(ebpc_measure(&p, words, N, &measured) == EBPC_OK && measured.exact_nbits == size.exact_nbits &&
               measured.nbytes == size.nbytes,
@@ -109,6 +109,7 @@ static void test_container(void) {
   ebpc_codec_params_init(&p, EBPC_CODEC_EBPC, 1);
   ebpc_array_info info;
   memset(&info, 0, sizeof info);
+  info.struct_nbytes = sizeof info;
   info.dtype = EBPC_DTYPE_UINT8;
   info.ndim = 2;
   info.shape[0] = 100;
@@ -127,12 +128,14 @@ static void test_container(void) {
 
   void* back = NULL;
   size_t back_nbytes = 0;
-  ebpc_codec_params p2;
-  ebpc_array_info info2;
+  ebpc_codec_params p2 = {.struct_nbytes = sizeof p2};
+  ebpc_array_info info2 = {.struct_nbytes = sizeof info2};
   CHECK(ebpc_decompress(file, file_nbytes, UINT64_MAX, 2, &p2, &info2, &back, &back_nbytes) == EBPC_OK &&
             back_nbytes == N && memcmp(back, data, N) == 0,
         "decompress");
-  CHECK(info2.ndim == 2 && info2.shape[1] == 300 && p2.codec == EBPC_CODEC_EBPC && p2.word_nbits == 8, "info back");
+  CHECK(info2.ndim == 2 && info2.shape[1] == 300 && p2.codec == EBPC_CODEC_EBPC && p2.word_nbits == 8 &&
+            p2.lanes == 8 && p2.struct_nbytes == sizeof p2 && info2.struct_nbytes == sizeof info2,
+        "info back (the container default of 8 lanes)");
   ebpc_free(back);
   CHECK(ebpc_decompress(file, file_nbytes, 1000, 1, NULL, NULL, &back, &back_nbytes) == EBPC_ERR_LIMIT_EXCEEDED,
         "output limit");
@@ -196,7 +199,7 @@ static void test_container(void) {
   ebpc_reader* r = NULL;
   m.pos = 0;
   CHECK(ebpc_reader_open(mem_read, &m, 2, UINT64_MAX, &r) == EBPC_OK, "reader");
-  ebpc_array_info info3;
+  ebpc_array_info info3 = {.struct_nbytes = sizeof info3};
   CHECK(ebpc_reader_info(r, NULL, &info3) == EBPC_OK && info3.shape[0] == 100, "reader info");
   static uint8_t got[N];
   size_t total = 0;
@@ -229,10 +232,107 @@ static void test_container(void) {
   ebpc_free(file);
 }
 
+/* The ABI rule of ebpc.h: struct_nbytes checked, a caller's older (smaller) struct read and
+ * written only as far as it goes, a newer (larger) one's unknown fields required to be 0 and
+ * written as 0, lanes from the spec and into the container. */
+static void test_abi(void) {
+  enum { N = 40000 };
+  static uint8_t data[N];
+  make_data(data, N, 3);
+  ebpc_codec_params p;
+  CHECK(ebpc_codec_params_set_defaults(&p, sizeof p - 4, EBPC_CODEC_EBPC, 1) == EBPC_ERR_BAD_PARAMETER,
+        "struct_nbytes below version 2: refused");
+  CHECK(strstr(ebpc_last_error_message(), "struct_nbytes") != NULL, "the message names struct_nbytes");
+  ebpc_codec_params_init(&p, EBPC_CODEC_EBPC, 1);
+  CHECK(p.struct_nbytes == sizeof p && p.word_nbits == 8 && p.block_nwords == 8 && p.lanes == 0, "init");
+  p.struct_nbytes = 0; /* a version 1 caller's struct began with the codec id */
+  CHECK(ebpc_bound_nbytes(&p, 10) == 0, "no struct_nbytes: no bound");
+  CHECK(ebpc_encode(&p, data, 10, data, N, NULL) == EBPC_ERR_BAD_PARAMETER, "no struct_nbytes: encode refused");
+  CHECK(ebpc_codec_params_parse(&p, "ebpc") == EBPC_ERR_BAD_PARAMETER, "no struct_nbytes: parse refused");
+
+  /* A newer caller's larger struct: zeros past the known fields are accepted (and written),
+   * anything else there is a field this library does not know. */
+  struct {
+    ebpc_codec_params p;
+    uint32_t later[4];
+  } big;
+  memset(&big, 0, sizeof big);
+  CHECK(ebpc_codec_params_set_defaults(&big.p, sizeof big, EBPC_CODEC_EBPC, 1) == EBPC_OK &&
+            big.p.struct_nbytes == sizeof big,
+        "larger struct: defaults");
+  size_t bound = ebpc_bound_nbytes(&big.p, N);
+  CHECK(bound > 0, "larger struct with zeros: bound");
+  uint8_t* out = (uint8_t*)malloc(bound);
+  struct {
+    ebpc_coded_size s;
+    uint64_t later[2];
+  } bigsize;
+  memset(&bigsize, 0xEE, sizeof bigsize);
+  bigsize.s.struct_nbytes = sizeof bigsize;
+  CHECK(ebpc_encode(&big.p, data, N, out, bound, &bigsize.s) == EBPC_OK && bigsize.later[0] == 0 &&
+            bigsize.later[1] == 0 && bigsize.s.reserved == 0 && bigsize.s.struct_nbytes == sizeof bigsize &&
+            bigsize.s.nbytes > 0 && bigsize.s.nbytes < N,
+        "larger coded size: written, unknown fields zeroed");
+  big.later[1] = 7;
+  CHECK(ebpc_encode(&big.p, data, N, out, bound, NULL) == EBPC_ERR_UNSUPPORTED, "an unknown field set: refused");
+  big.later[1] = 0;
+
+  /* Lanes: parsed from the spec, 0 = the default (1 for a buffer, 8 in a container). */
+  CHECK(ebpc_codec_params_parse(&p, "ebpc") == EBPC_ERR_BAD_PARAMETER, "parse still refuses struct_nbytes 0");
+  ebpc_codec_params_init(&p, EBPC_CODEC_EBPC, 1);
+  CHECK(ebpc_codec_params_parse(&p, "ebpc-L4") == EBPC_OK && p.lanes == 4, "ebpc-L4: 4 lanes");
+  ebpc_coded_size s4 = {.struct_nbytes = sizeof s4}, s1 = {.struct_nbytes = sizeof s1};
+  const size_t bound4 = ebpc_bound_nbytes(&p, N);
+  CHECK(bound4 > bound, "the lane table is in the bound");
+  free(out);
+  out = (uint8_t*)malloc(bound4);
+  CHECK(ebpc_encode(&p, data, N, out, bound4, &s4) == EBPC_OK, "encode in 4 lanes");
+  static uint8_t back[N];
+  CHECK(ebpc_decode(&p, out, (size_t)s4.nbytes, (size_t)s4.stream0_nbytes, back, N) == EBPC_OK &&
+            memcmp(back, data, N) == 0,
+        "decode 4 lanes");
+  CHECK(ebpc_codec_params_parse(&p, "ebpc") == EBPC_OK && p.lanes == 0, "ebpc: lanes 0 (the default)");
+  CHECK(ebpc_measure(&p, data, N, &s1) == EBPC_OK && s1.nbytes != s4.nbytes, "a buffer's default is one lane");
+  p.lanes = 33;
+  CHECK(ebpc_bound_nbytes(&p, N) == 0, "33 lanes: invalid");
+  CHECK(ebpc_codec_params_parse(&p, "zstd-3") == EBPC_OK && p.lanes == 0, "zstd-3: lanes 0");
+
+  ebpc_array_info info = {.struct_nbytes = sizeof info, .dtype = EBPC_DTYPE_UINT8, .ndim = 1, .shape = {N}};
+  void* file = NULL;
+  size_t file_nbytes = 0;
+  void* back2 = NULL;
+  size_t back_nbytes = 0;
+  for (uint32_t lanes = 0; lanes <= 2; ++lanes) {
+    ebpc_codec_params_init(&p, EBPC_CODEC_EBPC, 1);
+    p.lanes = lanes;
+    ebpc_codec_params q = {.struct_nbytes = sizeof q};
+    CHECK(ebpc_compress(&p, &info, data, N, 1, &file, &file_nbytes) == EBPC_OK &&
+              ebpc_decompress(file, file_nbytes, UINT64_MAX, 1, &q, NULL, &back2, &back_nbytes) == EBPC_OK &&
+              back_nbytes == N && memcmp(back2, data, N) == 0 && q.lanes == (lanes == 0 ? 8u : lanes),
+          "container with lanes %u: %u lanes back", lanes, q.lanes);
+    ebpc_free(file);
+    ebpc_free(back2);
+  }
+  ebpc_codec_params_init(&p, EBPC_CODEC_EBPC, 1);
+  info.struct_nbytes = 8;
+  CHECK(ebpc_compress(&p, &info, data, N, 1, &file, &file_nbytes) == EBPC_ERR_BAD_PARAMETER,
+        "array info without struct_nbytes: refused");
+  info.struct_nbytes = sizeof info;
+  CHECK(ebpc_compress(&p, &info, data, N, 1, &file, &file_nbytes) == EBPC_OK, "compress");
+  ebpc_array_info out_info = {.struct_nbytes = 3};
+  CHECK(ebpc_decompress(file, file_nbytes, UINT64_MAX, 1, NULL, &out_info, &back2, &back_nbytes) ==
+                EBPC_ERR_BAD_PARAMETER &&
+            back2 == NULL,
+        "output array info without struct_nbytes: refused before decoding");
+  ebpc_free(file);
+  free(out);
+}
+
 int main(void) {
   CHECK(strlen(ebpc_version()) > 0, "version");
   test_codecs();
   test_container();
+  test_abi();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

@@ -12,7 +12,7 @@ int main(void) {
   for (size_t i = 0; i < sizeof data; ++i) data[i] = (uint8_t)(i % 7 == 0 ? i % 31 : 0);
   ebpc_codec_params p;
   ebpc_codec_params_init(&p, EBPC_CODEC_EBPC, 1);
-  ebpc_array_info info = {.dtype = EBPC_DTYPE_UINT8, .ndim = 1, .shape = {sizeof data}};
+  ebpc_array_info info = {.struct_nbytes = sizeof info, .dtype = EBPC_DTYPE_UINT8, .ndim = 1, .shape = {sizeof data}};
   FILE* f = tmpfile();
   ebpc_writer* w;
   if (ebpc_writer_create(&p, &info, 2, to_file, f, &w) != EBPC_OK || ebpc_writer_write(w, data, sizeof data) ||
