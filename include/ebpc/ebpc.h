@@ -28,6 +28,14 @@
 extern "C" {
 #endif
 
+/* The functions below are what the shared library libebpc.so exports (built with hidden
+ * visibility: nothing else of the library is visible in it). */
+#if defined(__GNUC__) || defined(__clang__)
+#define EBPC_API __attribute__((visibility("default")))
+#else
+#define EBPC_API
+#endif
+
 #define EBPC_C_API_VERSION 2
 #define EBPC_MAX_NDIM 32
 
@@ -112,17 +120,17 @@ typedef struct ebpc_array_info {
   uint64_t shape[EBPC_MAX_NDIM];
 } ebpc_array_info;
 
-const char* ebpc_version(void);
+EBPC_API const char* ebpc_version(void);
 /* A short, stable text for a status ("truncated input", ...). */
-const char* ebpc_status_string(int status);
+EBPC_API const char* ebpc_status_string(int status);
 /* The calling thread's message of its last failed call ("" if none). */
-const char* ebpc_last_error_message(void);
+EBPC_API const char* ebpc_last_error_message(void);
 
 /* Defaults for a codec and element size: W = elem_nbytes * 8, B = 8, Z = 16, level 0,
  * lanes 0 (the default), in the first struct_nbytes bytes of *params (the struct as the
  * caller's header declares it; every byte past the fields this library knows is zeroed).
  * EBPC_ERR_BAD_PARAMETER for a NULL params or a struct_nbytes below version 2's size. */
-int ebpc_codec_params_set_defaults(ebpc_codec_params* params, size_t struct_nbytes, uint32_t codec,
+EBPC_API int ebpc_codec_params_set_defaults(ebpc_codec_params* params, size_t struct_nbytes, uint32_t codec,
                                    uint32_t elem_nbytes);
 /* The same with this header's size: what a C or C++ caller uses. */
 static inline void ebpc_codec_params_init(ebpc_codec_params* params, uint32_t codec, uint32_t elem_nbytes) {
@@ -131,29 +139,29 @@ static inline void ebpc_codec_params_init(ebpc_codec_params* params, uint32_t co
 /* "ebpc", "ebpc-L8", "zstd-19", "deflate-9", ...: sets params->codec, params->level and
  * params->lanes (0 where the spec names none); reads only params->struct_nbytes (the other
  * fields may be uninitialised; they are left as they are). */
-int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec);
+EBPC_API int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec);
 
 /* Whole buffers. ebpc_bound_nbytes is 0 for invalid params. ebpc_encode needs
  * out_nbytes >= ebpc_bound_nbytes(params, nwords) for every codec, even where the output
  * turns out smaller (EBPC_ERR_OUTPUT_TOO_SMALL otherwise): an exact fit is not enough. For the
  * exact size without an output buffer use ebpc_measure. */
-size_t ebpc_bound_nbytes(const ebpc_codec_params* params, size_t nwords);
-int ebpc_encode(const ebpc_codec_params* params, const void* words, size_t nwords, void* out, size_t out_nbytes,
+EBPC_API size_t ebpc_bound_nbytes(const ebpc_codec_params* params, size_t nwords);
+EBPC_API int ebpc_encode(const ebpc_codec_params* params, const void* words, size_t nwords, void* out, size_t out_nbytes,
                 ebpc_coded_size* size_out);
 /* in_nbytes and stream0_nbytes exactly as ebpc_encode reported them. */
-int ebpc_decode(const ebpc_codec_params* params, const void* in, size_t in_nbytes, size_t stream0_nbytes,
+EBPC_API int ebpc_decode(const ebpc_codec_params* params, const void* in, size_t in_nbytes, size_t stream0_nbytes,
                 void* words_out, size_t nwords);
 /* The sizes ebpc_encode would report, without an output buffer. */
-int ebpc_measure(const ebpc_codec_params* params, const void* words, size_t nwords, ebpc_coded_size* size_out);
+EBPC_API int ebpc_measure(const ebpc_codec_params* params, const void* words, size_t nwords, ebpc_coded_size* size_out);
 
 /* Whole .ebpc containers. params->elem_nbytes must be the dtype's size. *out is allocated
  * with malloc: free it with ebpc_free. */
-int ebpc_compress(const ebpc_codec_params* params, const ebpc_array_info* info, const void* data,
+EBPC_API int ebpc_compress(const ebpc_codec_params* params, const ebpc_array_info* info, const void* data,
                   size_t data_nbytes, unsigned threads, void** out, size_t* out_nbytes);
 /* max_output_nbytes: the caller's limit on the decoded size (EBPC_ERR_LIMIT_EXCEEDED). */
-int ebpc_decompress(const void* in, size_t in_nbytes, uint64_t max_output_nbytes, unsigned threads,
+EBPC_API int ebpc_decompress(const void* in, size_t in_nbytes, uint64_t max_output_nbytes, unsigned threads,
                     ebpc_codec_params* params_out, ebpc_array_info* info_out, void** out, size_t* out_nbytes);
-void ebpc_free(void* p);
+EBPC_API void ebpc_free(void* p);
 
 /* Streaming .ebpc, over callbacks. A write callback writes all nbytes and returns 0, or
  * non-zero to fail the stream (EBPC_ERR_IO). A read callback reads up to nbytes and
@@ -166,19 +174,19 @@ typedef struct ebpc_writer ebpc_writer;
 typedef struct ebpc_reader ebpc_reader;
 
 /* threads: coding threads, 0 = one per core; the bytes are the same for any count. */
-int ebpc_writer_create(const ebpc_codec_params* params, const ebpc_array_info* info, unsigned threads,
+EBPC_API int ebpc_writer_create(const ebpc_codec_params* params, const ebpc_array_info* info, unsigned threads,
                        ebpc_write_fn write, void* user, ebpc_writer** writer_out);
-int ebpc_writer_write(ebpc_writer* writer, const void* data, size_t nbytes);
-int ebpc_writer_finish(ebpc_writer* writer);
-void ebpc_writer_free(ebpc_writer* writer);
+EBPC_API int ebpc_writer_write(ebpc_writer* writer, const void* data, size_t nbytes);
+EBPC_API int ebpc_writer_finish(ebpc_writer* writer);
+EBPC_API void ebpc_writer_free(ebpc_writer* writer);
 
-int ebpc_reader_open(ebpc_read_fn read, void* user, unsigned threads, uint64_t max_output_nbytes,
+EBPC_API int ebpc_reader_open(ebpc_read_fn read, void* user, unsigned threads, uint64_t max_output_nbytes,
                      ebpc_reader** reader_out);
-int ebpc_reader_info(const ebpc_reader* reader, ebpc_codec_params* params_out, ebpc_array_info* info_out);
+EBPC_API int ebpc_reader_info(const ebpc_reader* reader, ebpc_codec_params* params_out, ebpc_array_info* info_out);
 /* Decoded element bytes into buf: how many (0 at the end, after checking that nothing
  * follows the last chunk), or minus a status on error. */
-int64_t ebpc_reader_read(ebpc_reader* reader, void* buf, size_t nbytes);
-void ebpc_reader_free(ebpc_reader* reader);
+EBPC_API int64_t ebpc_reader_read(ebpc_reader* reader, void* buf, size_t nbytes);
+EBPC_API void ebpc_reader_free(ebpc_reader* reader);
 
 #ifdef __cplusplus
 }

@@ -15,3 +15,6 @@ cmake --build "$work" > /dev/null
 "$work/consumer"
 head -c $((64 * 56 * 56)) /dev/zero | "$work/stream_example"
 "$work/stream_example_c"
+"$work/stream_example_c_shared"
+ldd "$work/stream_example_c_shared" > "$work/ldd.txt"
+grep -q "$prefix/.*libebpc\.so\.[0-9]" "$work/ldd.txt"
