@@ -18,7 +18,7 @@ from ._ebpc import Error
 
 __all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw", "DEFAULT_CODECS", "DTYPES",
            "DEFAULT_MAX_OUTPUT_NBYTES"]
-__version__ = "0.1.0"
+__version__ = _ebpc.__version__  # the library's version (VERSION in the repository)
 
 # The codecs `ebpc measure` sizes by default (tools/ebpc/cmd_measure.cpp).
 DEFAULT_CODECS = ("ebpc", "zvc", "zrle", "bpc", "zstd-1", "zstd-3", "zstd-19", "lz4", "deflate")

@@ -135,7 +135,7 @@ def _dense_order(t: _torch.Tensor):
     return None, False
 
 
-class compressed_saved_tensors:
+class compressed_saved_tensors(_torch.autograd.graph.saved_tensors_hooks):
     """Context manager: the tensors autograd saves for backward inside it are stored as
     EBPC containers of their bit patterns (lossless for every dtype), so gradients are
     bitwise identical to a run without it.
@@ -193,10 +193,12 @@ class compressed_saved_tensors:
         self.fast_codecs = tuple(c for c in (fast_codecs or ()) if c != codec)
         self.fast_slack = float(fast_slack)
         self.stats = SavedTensorStats()
-        self._hooks = None
         self._pool = None
+        # The hooks are closures over this state, not methods: the graph holds the unpack
+        # hook, which must not keep this object (and through it every packed tensor) alive.
+        super().__init__(*self._hooks())
 
-    def __enter__(self) -> SavedTensorStats:
+    def _hooks(self):
         stats = self.stats
         # id(tensor) -> (weakref to it, its version, packed). The weakref check makes a
         # reused id harmless; the packed object holds no tensor.
@@ -362,13 +364,16 @@ class compressed_saved_tensors:
         self._cache = cache
         self._order = order
         self._settle = settle
-        self._hooks = _torch.autograd.graph.saved_tensors_hooks(pack, unpack)
-        self._hooks.__enter__()
-        return stats
+        return pack, unpack
+
+    def __enter__(self) -> SavedTensorStats:
+        # A context entered again starts a new pack order: no decode ahead across the two.
+        self._order.append(lambda: None)
+        super().__enter__()
+        return self.stats
 
     def __exit__(self, *exc):
-        self._hooks.__exit__(*exc)
-        self._hooks = None
+        super().__exit__(*exc)
         # The forward is over: finish the background codings now, so that packed_bytes and
         # pack_seconds are complete when the context is left. The worker stays for the
         # decodes ahead in backward; the graph's unpack hook holds it, so it ends with the graph.

@@ -24,7 +24,6 @@ from ebpc import Error
 
 __all__ = ["KerasGraph", "load_tfjs", "export_nsfwjs", "load_nsfwjs", "load_rgb", "preprocess_nsfwjs"]
 
-_EXPORT_JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "export_nsfwjs.js")
 
 
 def _read_weights(model_dir, manifest):
@@ -247,16 +246,20 @@ def load_tfjs(model_dir: str) -> KerasGraph:
 
 def export_nsfwjs(network: str, out_dir: str, photos=(), node_modules=None) -> str:
     """Writes nsfwjs's bundled model as plain tfjs files (and photos decoded by the
-    extractor's jpeg-js / pngjs as DIR/NAME.rgb + NAME.json) with node; needs
-    ``npm ci --prefix tools/extract``. node_modules: that directory (default:
-    $EBPC_NODE_MODULES, else tools/extract/node_modules under the working directory).
-    Returns out_dir."""
+    extractor's jpeg-js / pngjs as DIR/NAME.rgb + NAME.json) with node, by the script
+    tools/extract/export_nsfwjs.js of a checkout of the repository (not part of the
+    installed package); needs ``npm ci --prefix tools/extract``. node_modules: that
+    directory (default: $EBPC_NODE_MODULES, else tools/extract/node_modules under the working
+    directory); the script is the one beside it. Returns out_dir."""
     node_modules = os.path.abspath(node_modules or os.environ.get("EBPC_NODE_MODULES")
                                    or os.path.join("tools", "extract", "node_modules"))
     if not os.path.isdir(os.path.join(node_modules, "nsfwjs")):
         raise Error(f"{node_modules}/nsfwjs missing (run: npm ci --prefix tools/extract)")
+    script = os.path.join(os.path.dirname(node_modules), "export_nsfwjs.js")
+    if not os.path.isfile(script):
+        raise Error(f"{script} missing: node_modules must be tools/extract/node_modules of a checkout")
     env = dict(os.environ, NODE_PATH=node_modules)
-    subprocess.run(["node", _EXPORT_JS, network, out_dir, *photos], check=True, env=env)
+    subprocess.run(["node", script, network, out_dir, *photos], check=True, env=env)
     return out_dir
 
 

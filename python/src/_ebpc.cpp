@@ -24,6 +24,7 @@
 
 #include <ebpc/codecs.hpp>
 #include <ebpc/container.hpp>
+#include <ebpc/ebpc.h>  // ebpc_version
 #include <ebpc/ebpc.hpp>
 #include <ebpc/file.hpp>
 
@@ -951,6 +952,7 @@ class PyReader {
 
 PYBIND11_MODULE(_ebpc, m) {
   m.doc() = "ebpc: Extended Bit-Plane Compression (C++ extension; use the ebpc package)";
+  m.attr("__version__") = ebpc_version();  // the library's: VERSION at the top of the repository
   static py::exception<PyError> exc(m, "Error", PyExc_ValueError);
   g_error_type = exc;
   py::register_exception_translator([](std::exception_ptr p) {

@@ -299,3 +299,13 @@ def test_numpy_users_never_import_torch():
     code = ("import sys, numpy as np, ebpc, ebpc.hw, ebpc.numcodecs; b = ebpc.compress(np.zeros(10, np.int8)); "
             "ebpc.decompress(b); ebpc.measure(np.zeros(10, np.int8)); assert 'torch' not in sys.modules, 'torch'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_one_version_number(cli):
+    # VERSION at the top of the repository is the library's, the CLI's and the package's.
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "VERSION")) as f:
+        version = f.read().strip()
+    assert ebpc.__version__ == version == ebpc._ebpc.__version__
+    assert cli("--version").stdout.decode().split() == ["ebpc", version]

@@ -293,3 +293,22 @@ def test_quantise_is_evals():
     assert q.dtype == np.int8 and q.tolist() == [0, 95, -95, 47, 31, -71]  # trunc(x * 0.75 * 127)
     with pytest.raises(ebpc.Error, match="non-finite"):
         et.quantise(np.array([np.inf], np.float32), "fixed8", 1.0)
+
+
+def test_is_a_saved_tensors_hooks_and_can_be_entered_again():
+    # Written the way torch.autograd.graph.save_on_cpu is: a saved_tensors_hooks subclass.
+    cm = et.compressed_saved_tensors(policy="all")
+    assert isinstance(cm, torch.autograd.graph.saved_tensors_hooks)
+    torch.manual_seed(3)
+    a = torch.randn(128, 128, requires_grad=True)
+    grads = []
+    for _ in range(2):  # the same object, two forwards and backwards
+        with cm as stats:
+            y = (torch.relu(a * 2) ** 2).sum()
+        y.backward()
+        grads.append(a.grad.clone())
+        a.grad = None
+    ref = (torch.relu(a * 2) ** 2).sum()
+    ref.backward()
+    assert torch.equal(grads[0], a.grad) and torch.equal(grads[1], a.grad)
+    assert stats is cm.stats and stats.packed >= 2 and stats.unpacked >= 2

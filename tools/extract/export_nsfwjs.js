@@ -3,7 +3,7 @@
 // layers format (model.json + weights.bin), and decodes photos with the extractor's own
 // decoders (jpeg-js / pngjs: the pixels tools/extract fed the network) into raw RGB .npy-free
 // files, for ebpc.torch.models (python/ebpc/torch_models.py). No network access.
-// Usage: NODE_PATH=tools/extract/node_modules node python/ebpc/export_nsfwjs.js NETWORK OUTDIR [PHOTO...]
+// Usage: node tools/extract/export_nsfwjs.js NETWORK OUTDIR [PHOTO...] (after npm ci --prefix tools/extract)
 const fs = require('fs');
 const path = require('path');
 
