@@ -100,7 +100,7 @@ def f32_to_bf16_bits(x32):
 
 
 def quantise(x, fmt, layer_max):
-    """The `ebpc eval` quantisation (include/ebpc/eval_quantise.hpp) in numpy."""
+    """The `ebpc eval` quantisation (src/eval/include/ebpc/eval_quantise.hpp) in numpy."""
     if fmt.startswith("fixed"):
         n = WBITS[fmt]
         if layer_max == 0:

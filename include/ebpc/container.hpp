@@ -5,6 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ebpc/buffer.hpp>
+#include <ebpc/codecs.hpp>
+#include <ebpc/dtype.hpp>
+#include <ebpc/ebpc.hpp>
 #include <memory>
 #include <new>
 #include <span>
@@ -13,42 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include <ebpc/codecs.hpp>
-#include <ebpc/ebpc.hpp>
-
 namespace ebpc {
-
-// Element types (stable ids, stored in .ebpc files).
-enum class DType : std::uint8_t {
-  int8 = 1,
-  uint8 = 2,
-  int16 = 3,
-  uint16 = 4,
-  float16 = 5,
-  int32 = 6,
-  uint32 = 7,
-  float32 = 8,
-  bfloat16 = 9,
-};
-
-struct DTypeInfo {
-  DType id;
-  std::string_view name;  // "int8", "float16", ...
-  unsigned nbytes;
-  bool is_signed_int;
-  bool is_float;
-};
-
-const DTypeInfo* dtype_info(DType id) noexcept;          // nullptr for an unknown id
-const DTypeInfo* dtype_from_name(std::string_view name) noexcept;
-
-// Elements -> W-bit word patterns, in place (elem storage, host byte order). Integers
-// must fit W bits (signed: -2^(W-1)..2^(W-1)-1, unsigned: 0..2^W-1): otherwise
-// bad_parameter and *bad_index (if given) is the first element that does not fit.
-// Floats need W = their width (bit patterns). Words -> elements sign-extends signed ints.
-Result<void> elements_to_words(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits,
-                               std::uint64_t* bad_index = nullptr) noexcept;
-void words_to_elements(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits) noexcept;
 
 // Version 3 (docs/format.md): EBPC chunks in lanes (the header's L) and a trailer that binds
 // the chunks to their file. Version 2 binds every chunk to its position (the chunk
@@ -67,11 +36,11 @@ inline constexpr std::size_t k_trailer_nbytes = 8;
 
 struct ContainerHeader {
   std::uint8_t version = k_container_version;  // what serialize_header writes; parse_header's
-  CodecParams codec;                  // codec.elem_nbytes == dtype's size
+  CodecParams codec;                           // codec.elem_nbytes == dtype's size
   DType dtype = DType::uint8;
-  std::vector<std::uint64_t> shape;   // C order unless fortran_order
+  std::vector<std::uint64_t> shape;  // C order unless fortran_order
   bool fortran_order = false;
-  std::uint64_t nwords = 0;           // product of shape
+  std::uint64_t nwords = 0;  // product of shape
   std::uint32_t chunk_nwords = k_default_chunk_nwords;
 
   std::size_t trailer_nbytes() const noexcept { return version >= 3 ? k_trailer_nbytes : 0; }
@@ -138,29 +107,6 @@ Outcome<void> check_trailer(const ContainerHeader& h, std::span<const std::uint8
 
 // Worst case of one chunk's encoded size (header + payload).
 std::size_t chunk_bound_nbytes(const ContainerHeader& h, std::uint64_t chunk_nwords) noexcept;
-
-// A byte vector whose resize() leaves the new bytes uninitialised: for buffers that are
-// written over before they are read (a chunk's coded bytes, decoded elements), so that
-// growing them costs no zero-filling pass over the data.
-template <class T>
-struct UninitAllocator : std::allocator<T> {
-  template <class U>
-  struct rebind {
-    using other = UninitAllocator<U>;
-  };
-  UninitAllocator() noexcept = default;
-  template <class U>
-  UninitAllocator(const UninitAllocator<U>&) noexcept {}
-  template <class U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;  // default-initialised: no value written
-  }
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-using ByteBuffer = std::vector<std::uint8_t, UninitAllocator<std::uint8_t>>;
 
 // Encodes chunk chunk_index of elements (chunk_nwords_at(i) * elem bytes) and appends the
 // chunk header and payload to out. scratch is reused between calls (no allocation per block).

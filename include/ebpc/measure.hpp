@@ -6,8 +6,9 @@
 #include <span>
 #include <vector>
 
+#include <ebpc/buffer.hpp>
 #include <ebpc/codecs.hpp>
-#include <ebpc/container.hpp>
+#include <ebpc/dtype.hpp>
 #include <ebpc/ebpc.hpp>
 
 namespace ebpc {

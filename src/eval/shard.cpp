@@ -1,4 +1,4 @@
-// Shard files of ebpc eval and their merge (include/ebpc/eval_shard.hpp). A shard file is
+// Shard files of ebpc eval and their merge (src/eval/include/ebpc/eval_shard.hpp). A shard file is
 // untrusted input: every field is type- and range-checked, and a merge is refused unless
 // the shards' units and rows are exactly those of one single run.
 #include <fmt/core.h>

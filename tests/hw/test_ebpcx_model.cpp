@@ -1,4 +1,4 @@
-// Tests of the EBPC-X model (src/hw/ebpcx_*.cpp, include/ebpc/hw_ebpcx.hpp, docs/ebpcx.md
+// Tests of the EBPC-X model (src/hw/ebpcx_*.cpp, src/hw/include/ebpc/hw_ebpcx.hpp, docs/ebpcx.md
 // "Cycle model (src/hw)"):
 // - round trip and per-word bin counts (decoder == encoder) on all 37 real sample maps and
 //   on every bit pattern of the 16-bit formats;
