@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""EBPC-X design study (issue 21, item 1): measured ratios of candidate mechanisms for an
+"""EBPC-X design study: measured ratios of candidate mechanisms for an
 EBPC-family feature-map codec, on the shipped datasets in data/ (docs/ebpcx.md).
 
 numpy only. Every number not labelled "ideal" is the exact bit count of a real coder whose

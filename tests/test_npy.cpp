@@ -1,5 +1,5 @@
 // The .npy header parser reads the header as the Python literal it is: what numpy writes is
-// accepted, what numpy's own reader rejects is an error (issue 12).
+// accepted, what numpy's own reader rejects is an error.
 #include <gtest/gtest.h>
 
 #include <string>

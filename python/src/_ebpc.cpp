@@ -3,7 +3,7 @@
 // side passes C- or Fortran-contiguous arrays), every call that codes data releases the
 // GIL, and every library error becomes ebpc.Error (a ValueError) with the library's message.
 //
-// Glue that duplicates library or CLI logic (to be replaced by the public API of issue 9):
+// Glue that duplicates library or CLI logic (to be replaced by library calls):
 // the chunk-parallel whole-buffer compress/decompress below (the container's serial
 // compress_container / decompress_container, with threads), make_header (the header
 // and messages of cmd_compress.cpp) and hw_sim's dict (cmd_hw_sim.cpp's to_json).

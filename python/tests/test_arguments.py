@@ -90,7 +90,7 @@ def test_single_stream_codecs_check_the_stream0_field(codec):
         ebpc.open(io.BytesIO(bytes(buf))).read_array()
 
 
-# Issue 24 item 3: every argument of compress / decompress / header / measure / the stream
+# Every argument of compress / decompress / header / measure / the stream
 # classes / the numcodecs codec, given a bad value or a value of the wrong type.
 BUF = None
 

@@ -228,7 +228,7 @@ done
 "$EBPC" compress big.npy -o bigL4.ebpc --codec ebpc-L4 -f 2>/dev/null && "$EBPC" info bigL4.ebpc | grep -q "L=4)" && ok || bad "--codec ebpc-L4"
 expect_error "--lanes 0" big0.ebpc "$EBPC" compress big.npy -o big0.ebpc --lanes 0
 expect_error "--lanes 33" big0.ebpc "$EBPC" compress big.npy -o big0.ebpc --lanes 33
-# Progress (issue 24): on a terminal (script(1) gives stderr a pty), a line that is cleared
+# Progress: on a terminal (script(1) gives stderr a pty), a line that is cleared
 # at the end; none with -q, none when stderr is a file or a pipe.
 if command -v script >/dev/null 2>&1; then
   script -qec "'$EBPC' compress big.npy -o bigp.ebpc -f" /dev/null > tty.txt
@@ -241,7 +241,7 @@ if command -v script >/dev/null 2>&1; then
   [ ! -s tty.txt ] && ok || bad "decompress --quiet on a terminal: $(cat tty.txt)"
 fi
 "$EBPC" compress big.npy -o bigp.ebpc -f 2> err.txt && [ ! -s err.txt ] && ok || bad "compress: stderr not a terminal, no progress"
-# --- Reliability (issue 12): outputs, stdout, signals, usage errors ---
+# --- Reliability: outputs, stdout, signals, usage errors ---
 # expect_rc1 WHAT CMD...: exit status exactly 1 and one line 'ebpc: ...' on stderr.
 expect_rc1() {
   local what=$1; shift

@@ -1,7 +1,7 @@
-// ebpc eval on datasets and shard files that someone else made (issue 25): no name runs a
+// ebpc eval on datasets and shard files that someone else made: no name runs a
 // command through gnuplot, paths stay inside the dataset, only regular files are read,
 // files must agree with their manifest, and CSV / Markdown outputs parse back to the same
-// names. Also the merge's checks of shard rows (issue 26, item 5).
+// names. Also the merge's checks of shard rows.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 

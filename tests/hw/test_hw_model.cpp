@@ -1,7 +1,7 @@
 // Tests of the cycle-accurate EBPC hardware model (src/hw/, docs/hardware.md).
 //
 // - the four small cases measured on the authors' RTL, exactly;
-// - the issue's words/cycle table (random data, so close, not equal);
+// - the words/cycle table of docs/hardware.md (random data, so close, not equal);
 // - the model's streams equal the software codec's and the golden vectors;
 // - back-pressure and input bubbles never change the streams;
 // - the decoder model round-trips the encoder model.
@@ -88,7 +88,7 @@ CodecWords codec_words(const std::vector<std::uint32_t>& words, unsigned w, unsi
 }
 
 // ---------------------------------------------------------------------------------------
-// The four small cases of the issue, measured on the authors' RTL (W = 8, B = 8).
+// Four small cases measured on the authors' RTL (W = 8, B = 8).
 struct SmallCase {
   std::vector<int> values;
   std::uint64_t enc_ncycles;
@@ -125,14 +125,14 @@ TEST(HwModel, FourSmallCasesExactly) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The issue's table: 32768 8-bit words, outputs always ready. The data there is random, so
+// The words/cycle table: 32768 8-bit words, outputs always ready. The data there is random, so
 // the model runs the same kind of data (hw::relu_like_words) on 8 seeds and compares the
 // mean; the tolerances are about the seed-to-seed spread of that mean (docs/hardware.md).
 constexpr std::size_t k_table_nwords = 32768;
 constexpr int k_table_nseeds = 8;
 
 struct TableMeans {
-  double enc = 0;        // input words / encoder cycles (the issue's definition)
+  double enc = 0;        // input words / encoder cycles (hw.hpp's definition)
   double enc_input = 0;  // input words / cycles until the last input handshake
   double dec = 0;
 };
@@ -180,7 +180,7 @@ TEST(HwModel, Table40PercentZeros) {
 TEST(HwModel, Table60PercentZeros) {
   const TableMeans m = table_means(0.6);
   EXPECT_NEAR(m.dec, 0.9996, 0.0002);
-  // The table's 0.9999 is the input side's rate; with the issue's cycle definition the
+  // The table's 0.9999 is the input side's rate; with hw.hpp's cycle definition the
   // ~10-20 cycle drain of the last, padded block (pinned exactly by the small cases) costs
   // 0.0005 more: docs/hardware.md, "The table".
   EXPECT_NEAR(m.enc_input, 0.9999, 0.0002);

@@ -223,7 +223,7 @@ TEST(RtlCosim, EveryShippedFixed8Layer) {
   check(8, 8, {layers[20].second}, Traffic{0.5, 0.4, 6}, layers[20].first);
 }
 
-// Cycles with outputs always ready, on the shapes of issue 13: printed, and bounded by N + C.
+// Cycles with outputs always ready, on the shapes of the words/cycle table: printed, and bounded by N + C.
 void throughput_rows(unsigned w, unsigned b) {
   std::mt19937_64 rng(5);
   struct Row {

@@ -8,7 +8,7 @@
 // where valid and ready are both high. docs/hardware.md explains the stages, the cycle
 // counts and where the cycles go.
 //
-// Cycle-count definitions (the same as the issue that asked for this model):
+// Cycle-count definitions:
 // - after reset, cycle 0 is the first clock period; a count is a cycle index plus 1;
 // - encoder: input valid from cycle 0 (unless input bubbles are asked for), each word held
 //   until accepted, `last` with word N-1. ncycles = 1 + the cycle of the later of the two

@@ -1,4 +1,4 @@
-// Synthetic inputs for the hardware model: the data behind the words/cycle table.
+// Synthetic inputs for the hardware model: the data behind docs/hardware.md's words/cycle table.
 #pragma once
 
 #include <cstddef>
