@@ -3,13 +3,13 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
-#include <vector>
-
 #include <ebpc/buffer.hpp>
 #include <ebpc/codecs.hpp>
 #include <ebpc/dtype.hpp>
 #include <ebpc/ebpc.hpp>
+#include <span>
+#include <string_view>
+#include <vector>
 
 namespace ebpc {
 
@@ -26,6 +26,10 @@ struct Measurement {
   std::vector<CodecMeasurement> codecs;  // in the order asked
 };
 
+// The codecs `ebpc measure` and Python's ebpc.measure size when none are named (codec specs,
+// parse_codec_spec).
+inline constexpr std::string_view k_measure_default_codecs = "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,zstd-19,lz4,deflate";
+
 // elems: element bytes of dtype (host order); every codec is run with W = word_nbits (0:
 // the dtype's width) and the element size of dtype; word codecs code the W-bit words,
 // byte codecs the element bytes. Failures: bad_parameter with "value at flat index N does
@@ -33,7 +37,6 @@ struct Measurement {
 // int8", or "invalid parameters for CODEC (width W, block B, max zero run Z)".
 // scratch (optional) is reused between calls.
 Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, unsigned word_nbits,
-                                          std::span<const CodecParams> codecs,
-                                          std::vector<std::uint8_t>* scratch = nullptr);
+                             std::span<const CodecParams> codecs, std::vector<std::uint8_t>* scratch = nullptr);
 
 }  // namespace ebpc

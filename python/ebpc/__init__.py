@@ -20,8 +20,8 @@ __all__ = ["Error", "compress", "decompress", "header", "measure", "open", "hw",
            "DEFAULT_MAX_OUTPUT_NBYTES"]
 __version__ = _ebpc.__version__  # the library's version (VERSION in the repository)
 
-# The codecs `ebpc measure` sizes by default (tools/ebpc/cmd_measure.cpp).
-DEFAULT_CODECS = ("ebpc", "zvc", "zrle", "bpc", "zstd-1", "zstd-3", "zstd-19", "lz4", "deflate")
+# The codecs `ebpc measure` sizes by default (the library's list).
+DEFAULT_CODECS = tuple(_ebpc.measure_default_codecs.split(","))
 # Element types the container stores; bfloat16 arrives as a torch tensor.
 DTYPES = ("int8", "uint8", "int16", "uint16", "float16", "bfloat16", "int32", "uint32", "float32")
 _NUMPY_DTYPES = {n: _np.dtype(n) for n in DTYPES if n != "bfloat16"}

@@ -390,7 +390,7 @@ class compressed_saved_tensors(_torch.autograd.graph.saved_tensors_hooks):
 
 # --- the profiler ---------------------------------------------------------------------
 
-_EVAL_CODECS = ("ebpc", "zvc", "zrle", "bpc", "zstd", "lz4")  # ebpc eval's default codecs
+_EVAL_CODECS = tuple(_ebpc._ebpc.eval_default_codecs.split(","))  # ebpc eval's default codecs
 
 
 def _canonical(x: _torch.Tensor, storage: str) -> _np.ndarray:

@@ -28,6 +28,7 @@
 #include <ebpc/ebpc.hpp>
 #include <ebpc/file.hpp>
 
+#include <ebpc/eval.hpp>           // ebpc eval's default codecs and formats
 #include <ebpc/eval_quantise.hpp>  // ebpc eval's quantisation (library ebpc_eval)
 #include <ebpc/measure.hpp>
 #include <ebpc/parallel.hpp>       // parallel_for, default_thread_count
@@ -1008,5 +1009,8 @@ PYBIND11_MODULE(_ebpc, m) {
     return d;
   });
   m.attr("default_chunk_nwords") = ebpc::k_default_chunk_nwords;
+  m.attr("measure_default_codecs") = std::string(ebpc::k_measure_default_codecs);
+  m.attr("eval_default_codecs") = std::string(ebpc::eval::k_default_codecs);
+  m.attr("eval_default_formats") = std::string(ebpc::eval::k_default_formats);
   m.attr("default_threads") = ebpc::default_thread_count();
 }

@@ -2,23 +2,21 @@
 // baselines, per layer, per image, activations vs gradients) on dataset directories
 // written by tools/extract. Library side: src/eval/.
 #include <fmt/core.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <ebpc/codecs.hpp>
+#include <ebpc/eval.hpp>
+#include <ebpc/eval_report.hpp>
+#include <ebpc/eval_shard.hpp>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <thread>
 
-#include <ebpc/codecs.hpp>
-
 #include "commands.hpp"
-#include <ebpc/eval.hpp>
-#include <ebpc/eval_report.hpp>
-#include <ebpc/eval_shard.hpp>
 #ifdef EBPC_HAVE_HW
 #include <ebpc/hw.hpp>
 #endif
@@ -27,13 +25,10 @@ namespace ebpc::cli {
 
 namespace {
 
-constexpr const char* k_default_formats = "fixed8,fixed12,fixed16,float16,bfloat16,float32";
-constexpr const char* k_default_eval_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4";
-
 struct EvalOptions {
   std::vector<std::string> datasets;
-  std::string formats = k_default_formats;
-  std::string codecs = k_default_eval_codecs;
+  std::string formats{ebpc::eval::k_default_formats};
+  std::string codecs{ebpc::eval::k_default_codecs};
   std::string out_dir = "ebpc-eval";
   std::string dump_dir;
   unsigned threads = 0;
@@ -44,7 +39,7 @@ struct EvalOptions {
   bool hw = false;
   bool quiet = false;
   bool allow_outside_paths = false;  // manifest paths may leave the dataset (absolute, "..", links)
-  std::string shard;  // "I/N": evaluate one shard, write OUT/shard-I-of-N.json only
+  std::string shard;                 // "I/N": evaluate one shard, write OUT/shard-I-of-N.json only
 };
 
 struct MergeOptions {
@@ -83,9 +78,10 @@ void create_out_dir(const std::string& dir) {
 
 // results.csv, summary.md and the plots of a whole study (a single run or merged shards),
 // and the headline tables on stdout.
-void write_outputs(const std::string& out_dir, const std::vector<eval::Dataset>& datasets, const eval::EvalConfig& config,
-                   bool hw, const std::vector<eval::ResultRow>& rows, const std::vector<eval::QuirkRow>& quirk_rows,
-                   const std::vector<eval::HwRow>& hw_rows, bool no_plots, bool quiet) {
+void write_outputs(const std::string& out_dir, const std::vector<eval::Dataset>& datasets,
+                   const eval::EvalConfig& config, bool hw, const std::vector<eval::ResultRow>& rows,
+                   const std::vector<eval::QuirkRow>& quirk_rows, const std::vector<eval::HwRow>& hw_rows,
+                   bool no_plots, bool quiet) {
   create_out_dir(out_dir);
   const eval::ReportInput report{datasets, &config, rows};
   write_text(out_dir + "/results.csv", eval::results_csv(report));
@@ -173,8 +169,7 @@ void run_eval_command(const EvalOptions& o) {
     }
     for (const eval::Dataset& other : datasets) {
       if (other.network == d->network) {
-        fail(dir + ": network '" + d->network + "' is also the network of " + other.dir +
-             " (one dataset per network)");
+        fail(dir + ": network '" + d->network + "' is also the network of " + other.dir + " (one dataset per network)");
       }
     }
     datasets.push_back(std::move(*d));
@@ -189,8 +184,7 @@ void run_eval_command(const EvalOptions& o) {
   config.quirks = o.quirks;
   if (o.hw) {
 #ifdef EBPC_HAVE_HW
-    config.hw_sim = [](std::span<const std::uint32_t> words,
-                       unsigned word_nbits) -> Outcome<eval::HwCycles> {
+    config.hw_sim = [](std::span<const std::uint32_t> words, unsigned word_nbits) -> Outcome<eval::HwCycles> {
       hw::HwConfig hc;
       hc.word_nbits = word_nbits;
       hc.block_nwords = 8;
@@ -238,8 +232,8 @@ void run_eval_command(const EvalOptions& o) {
     write_text(path, text);
     if (!o.quiet) {
       fmt::print("Wrote {} (shard {}/{}: {} of {} units, {} rows)\n", path, r.shard_index, r.shard_count,
-                 eval::shard_units(r.datasets, r.shard_index, r.shard_count).size(), eval::eval_units(r.datasets).size(),
-                 r.rows.size());
+                 eval::shard_units(r.datasets, r.shard_index, r.shard_count).size(),
+                 eval::eval_units(r.datasets).size(), r.rows.size());
     }
     return;
   }

@@ -1,13 +1,12 @@
 // ebpc measure: exact compressed sizes of every codec on .npy arrays (whole array, one
 // stream per codec, as the paper measures), per file and in total.
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
-
-#include <memory>
-#include <sstream>
 
 #include <ebpc/codecs.hpp>
 #include <ebpc/measure.hpp>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands.hpp"
 
@@ -15,11 +14,9 @@ namespace ebpc::cli {
 
 namespace {
 
-constexpr const char* k_default_codecs = "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,zstd-19,lz4,deflate";
-
 struct MeasureOptions {
   std::vector<std::string> files;
-  std::string codecs = k_default_codecs;
+  std::string codecs{ebpc::k_measure_default_codecs};
   unsigned width = 0;
   unsigned block_nwords = 8;
   unsigned max_zero_run_nwords = 16;
@@ -38,7 +35,8 @@ struct Row {
   bool has_streams = false;
 
   double ratio() const {
-    return compressed_nbits == 0 ? 0.0 : static_cast<double>(uncompressed_nbits) / static_cast<double>(compressed_nbits);
+    return compressed_nbits == 0 ? 0.0
+                                 : static_cast<double>(uncompressed_nbits) / static_cast<double>(compressed_nbits);
   }
   void add(const Row& r) {
     values += r.values;
@@ -53,13 +51,14 @@ struct Row {
 };
 
 nlohmann::json row_json(const Row& r) {
-  nlohmann::json j = {{"codec", r.codec},
-                      {"values", r.values},
-                      {"zero_fraction", r.values == 0 ? 0.0 : static_cast<double>(r.zero_values) / static_cast<double>(r.values)},
-                      {"uncompressed_bits", r.uncompressed_nbits},
-                      {"compressed_bits", r.compressed_nbits},
-                      {"compressed_bits_padded", r.padded_nbits},
-                      {"ratio", r.ratio()}};
+  nlohmann::json j = {
+      {"codec", r.codec},
+      {"values", r.values},
+      {"zero_fraction", r.values == 0 ? 0.0 : static_cast<double>(r.zero_values) / static_cast<double>(r.values)},
+      {"uncompressed_bits", r.uncompressed_nbits},
+      {"compressed_bits", r.compressed_nbits},
+      {"compressed_bits_padded", r.padded_nbits},
+      {"ratio", r.ratio()}};
   if (r.has_streams) {
     j["znz_bits"] = r.znz_nbits;
     j["bpc_bits"] = r.bpc_nbits;

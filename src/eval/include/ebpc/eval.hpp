@@ -5,19 +5,21 @@
 #pragma once
 
 #include <cstdint>
+#include <ebpc/codecs.hpp>
+#include <ebpc/eval_dataset.hpp>
+#include <ebpc/eval_quantise.hpp>
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <tl/expected.hpp>
 #include <vector>
 
-#include <tl/expected.hpp>
-
-#include <ebpc/codecs.hpp>
-
-#include <ebpc/eval_dataset.hpp>
-#include <ebpc/eval_quantise.hpp>
-
 namespace ebpc::eval {
+
+// What `ebpc eval` and Python's ebpc.torch.profile study when none are named.
+inline constexpr std::string_view k_default_formats = "fixed8,fixed12,fixed16,float16,bfloat16,float32";
+inline constexpr std::string_view k_default_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4";
 
 // Cycles of a hardware model on one array of W-bit words (ebpc eval --hw). The CLI, which
 // links the cycle model (src/hw), provides it, so that src/eval does not depend on src/hw.
@@ -28,8 +30,7 @@ struct HwCycles {
   // cycles are those of the model with the one-line fix.
   bool rtl_hang = false;
 };
-using HwSimFn = std::function<Outcome<HwCycles>(std::span<const std::uint32_t> words,
-                                                                  unsigned word_nbits)>;
+using HwSimFn = std::function<Outcome<HwCycles>(std::span<const std::uint32_t> words, unsigned word_nbits)>;
 
 struct EvalConfig {
   std::vector<NumberFormat> formats;
@@ -71,12 +72,12 @@ std::vector<UnitKey> shard_units(std::span<const Dataset> datasets, unsigned ind
 struct ResultRow {
   std::size_t dataset = 0;  // index into the datasets given to run_eval
   MapKind kind = MapKind::activation;
-  std::size_t image = 0;    // index into Dataset::images
-  std::size_t layer = 0;    // index into Dataset::layers (forward order)
-  std::size_t format = 0;   // index into EvalConfig::formats
-  std::size_t codec = 0;    // index into EvalConfig::codecs
+  std::size_t image = 0;   // index into Dataset::images
+  std::size_t layer = 0;   // index into Dataset::layers (forward order)
+  std::size_t format = 0;  // index into EvalConfig::formats
+  std::size_t codec = 0;   // index into EvalConfig::codecs
   std::uint64_t values = 0;
-  std::uint64_t zero_values = 0;  // all W bits zero (-0.0 is not zero)
+  std::uint64_t zero_values = 0;         // all W bits zero (-0.0 is not zero)
   std::uint64_t uncompressed_nbits = 0;  // values * W
   std::uint64_t compressed_nbits = 0;    // exact, unpadded (CodedSize::exact_nbits)
 };
@@ -120,9 +121,8 @@ struct ArraySizes {
 
 // elems: element bytes of dtype; codecs as in EvalConfig. scratch is reused. Error: a
 // message (invalid parameters for the width, an encoder error).
-Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dtype,
-                                                    unsigned word_nbits, std::span<const CodecParams> codecs,
-                                                    std::vector<std::uint8_t>& scratch);
+Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dtype, unsigned word_nbits,
+                                  std::span<const CodecParams> codecs, std::vector<std::uint8_t>& scratch);
 
 // Rows ordered by dataset, kind, image, layer, format, codec, of the units of the
 // config's shard (all units by default). Error: the first message of
@@ -130,11 +130,11 @@ Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dty
 // With config.quirks, quirk_rows (if given) receives the quirk sizes in the same order;
 // with config.hw_sim, hw_rows (if given) the hardware model's cycles.
 Outcome<std::vector<ResultRow>> run_eval(std::span<const Dataset> datasets, const EvalConfig& config,
-                                                           std::vector<QuirkRow>* quirk_rows = nullptr,
-                                                           std::vector<HwRow>* hw_rows = nullptr);
+                                         std::vector<QuirkRow>* quirk_rows = nullptr,
+                                         std::vector<HwRow>* hw_rows = nullptr);
 
 // The path a quantised map is dumped to: DIR/NETWORK/KIND/FORMAT/IMAGE/NN_LAYER.npy.
-std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kind, std::size_t image,
-                      std::size_t layer, NumberFormat format);
+std::string dump_path(const std::string& dump_dir, const Dataset& d, MapKind kind, std::size_t image, std::size_t layer,
+                      NumberFormat format);
 
 }  // namespace ebpc::eval
