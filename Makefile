@@ -89,8 +89,7 @@ build-cli: deps-run
 # results.csv, summary.md and plots in $(RESULTS)), with the authors' evaluation quirks and
 # the hardware model's words/cycle.
 run: build-cli
-	$(RELEASE_DIR)/tools/ebpc/ebpc eval $(EVAL_DATASETS) --out $(RESULTS) --quirks --hw \
-	  --formats fixed8,fixed12,fixed16,float16,bfloat16,float32
+	$(RELEASE_DIR)/tools/ebpc/ebpc eval $(EVAL_DATASETS) --out $(RESULTS) --quirks --hw
 
 # Every codec on the fixed8 sample of the shared feature maps.
 measure: build-cli

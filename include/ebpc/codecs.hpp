@@ -97,8 +97,8 @@ inline constexpr std::string_view k_codec_list = "ebpc[-LLANES], zvc, zrle, bpc,
 
 // Parses "ebpc", "ebpc-L8", "zvc", "zrle", "bpc", "zstd", "zstd-19", "lz4", "deflate",
 // "deflate-9" into params.id, params.level and params.lanes (1 unless "-L" gives it; other
-// fields untouched). bad_parameter if unknown.
-Result<void> parse_codec_spec(std::string_view spec, CodecParams& params);
+// fields untouched); *lanes_given (if given) says whether "-L" did. bad_parameter if unknown.
+Result<void> parse_codec_spec(std::string_view spec, CodecParams& params, bool* lanes_given = nullptr);
 // The inverse: "zstd-19", "ebpc", "ebpc-L8", ... (levels and lanes only where they were set).
 std::string codec_spec(const CodecParams& params);
 

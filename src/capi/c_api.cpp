@@ -11,7 +11,6 @@
 #include <ebpc/stream.hpp>
 #include <new>
 #include <string>
-#include <string_view>
 #include <type_traits>
 
 // The sizes of the structs in version 2 (include/ebpc/ebpc.h, "ABI"): the smallest
@@ -25,6 +24,11 @@ static_assert(sizeof(ebpc_array_info) == k_v2_array_info_nbytes);
 // A struct_nbytes past this is taken for an uninitialised field, not a larger struct.
 constexpr std::size_t k_max_struct_nbytes = 4096;
 static_assert(EBPC_MAX_NDIM == ebpc::k_max_ndim);
+// The C enums are the C++ ones by value (the calls cast between them).
+static_assert(EBPC_CODEC_EBPC == static_cast<int>(ebpc::CodecId::ebpc) &&
+              EBPC_CODEC_DEFLATE == static_cast<int>(ebpc::CodecId::deflate));
+static_assert(EBPC_DTYPE_INT8 == static_cast<int>(ebpc::DType::int8) &&
+              EBPC_DTYPE_BFLOAT16 == static_cast<int>(ebpc::DType::bfloat16));
 static_assert(EBPC_ERR_CANCELLED == static_cast<int>(ebpc::Error::cancelled));
 
 namespace {
@@ -326,27 +330,36 @@ int ebpc_codec_params_parse(ebpc_codec_params* params, const char* spec) {
       return st;
     }
     ebpc::CodecParams c;
-    if (auto r = ebpc::parse_codec_spec(spec, c); !r) {
+    bool lanes_given = false;
+    if (auto r = ebpc::parse_codec_spec(spec, c, &lanes_given); !r) {
       return fail(EBPC_ERR_BAD_PARAMETER,
                   std::string("unknown codec '") + spec + "' (" + std::string(ebpc::k_codec_list) + ")");
     }
     params->codec = static_cast<uint32_t>(c.id);
     params->level = c.level;
-    const std::string_view sv(spec);
-    params->lanes = sv.find("-L") != std::string_view::npos ? c.lanes : 0;
+    params->lanes = lanes_given ? c.lanes : 0;
     return EBPC_OK;
   });
 }
+
+namespace {
+
+// ebpc_bound_nbytes of parameters already loaded: 0 where they are invalid.
+size_t bound_of(const ebpc::CodecParams& c, size_t nwords) {
+  if (!ebpc::validate(c) || nwords > SIZE_MAX / 8 / c.elem_nbytes) {
+    return 0;
+  }
+  return ebpc::find_codec(c.id)->bound_nbytes(nwords, c);
+}
+
+}  // namespace
 
 size_t ebpc_bound_nbytes(const ebpc_codec_params* params, size_t nwords) {
   ebpc::CodecParams c;
   if (params == nullptr || load(params, Use::buffer, c) != EBPC_OK) {
     return 0;
   }
-  if (!ebpc::validate(c) || nwords > SIZE_MAX / 8 / c.elem_nbytes) {
-    return 0;
-  }
-  return ebpc::find_codec(c.id)->bound_nbytes(nwords, c);
+  return bound_of(c, nwords);
 }
 
 int ebpc_encode(const ebpc_codec_params* params, const void* words, size_t nwords, void* out, size_t out_nbytes,
@@ -399,17 +412,18 @@ int ebpc_decode(const ebpc_codec_params* params, const void* in, size_t in_nbyte
 
 int ebpc_measure(const ebpc_codec_params* params, const void* words, size_t nwords, ebpc_coded_size* size_out) {
   return guarded([&]() -> int {
-    const size_t bound = ebpc_bound_nbytes(params, nwords);
+    if (params == nullptr) {
+      return bad_parameter("NULL argument");
+    }
+    ebpc::CodecParams c;
+    if (int st = load(params, Use::buffer, c); st != EBPC_OK) {
+      return st;
+    }
+    const size_t bound = bound_of(c, nwords);
     if (bound == 0) {
-      ebpc::CodecParams c;
-      if (params != nullptr) {
-        if (int st = load(params, Use::buffer, c); st != EBPC_OK) {
-          return st;
-        }
-      }
       return bad_parameter("invalid codec parameters");
     }
-    std::vector<std::uint8_t> scratch(bound);
+    ebpc::ByteBuffer scratch(bound);  // written by the encoder only: not zero-filled
     return ebpc_encode(params, words, nwords, scratch.data(), scratch.size(), size_out);
   });
 }

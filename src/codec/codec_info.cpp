@@ -26,7 +26,9 @@ constexpr std::array<CodecDecodeEntry, 7> k_decoders = {{
 
 }  // namespace
 
-std::span<const CodecDecodeEntry> decode_table() noexcept { return k_decoders; }
+std::span<const CodecDecodeEntry> decode_table() noexcept {
+  return k_decoders;
+}
 
 const CodecDecodeEntry* find_decoder(CodecId id) noexcept {
   for (const auto& c : k_decoders) {
@@ -50,7 +52,7 @@ const CodecDecodeEntry* find_decoder(std::string_view name) noexcept {
 
 using namespace detail;
 
-Result<void> parse_codec_spec(std::string_view spec, CodecParams& params) {
+Result<void> parse_codec_spec(std::string_view spec, CodecParams& params, bool* lanes_given) {
   std::string_view name = spec;
   int level = 0;
   int lanes = 0;  // 0: not given
@@ -73,6 +75,9 @@ Result<void> parse_codec_spec(std::string_view spec, CodecParams& params) {
   params.id = c->id;
   params.level = level;
   params.lanes = lanes != 0 ? static_cast<unsigned>(lanes) : 1;
+  if (lanes_given != nullptr) {
+    *lanes_given = lanes != 0;
+  }
   return validate(params);
 }
 
@@ -97,13 +102,21 @@ Result<void> validate(const CodecParams& p) noexcept {
   EBPC_CHECK(p.lanes >= 1 && p.lanes <= k_max_lanes, bad_parameter);
   EBPC_CHECK(p.id == CodecId::ebpc || p.lanes == 1, bad_parameter);
   switch (p.id) {
-    case CodecId::ebpc: EBPC_TRY(check_params(EbpcParams{p.word_nbits, p.block_nwords, p.max_zero_run_nwords})); break;
+    case CodecId::ebpc:
+      EBPC_TRY(check_params(EbpcParams{p.word_nbits, p.block_nwords, p.max_zero_run_nwords}));
+      break;
     case CodecId::bpc:
       EBPC_CHECK(is_pow2(p.block_nwords) && p.block_nwords >= 2 && p.block_nwords <= 32, bad_parameter);
       break;
-    case CodecId::zstd: EBPC_CHECK(p.level >= 0 && p.level <= k_zstd_max_level, bad_parameter); break;
-    case CodecId::deflate: EBPC_CHECK(p.level >= 0 && p.level <= 12, bad_parameter); break;
-    default: EBPC_CHECK(p.level == 0, bad_parameter); break;
+    case CodecId::zstd:
+      EBPC_CHECK(p.level >= 0 && p.level <= k_zstd_max_level, bad_parameter);
+      break;
+    case CodecId::deflate:
+      EBPC_CHECK(p.level >= 0 && p.level <= 12, bad_parameter);
+      break;
+    default:
+      EBPC_CHECK(p.level == 0, bad_parameter);
+      break;
   }
   return {};
 }
