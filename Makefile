@@ -137,12 +137,10 @@ fuzz-campaign: fuzz-build
 	  bash fuzz/campaign.sh $(FUZZ_DIR)/fuzz $(CAMPAIGN_TARGETS)
 
 COVERAGE_DIR := $(BUILD)/coverage
-COVERAGE_REPLAYS := $(addprefix replay_,ebpc_decode ebpc_lanes ebpc_roundtrip zvc_decode zrle_decode bpc_decode \
-  container npy stream_reader stream_writer c_api py_buffers)
 fuzz-coverage: deps
 	CC=clang CXX=clang++ cmake -S . -B $(COVERAGE_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DEBPC_COVERAGE=ON \
 	  -DEBPC_BUILD_BENCH=OFF -DEBPC_WITH_HW=OFF -DEBPC_WITH_RTL=OFF -DEBPC_WITH_PYTHON=OFF -DEBPC_WITH_HDF5=OFF
-	cmake --build $(COVERAGE_DIR) -j $(JOBS) --target $(COVERAGE_REPLAYS)
+	cmake --build $(COVERAGE_DIR) -j $(JOBS) --target fuzz_replays
 	bash fuzz/coverage.sh $(COVERAGE_DIR) $(BUILD)/fuzz-coverage
 
 # The feature-map extractor (node, pinned npm dependencies): per network one real

@@ -11,10 +11,10 @@
 
 #include "arch/bitplane.hpp"
 #include "arch/cpu.hpp"
-#include "arch/encode_b8.hpp"
+#include "arch/encode_kernels.hpp"
 #include "arch/encode_b16.hpp"
 #include "arch/encode_b16_avx2.hpp"
-#include "arch/encode_b8_calls.hpp"
+#include "arch/encode_kernel_calls.hpp"
 #include "common/bitio.hpp"
 
 namespace {
@@ -55,9 +55,9 @@ BENCHMARK(BM_NonzeroMasks<std::uint8_t, true>);
 BENCHMARK(BM_NonzeroMasks<std::uint16_t, false>);
 BENCHMARK(BM_NonzeroMasks<std::uint16_t, true>);
 
-// ---- The encoder's kernels (src/arch/encode_b8*.hpp), each policy against the scalar twins,
+// ---- The encoder's kernels (src/arch/encode_kernels*.hpp), each policy against the scalar twins,
 // on one group of 32 blocks of ReLU-like words, through the adapters of
-// arch/encode_b8_calls.hpp (the AVX2 kernels are called from AVX2 functions).
+// arch/encode_kernel_calls.hpp (the AVX2 kernels are called from AVX2 functions).
 using EncScalar = ebpc::arch::encode_calls::ScalarCalls;
 #if defined(__SSE2__)
 using EncSse2 = ebpc::arch::encode_calls::Sse2Calls;
@@ -258,7 +258,7 @@ void BM_EbpcEncode(benchmark::State& state) {
   std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(k_n, params));
   std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(k_n, params));
   for (auto _ : state) {
-    auto r = ebpc::ebpc_encode(std::span<const Word>(words), params, znz, bpc);
+    auto r = ebpc::encode_streams(std::span<const Word>(words), params, znz, bpc);
     benchmark::DoNotOptimize(r);
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(k_n * sizeof(Word)));
@@ -275,14 +275,14 @@ void BM_EbpcDecode(benchmark::State& state) {
   const ebpc::EbpcParams params{w, B, 16};
   std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(k_n, params));
   std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(k_n, params));
-  auto s = ebpc::ebpc_encode(std::span<const Word>(words), params, znz, bpc);
+  auto s = ebpc::encode_streams(std::span<const Word>(words), params, znz, bpc);
   if (!s) {
     state.SkipWithError("encode failed");
     return;
   }
   std::vector<Word> out(k_n);
   for (auto _ : state) {
-    auto r = ebpc::ebpc_decode(znz, bpc, params, std::span<Word>(out));
+    auto r = ebpc::decode_streams(znz, bpc, params, std::span<Word>(out));
     benchmark::DoNotOptimize(r);
     benchmark::DoNotOptimize(out.data());
   }

@@ -29,7 +29,7 @@ int run(bool decode, const std::vector<std::vector<std::uint32_t>>& inputs, cons
     if (!decode) {
       CALLGRIND_TOGGLE_COLLECT;
     }
-    auto s = ebpc::ebpc_encode(std::span<const Word>(words), params, znz, bpc);
+    auto s = ebpc::encode_streams(std::span<const Word>(words), params, znz, bpc);
     if (!decode) {
       CALLGRIND_TOGGLE_COLLECT;
     }
@@ -42,7 +42,7 @@ int run(bool decode, const std::vector<std::vector<std::uint32_t>>& inputs, cons
       const std::span<const std::uint8_t> z(znz.data(), (s->znz_padded_nbits + 7) / 8);
       const std::span<const std::uint8_t> b(bpc.data(), (s->bpc_padded_nbits + 7) / 8);
       CALLGRIND_TOGGLE_COLLECT;
-      auto d = ebpc::ebpc_decode(z, b, params, std::span<Word>(out));
+      auto d = ebpc::decode_streams(z, b, params, std::span<Word>(out));
       CALLGRIND_TOGGLE_COLLECT;
       if (!d || out != words) {
         std::fprintf(stderr, "decode failed\n");

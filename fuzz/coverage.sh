@@ -14,11 +14,13 @@ set -euo pipefail
 build=${1:?usage: fuzz/coverage.sh COVERAGE_BUILD_DIR OUT_DIR}
 out=${2:?usage: fuzz/coverage.sh COVERAGE_BUILD_DIR OUT_DIR}
 root=$(cd "$(dirname "$0")/.." && pwd)
-targets=(ebpc_decode ebpc_lanes ebpc_roundtrip zvc_decode zrle_decode bpc_decode container npy stream_reader
-  stream_writer c_api py_buffers)
+# the targets of fuzz/targets.cmake, as the coverage build made them (tests/replay_<name>)
+targets=()
+for bin in "$build"/tests/replay_*; do [ -x "$bin" ] && targets+=("${bin##*/replay_}"); done
+[ "${#targets[@]}" -gt 0 ] || { echo "fuzz/coverage.sh: no replay_* in $build/tests" >&2; exit 1; }
 files=(
   src/codec/baselines.cpp src/codec/bytecodecs.cpp src/codec/codec_info.cpp src/codec/ebpc_decode.cpp
-  src/codec/ebpc_decode_b8_avx2.cpp src/codec/ebpc_decode_b8_baseline.cpp src/codec/ebpc_decode_b8_body.hpp
+  src/codec/ebpc_decode_avx2.cpp src/codec/ebpc_decode_baseline.cpp src/codec/ebpc_decode_body.hpp
   src/codec/bpc_block_decode.hpp src/codec/ebpc_params.cpp src/codec/registry.cpp
   src/arch/unplane_b8_avx2.hpp src/arch/unplane_b8_sse2.hpp src/arch/unplane_b8_scalar.hpp
   src/arch/unplane_b16_avx2.hpp src/arch/unplane_b16_sse2.hpp src/arch/unplane_b16_scalar.hpp

@@ -16,7 +16,7 @@ import sys
 
 # Functions of the encoding side in the files measured: the C API's encoders and writer,
 # the arrays-to-words conversion for encoding, .npy writing, spec printing.
-ENCODE_SIDE = re.compile(r"ebpc_encode\b|ebpc_measure|ebpc_compress|ebpc_writer_|ebpc_bound_nbytes|to_header|c_sink|"
+ENCODE_SIDE = re.compile(r"ebpc_encode\b|encode_streams|ebpc_measure|ebpc_compress|ebpc_writer_|ebpc_bound_nbytes|to_header|c_sink|"
                          r"to_c\(ebpc::CodedSize|write_npy|elements_to_word|to_words_impl|npy_to_words|codec_spec\(|"
                          r"dtype_from_name|make_npy_header|fd_sink|vector_sink")
 

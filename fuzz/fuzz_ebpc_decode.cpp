@@ -7,11 +7,11 @@
 // Both are also held to the plain decoder (decode_generic) on success, words and consumed
 // bits: B = 8 and B = 16 with W <= 16 take the fast body in both, everything else generic.
 // (Which of truncated and corrupt a damaged stream gets may differ from decode_generic's:
-// tests/test_decode_b8.cpp says why.)
+// tests/test_decode_fast.cpp says why.)
 #include <algorithm>
 #include <vector>
 
-#include "codec/ebpc_decode_b8.hpp"
+#include "codec/ebpc_decode_fast.hpp"
 #include "fuzz_params.hpp"
 
 namespace {
@@ -21,7 +21,7 @@ template <class Word>
 ebpc::Result<ebpc::EbpcConsumed> decode_both(const std::vector<std::uint8_t>& znz, const std::vector<std::uint8_t>& bpc,
                                              const ebpc::EbpcParams& p, std::vector<Word>& a) {
   std::vector<Word> b(a.size(), Word{0xa5});
-  auto ra = ebpc::ebpc_decode(znz, bpc, p, std::span<Word>(a));
+  auto ra = ebpc::decode_streams(znz, bpc, p, std::span<Word>(a));
   auto rb = ebpc::detail::ebpc_decode_baseline(znz, bpc, p, std::span<Word>(b));
   if (ra.has_value() != rb.has_value()) {
     __builtin_trap();
@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::uint32_t> out(n, 0x5a);
     if (decode_checked(znz, bpc, p, out)) {
       // Whatever decoded must fit W bits and be re-encodable.
-      auto again = ebpc::ebpc_encode_to_vectors(out, p);
+      auto again = ebpc::encode_streams_to_vectors(out, p);
       if (!again) {
         __builtin_trap();
       }

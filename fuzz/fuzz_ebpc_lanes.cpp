@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "codec/ebpc_decode_b8.hpp"
+#include "codec/ebpc_decode_fast.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/endian.hpp"
 #include "fuzz_params.hpp"

@@ -20,13 +20,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.p += elem;
     w = v & mask;
   }
-  auto a = ebpc::ebpc_encode_to_vectors(words, p);
-  auto b = ebpc::ebpc_encode_to_vectors(words, p);
+  auto a = ebpc::encode_streams_to_vectors(words, p);
+  auto b = ebpc::encode_streams_to_vectors(words, p);
   if (!a || !b || a->znz != b->znz || a->bpc != b->bpc) {
     __builtin_trap();
   }
   std::vector<std::uint32_t> back(words.size());
-  auto d = ebpc::ebpc_decode(a->znz, a->bpc, p, std::span<std::uint32_t>(back));
+  auto d = ebpc::decode_streams(a->znz, a->bpc, p, std::span<std::uint32_t>(back));
   if (!d || back != words) {
     __builtin_trap();
   }
@@ -35,13 +35,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<Word> nw(words.begin(), words.end());
     std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(nw.size(), p));
     std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(nw.size(), p));
-    auto s = ebpc::ebpc_encode(std::span<const Word>(nw), p, znz, bpc);
+    auto s = ebpc::encode_streams(std::span<const Word>(nw), p, znz, bpc);
     if (!s || s->znz_nbits != a->sizes.znz_nbits || s->bpc_nbits != a->sizes.bpc_nbits ||
         !std::equal(a->znz.begin(), a->znz.end(), znz.begin()) || !std::equal(a->bpc.begin(), a->bpc.end(), bpc.begin())) {
       __builtin_trap();
     }
     std::vector<Word> nback(nw.size());
-    auto nd = ebpc::ebpc_decode(a->znz, a->bpc, p, std::span<Word>(nback));
+    auto nd = ebpc::decode_streams(a->znz, a->bpc, p, std::span<Word>(nback));
     if (!nd || nback != nw) {
       __builtin_trap();
     }

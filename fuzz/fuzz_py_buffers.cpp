@@ -57,7 +57,7 @@ void hw_decode(const std::uint8_t* data, std::size_t size) {
     return;
   }
   std::vector<std::uint32_t> out(count);
-  auto d = ebpc::ebpc_decode(*znz, *bpc, p, std::span<std::uint32_t>(out));
+  auto d = ebpc::decode_streams(*znz, *bpc, p, std::span<std::uint32_t>(out));
   if (d && std::any_of(out.begin(), out.end(), [&](std::uint32_t v) {
         return p.word_nbits < 32 && (v >> p.word_nbits) != 0;
       })) {

@@ -10,7 +10,7 @@
 // - out: the N words, out_last_o with word N-1.
 // Neither stream is read past its `last` handshake; after word N-1 the decoder drops what
 // its windows still hold (padding bits) and takes the next count. It does not check the
-// streams: corrupt streams give wrong words or no end (ebpc_decode is the checking decoder).
+// streams: corrupt streams give wrong words or no end (decode_streams is the checking decoder).
 module ebpc_decoder #(
   parameter int W = 8,
   parameter int B = 8,

@@ -4,7 +4,7 @@
 // A buffer of N words is cut into count = min(LANES, max(1, N / 16384)) contiguous lanes
 // (every lane but the last floor(N / count / 64) * 64 words, the last the rest); each lane is
 // one transmission of its own lane engine (ebpc_encoder, unchanged), so lane k's two streams
-// are the streams ebpc_encode writes for lane k's words.
+// are the streams encode_streams writes for lane k's words.
 //
 // Ports (valid/ready; a handshake is a cycle with both high):
 // - in:  beat t carries word t of every lane in in_mask_i: in_data_i[k] is lane k's word,

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     rt.insert(rt.end(), wb.begin(), wb.end());
     write(root / "ebpc_roundtrip", i, rt);
     // ebpc_decode: params, N, znz length, streams
-    auto s = ebpc::ebpc_encode_to_vectors(words, ep);
+    auto s = ebpc::encode_streams_to_vectors(words, ep);
     auto dec = head;
     dec.push_back(static_cast<std::uint8_t>(n));
     dec.push_back(static_cast<std::uint8_t>(n >> 8));

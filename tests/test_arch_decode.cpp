@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "arch/cpu.hpp"
-#include "arch/encode_b8.hpp"
+#include "arch/encode_kernels.hpp"
 #include "arch/unplane_b8.hpp"
 #include "arch/unplane_b8_scalar.hpp"
 #include "arch/unplane_b8_sse2.hpp"
@@ -255,7 +255,7 @@ void check_unplane_finds_bad_block() {
   EXPECT_EQ(flagged, 200);
 }
 
-// The encoder's planes (arch/encode_b8.hpp, EncodeB8Scalar::planes_group: bit i of a plane
+// The encoder's planes (arch/encode_kernels.hpp, EncodeKernelsScalar::planes_group: bit i of a plane
 // byte = d[i]) as DBX records (bit 6 - (i - 1)): the decoder's kernels give back the
 // encoder's words.
 template <class R>
@@ -276,7 +276,7 @@ void check_encoder_planes_round_trip() {
       nz[i] = static_cast<std::uint16_t>(top[i] >> (16 - w));
     }
     ebpc::arch::EncodeGroup g{};
-    ebpc::arch::EncodeB8Scalar::planes_group<0>(nz.data(), w, g);
+    ebpc::arch::EncodeKernelsScalar::planes_group<0>(nz.data(), w, g);
     Blocks b = make_blocks(nblocks, w);
     for (std::size_t blk = 0; blk < nblocks; ++blk) {
       unsigned plane[17] = {};

@@ -1,4 +1,4 @@
-// The EBPC B = 8 encoder kernels (src/arch/encode_b8*.hpp): every kernel of the SSE2 and
+// The EBPC B = 8 encoder kernels (src/arch/encode_kernels*.hpp): every kernel of the SSE2 and
 // the AVX2 + BMI2 policies against its scalar twin on seeded random inputs (the seed is in
 // the failure message), for W = 2..16, uint8 / uint16 / uint32 words and inputs chosen to
 // reach every symbol of docs/stream-format.md "BPC symbols" (zero runs of every length, DBP
@@ -10,14 +10,14 @@
 #include <vector>
 
 #include "arch/cpu.hpp"
-#include "arch/encode_b8.hpp"
-#include "arch/encode_b8_avx2.hpp"
-#include "arch/encode_b8_calls.hpp"
-#include "arch/encode_b8_sse2.hpp"
+#include "arch/encode_kernels.hpp"
+#include "arch/encode_kernels_avx2.hpp"
+#include "arch/encode_kernel_calls.hpp"
+#include "arch/encode_kernels_sse2.hpp"
 
 namespace {
 
-using ebpc::arch::EncodeB8Scalar;
+using ebpc::arch::EncodeKernelsScalar;
 using ebpc::arch::EncodeGroup;
 using ebpc::arch::k_group;
 
@@ -188,7 +188,7 @@ TEST(ArchEncode, ScalarTwinGivesTheSpecsSymbols) {
   for (unsigned p = 0; p < 9; ++p) {
     g.planes[p][0] = col[p];
   }
-  EncodeB8Scalar::classify_group<8>(g, 8);
+  EncodeKernelsScalar::classify_group<8>(g, 8);
   const unsigned code[9] = {0x18, 0x19, 0b1001, 0, 0, 0b00001, 0, 0x80 | 0b0101010, 0b01};
   const unsigned len[9] = {8, 8, 6, 0, 0, 5, 5, 8, 2};
   for (unsigned p = 0; p < 9; ++p) {

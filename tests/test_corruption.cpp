@@ -23,7 +23,7 @@ std::vector<std::uint32_t> sample_words(std::size_t n, unsigned w, std::uint64_t
 TEST(Corruption, EbpcStreamsTruncatedAtEveryByte) {
   const auto words = sample_words(1500, 8, 1);
   const ebpc::EbpcParams p{8, 8, 16};
-  auto s = ebpc::ebpc_encode_to_vectors(words, p);
+  auto s = ebpc::encode_streams_to_vectors(words, p);
   ASSERT_TRUE(s.has_value());
   std::vector<std::uint32_t> out(words.size());
   for (int which = 0; which < 2; ++which) {
@@ -31,8 +31,8 @@ TEST(Corruption, EbpcStreamsTruncatedAtEveryByte) {
     std::size_t errors = 0;
     for (std::size_t len = 0; len < full.size(); ++len) {
       const std::vector<std::uint8_t> cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(len));
-      auto r = which == 0 ? ebpc::ebpc_decode(cut, s->bpc, p, std::span<std::uint32_t>(out))
-                          : ebpc::ebpc_decode(s->znz, cut, p, std::span<std::uint32_t>(out));
+      auto r = which == 0 ? ebpc::decode_streams(cut, s->bpc, p, std::span<std::uint32_t>(out))
+                          : ebpc::decode_streams(s->znz, cut, p, std::span<std::uint32_t>(out));
       if (r) {
         ASSERT_EQ(out, words) << "stream " << which << " cut to " << len << " bytes decoded to other data";
       } else {
@@ -48,7 +48,7 @@ TEST(Corruption, EbpcStreamsTruncatedAtEveryByte) {
 TEST(Corruption, EbpcStreamsSingleBitFlips) {
   const auto words = sample_words(600, 16, 2);
   const ebpc::EbpcParams p{16, 8, 16};
-  auto s = ebpc::ebpc_encode_to_vectors(words, p);
+  auto s = ebpc::encode_streams_to_vectors(words, p);
   ASSERT_TRUE(s.has_value());
   std::vector<std::uint32_t> out(words.size());
   std::size_t detected = 0;
@@ -58,8 +58,8 @@ TEST(Corruption, EbpcStreamsSingleBitFlips) {
     for (std::size_t bit = 0; bit < full.size() * 8; ++bit) {
       auto bad = full;
       bad[bit / 8] = static_cast<std::uint8_t>(bad[bit / 8] ^ (0x80u >> (bit % 8)));
-      auto r = which == 0 ? ebpc::ebpc_decode(bad, s->bpc, p, std::span<std::uint32_t>(out))
-                          : ebpc::ebpc_decode(s->znz, bad, p, std::span<std::uint32_t>(out));
+      auto r = which == 0 ? ebpc::decode_streams(bad, s->bpc, p, std::span<std::uint32_t>(out))
+                          : ebpc::decode_streams(s->znz, bad, p, std::span<std::uint32_t>(out));
       ++flips;
       detected += r ? 0u : 1u;
     }
@@ -215,7 +215,7 @@ TEST(Corruption, DecoderRefusesHostileWordCountsCheaply) {
   // Empty streams claiming a million words: fails at once, not after a million steps.
   const ebpc::EbpcParams p{8, 8, 16};
   std::vector<std::uint32_t> out(1000000);
-  auto r = ebpc::ebpc_decode({}, {}, p, std::span<std::uint32_t>(out));
+  auto r = ebpc::decode_streams({}, {}, p, std::span<std::uint32_t>(out));
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error(), ebpc::Error::truncated);
 }

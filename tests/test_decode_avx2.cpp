@@ -1,5 +1,5 @@
 // The AVX2 + BMI2 EBPC decoder (the B = 8 body's AVX2 instantiation,
-// src/codec/ebpc_decode_b8_avx2.cpp) against the baseline decoder (the same body with the
+// src/codec/ebpc_decode_avx2.cpp) against the baseline decoder (the same body with the
 // SSE2/scalar kernels, called directly): same words, same consumed bits, same errors, on
 // seeded random streams (segment boundaries, zero runs across segments, last partial block,
 // W = 2..16, uint8/uint16/uint32 words, Z = 2..256) and on damaged streams (bit flips,
@@ -9,7 +9,7 @@
 #include <ebpc/ebpc.hpp>
 
 #include "arch/cpu.hpp"
-#include "codec/ebpc_decode_b8.hpp"
+#include "codec/ebpc_decode_fast.hpp"
 #include "testutil.hpp"
 
 namespace {
@@ -50,7 +50,7 @@ bool avx2_usable() { return ebpc::arch::use_avx2(); }
 
 template <class Word>
 void round_trip(const std::vector<std::uint32_t>& words, const EbpcParams& p) {
-  auto s = ebpc::ebpc_encode_to_vectors(words, p);
+  auto s = ebpc::encode_streams_to_vectors(words, p);
   ASSERT_TRUE(s.has_value());
   std::vector<Word> out;
   const auto r = both<Word>(s->znz, s->bpc, p, words.size(), &out);
@@ -141,7 +141,7 @@ TEST(DecodeAvx2, SegmentEdgesAndRareSymbols) {
 // Damaged streams: both paths must give the same error (or the same words).
 template <class Word>
 void damage(const std::vector<std::uint32_t>& words, const EbpcParams& p, std::mt19937_64& rng) {
-  auto s = ebpc::ebpc_encode_to_vectors(words, p);
+  auto s = ebpc::encode_streams_to_vectors(words, p);
   ASSERT_TRUE(s.has_value());
   const std::size_t n = words.size();
   for (int which = 0; which < 2; ++which) {
@@ -209,9 +209,9 @@ TEST(DecodeAvx2, DamagedStreamsGiveTheBaselinesErrors) {
 TEST(DecodeAvx2, PublicApiDispatch) {
   std::vector<std::uint8_t> out(10);
   const std::vector<std::uint8_t> empty;
-  EXPECT_EQ(ebpc::ebpc_decode(empty, empty, EbpcParams{9, 8, 16}, std::span<std::uint8_t>(out)).error(),
+  EXPECT_EQ(ebpc::decode_streams(empty, empty, EbpcParams{9, 8, 16}, std::span<std::uint8_t>(out)).error(),
             ebpc::Error::bad_parameter);
-  EXPECT_EQ(ebpc::ebpc_decode(empty, empty, EbpcParams{8, 8, 16}, std::span<std::uint8_t>(out)).error(),
+  EXPECT_EQ(ebpc::decode_streams(empty, empty, EbpcParams{8, 8, 16}, std::span<std::uint8_t>(out)).error(),
             ebpc::Error::truncated);
   EXPECT_TRUE(ebpc::detail::ebpc_decode_avx2_fits(EbpcParams{16, 8, 16}) || !avx2_usable());
   EXPECT_FALSE(ebpc::detail::ebpc_decode_avx2_fits(EbpcParams{17, 8, 16}));

@@ -28,7 +28,7 @@ void check_against_reference(const Case& c) {
   std::mt19937_64 rng(c.seed);
   const auto words = ebpc::test::random_words(rng, c.n, c.w, c.zeros, c.smooth);
   const ebpc::EbpcParams params{c.w, c.b, c.z};
-  auto r = ebpc::ebpc_encode_to_vectors(words, params);
+  auto r = ebpc::encode_streams_to_vectors(words, params);
   ASSERT_TRUE(r.has_value());
   const std::vector<std::uint64_t> values(words.begin(), words.end());
   const auto ref = ebpc::reference::encode(values, c.w, c.b, c.z);
@@ -38,7 +38,7 @@ void check_against_reference(const Case& c) {
   ASSERT_EQ(r->bpc, ebpc::reference::pack_padded(ref.bpc_bits, c.w));
   // Production decoder on the production streams.
   std::vector<std::uint32_t> out(c.n, 0xffffffffu);
-  auto d = ebpc::ebpc_decode(r->znz, r->bpc, params, std::span<std::uint32_t>(out));
+  auto d = ebpc::decode_streams(r->znz, r->bpc, params, std::span<std::uint32_t>(out));
   ASSERT_TRUE(d.has_value()) << ebpc::error_message(d.error());
   ASSERT_EQ(out, words);
   // Reference decoder too.
@@ -80,14 +80,14 @@ TEST(EbpcVsReference, ExtremeValues) {
     const std::uint32_t min_neg = 1u << (w - 1);
     std::vector<std::uint32_t> words = {min_neg, mask >> 1, min_neg, 1, mask, min_neg, mask >> 1, 0, 0, min_neg};
     const ebpc::EbpcParams params{w, 8, 16};
-    auto r = ebpc::ebpc_encode_to_vectors(words, params);
+    auto r = ebpc::encode_streams_to_vectors(words, params);
     ASSERT_TRUE(r.has_value());
     const std::vector<std::uint64_t> values(words.begin(), words.end());
     const auto ref = ebpc::reference::encode(values, w, 8, 16);
     EXPECT_EQ(r->znz, ebpc::reference::pack_padded(ref.znz_bits, w));
     EXPECT_EQ(r->bpc, ebpc::reference::pack_padded(ref.bpc_bits, w));
     std::vector<std::uint32_t> out(words.size());
-    ASSERT_TRUE(ebpc::ebpc_decode(r->znz, r->bpc, params, std::span<std::uint32_t>(out)).has_value());
+    ASSERT_TRUE(ebpc::decode_streams(r->znz, r->bpc, params, std::span<std::uint32_t>(out)).has_value());
     EXPECT_EQ(out, words);
   }
 }
@@ -101,10 +101,10 @@ TEST(EbpcRoundTrip, LargeInputsAllSparsities) {
         std::mt19937_64 rng(seed++);
         const auto words = ebpc::test::random_words(rng, n, w, zeros, true);
         const ebpc::EbpcParams params{w, 8, 16};
-        auto r = ebpc::ebpc_encode_to_vectors(words, params);
+        auto r = ebpc::encode_streams_to_vectors(words, params);
         ASSERT_TRUE(r.has_value());
         std::vector<std::uint32_t> out(n);
-        ASSERT_TRUE(ebpc::ebpc_decode(r->znz, r->bpc, params, std::span<std::uint32_t>(out)).has_value());
+        ASSERT_TRUE(ebpc::decode_streams(r->znz, r->bpc, params, std::span<std::uint32_t>(out)).has_value());
         ASSERT_EQ(out, words);
       }
     }
@@ -118,32 +118,32 @@ TEST(EbpcRoundTrip, NarrowStorageTypes) {
   const ebpc::EbpcParams params{8, 8, 16};
   std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(words8.size(), params));
   std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(words8.size(), params));
-  auto s8 = ebpc::ebpc_encode(std::span<const std::uint8_t>(words8), params, znz, bpc);
+  auto s8 = ebpc::encode_streams(std::span<const std::uint8_t>(words8), params, znz, bpc);
   ASSERT_TRUE(s8.has_value());
-  auto s32 = ebpc::ebpc_encode_to_vectors(words32, params);
+  auto s32 = ebpc::encode_streams_to_vectors(words32, params);
   ASSERT_TRUE(s32.has_value());
   EXPECT_EQ(s8->znz_nbits, s32->sizes.znz_nbits);
   EXPECT_EQ(s8->bpc_nbits, s32->sizes.bpc_nbits);
   EXPECT_TRUE(std::equal(s32->znz.begin(), s32->znz.end(), znz.begin()));
   std::vector<std::uint8_t> out(words8.size());
-  ASSERT_TRUE(ebpc::ebpc_decode(s32->znz, s32->bpc, params, std::span<std::uint8_t>(out)).has_value());
+  ASSERT_TRUE(ebpc::decode_streams(s32->znz, s32->bpc, params, std::span<std::uint8_t>(out)).has_value());
   EXPECT_EQ(out, words8);
 }
 
 TEST(EbpcParams, RejectsBadParameters) {
   std::vector<std::uint32_t> words = {1, 2, 3};
-  EXPECT_EQ(ebpc::ebpc_encode_to_vectors(words, {1, 8, 16}).error(), ebpc::Error::bad_parameter);
-  EXPECT_EQ(ebpc::ebpc_encode_to_vectors(words, {33, 8, 16}).error(), ebpc::Error::bad_parameter);
-  EXPECT_EQ(ebpc::ebpc_encode_to_vectors(words, {8, 6, 16}).error(), ebpc::Error::bad_parameter);
-  EXPECT_EQ(ebpc::ebpc_encode_to_vectors(words, {8, 8, 12}).error(), ebpc::Error::bad_parameter);
-  EXPECT_EQ(ebpc::ebpc_encode_to_vectors(words, {8, 8, 512}).error(), ebpc::Error::bad_parameter);
+  EXPECT_EQ(ebpc::encode_streams_to_vectors(words, {1, 8, 16}).error(), ebpc::Error::bad_parameter);
+  EXPECT_EQ(ebpc::encode_streams_to_vectors(words, {33, 8, 16}).error(), ebpc::Error::bad_parameter);
+  EXPECT_EQ(ebpc::encode_streams_to_vectors(words, {8, 6, 16}).error(), ebpc::Error::bad_parameter);
+  EXPECT_EQ(ebpc::encode_streams_to_vectors(words, {8, 8, 12}).error(), ebpc::Error::bad_parameter);
+  EXPECT_EQ(ebpc::encode_streams_to_vectors(words, {8, 8, 512}).error(), ebpc::Error::bad_parameter);
   // A word with bits above W.
   std::vector<std::uint32_t> wide = {1, 256, 3};
-  EXPECT_EQ(ebpc::ebpc_encode_to_vectors(wide, {8, 8, 16}).error(), ebpc::Error::bad_parameter);
+  EXPECT_EQ(ebpc::encode_streams_to_vectors(wide, {8, 8, 16}).error(), ebpc::Error::bad_parameter);
   // Output below the bound.
   std::vector<std::uint8_t> small(1);
   std::vector<std::uint8_t> big(1000);
-  EXPECT_EQ(ebpc::ebpc_encode(std::span<const std::uint32_t>(words), {8, 8, 16}, small, big).error(),
+  EXPECT_EQ(ebpc::encode_streams(std::span<const std::uint32_t>(words), {8, 8, 16}, small, big).error(),
             ebpc::Error::output_too_small);
 }
 

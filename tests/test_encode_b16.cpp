@@ -11,7 +11,7 @@
 #include "arch/cpu.hpp"
 #include "arch/encode_b16.hpp"
 #include "arch/encode_b16_avx2.hpp"
-#include "arch/encode_b8_calls.hpp"  // EBPC_NOIPA
+#include "arch/encode_kernel_calls.hpp"  // EBPC_NOIPA
 #include "codec/bpc_block_encode.hpp"
 #include "common/bitio.hpp"
 
@@ -152,7 +152,7 @@ TEST(ArchEncodeB16, CodeBlockMatchesPlainBlockCoder) {
 }
 
 #if EBPC_ARCH_HAVE_AVX2
-// Called from non-AVX2 code through an adapter that is not inlined (encode_b8_calls.hpp).
+// Called from non-AVX2 code through an adapter that is not inlined (encode_kernel_calls.hpp).
 EBPC_NOIPA EBPC_TARGET_AVX2 void codes_avx2(const std::uint16_t* planes, unsigned w, std::uint32_t* code,
                                             std::uint32_t* len) {
   ebpc::arch::codes_b16_avx2(planes, w, code, len);

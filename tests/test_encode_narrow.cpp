@@ -1,6 +1,6 @@
 // The encoder on uint8 and uint16 word buffers (the storage the CLI uses for fixed8,
 // fixed16 and float16), against the reference coder: on an AVX2 + BMI2 machine this is the
-// runtime-dispatched AVX2 encoder (src/codec/ebpc_encode_b8_avx2.cpp), and ctest runs the
+// runtime-dispatched AVX2 encoder (src/codec/ebpc_encode_avx2.cpp), and ctest runs the
 // same tests again with EBPC_ISA=baseline for the SSE2 path. Lengths cross the AVX2 path's
 // 64-word masks, its 32-block groups and its 4096-word segments.
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@ void check_narrow(const std::vector<std::uint32_t>& words32, const ebpc::EbpcPar
   const std::vector<Word> words(words32.begin(), words32.end());
   std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(words.size(), params), 0xAA);
   std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(words.size(), params), 0xAA);
-  auto s = ebpc::ebpc_encode(std::span<const Word>(words), params, znz, bpc);
+  auto s = ebpc::encode_streams(std::span<const Word>(words), params, znz, bpc);
   ASSERT_TRUE(s.has_value()) << ebpc::error_message(s.error());
   const std::vector<std::uint64_t> values(words.begin(), words.end());
   const auto ref = ebpc::reference::encode(values, params.word_nbits, params.block_nwords, params.max_zero_run_nwords);
@@ -30,7 +30,7 @@ void check_narrow(const std::vector<std::uint32_t>& words32, const ebpc::EbpcPar
   ASSERT_TRUE(std::equal(ref_znz.begin(), ref_znz.end(), znz.begin()));
   ASSERT_TRUE(std::equal(ref_bpc.begin(), ref_bpc.end(), bpc.begin()));
   std::vector<Word> out(words.size(), Word{0x55});
-  auto d = ebpc::ebpc_decode(ref_znz, ref_bpc, params, std::span<Word>(out));
+  auto d = ebpc::decode_streams(ref_znz, ref_bpc, params, std::span<Word>(out));
   ASSERT_TRUE(d.has_value()) << ebpc::error_message(d.error());
   ASSERT_EQ(out, words);
 }
@@ -102,11 +102,11 @@ TEST(EncodeNarrow, BitsAboveWAreRejected) {
       std::vector<std::uint8_t> znz(ebpc::ebpc_znz_bound_nbytes(words.size(), params));
       std::vector<std::uint8_t> bpc(ebpc::ebpc_bpc_bound_nbytes(words.size(), params));
       const std::vector<std::uint16_t> w16(words.begin(), words.end());
-      EXPECT_EQ(ebpc::ebpc_encode(std::span<const std::uint16_t>(w16), params, znz, bpc).error(),
+      EXPECT_EQ(ebpc::encode_streams(std::span<const std::uint16_t>(w16), params, znz, bpc).error(),
                 ebpc::Error::bad_parameter);
       if (w < 8) {
         const std::vector<std::uint8_t> w8(words.begin(), words.end());
-        EXPECT_EQ(ebpc::ebpc_encode(std::span<const std::uint8_t>(w8), params, znz, bpc).error(),
+        EXPECT_EQ(ebpc::encode_streams(std::span<const std::uint8_t>(w8), params, znz, bpc).error(),
                   ebpc::Error::bad_parameter);
       }
     }

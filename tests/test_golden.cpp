@@ -51,7 +51,7 @@ TEST(Golden, ProductionEncoderIsBitExact) {
     const unsigned w = v["word_width"];
     const ebpc::EbpcParams params{w, v["block_size"], v["max_zero_run"]};
     const auto words = values_of(v);
-    auto r = ebpc::ebpc_encode_to_vectors(words, params);
+    auto r = ebpc::encode_streams_to_vectors(words, params);
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->sizes.znz_nbits, v["znz_num_bits"].get<std::uint64_t>());
     EXPECT_EQ(r->sizes.bpc_nbits, v["bpc_num_bits"].get<std::uint64_t>());
@@ -75,7 +75,7 @@ TEST(Golden, ProductionDecoderRoundTrips) {
     const auto znz = words_hex_to_bytes(v["znz_words_hex"], w);
     const auto bpc = words_hex_to_bytes(v["bpc_words_hex"], w);
     std::vector<std::uint32_t> out(words.size(), 0xdeadbeef);
-    auto r = ebpc::ebpc_decode(znz, bpc, params, std::span<std::uint32_t>(out));
+    auto r = ebpc::decode_streams(znz, bpc, params, std::span<std::uint32_t>(out));
     ASSERT_TRUE(r.has_value()) << ebpc::error_message(r.error());
     EXPECT_EQ(out, words);
     EXPECT_EQ(r->znz_nbits, v["znz_num_bits"].get<std::uint64_t>());

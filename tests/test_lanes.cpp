@@ -106,7 +106,7 @@ TEST(Lanes, GeometryCoversTheBufferAndNoLaneIsEmpty) {
   EXPECT_EQ(ebpc::lane_count(3 * m + 5, 8), 3u);
 }
 
-// Each lane is coded exactly as the hardware codes its slice of the words (ebpc_encode), and
+// Each lane is coded exactly as the hardware codes its slice of the words (encode_streams), and
 // one lane is today's layout: the ZNZ stream, then the BPC stream, no lane table.
 TEST(Lanes, EachLaneIsTheHardwareStreamsOfItsSlice) {
   std::mt19937_64 rng(11);
@@ -126,7 +126,7 @@ TEST(Lanes, EachLaneIsTheHardwareStreamsOfItsSlice) {
             ASSERT_EQ(lane.first_word, next);
             next += lane.nwords;
             const std::span<const std::uint32_t> slice(words.data() + lane.first_word, lane.nwords);
-            auto hw = ebpc::ebpc_encode_to_vectors(slice, ebpc::EbpcParams{w, b, 16});
+            auto hw = ebpc::encode_streams_to_vectors(slice, ebpc::EbpcParams{w, b, 16});
             ASSERT_TRUE(hw.has_value());
             ASSERT_TRUE(std::equal(lane.znz.begin(), lane.znz.end(), hw->znz.begin(), hw->znz.end()));
             ASSERT_TRUE(std::equal(lane.bpc.begin(), lane.bpc.end(), hw->bpc.begin(), hw->bpc.end()));
@@ -168,7 +168,7 @@ TEST(Lanes, OneDamagedLaneFailsAsTheLaneAlone) {
       ASSERT_TRUE(bad_lanes.has_value());
       const auto& bl = (*bad_lanes)[k];
       std::vector<std::uint32_t> alone(bl.nwords);
-      auto ra = ebpc::ebpc_decode(bl.znz, bl.bpc, ebpc::EbpcParams{8, 8, 16}, std::span<std::uint32_t>(alone));
+      auto ra = ebpc::decode_streams(bl.znz, bl.bpc, ebpc::EbpcParams{8, 8, 16}, std::span<std::uint32_t>(alone));
       ebpc::Result<void> alone_result;
       if (!ra) {
         alone_result = tl::unexpected(ra.error());

@@ -41,4 +41,15 @@ Result<void> elements_to_words(std::span<std::uint8_t> data, DType dtype, unsign
                                std::uint64_t* bad_index = nullptr) noexcept;
 void words_to_elements(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits) noexcept;
 
+// Whether elements of dtype can be W-bit words at all, with the one message for each
+// condition (bad_parameter): "width W: float16 data is coded as 16-bit patterns" (a float
+// at another width), "width W is wider than int8" (W above the element's width), "width W
+// is outside 2..32".
+Outcome<void> check_word_width(DType dtype, unsigned word_nbits);
+
+// elements_to_words with check_word_width's messages, and for a value that does not fit:
+// "value at flat index I does not fit in W bits", I = first_index + its index in data.
+Outcome<void> elements_to_words_or_failure(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits,
+                                           std::uint64_t first_index = 0);
+
 }  // namespace ebpc

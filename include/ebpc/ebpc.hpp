@@ -85,11 +85,11 @@ std::size_t ebpc_bpc_bound_nbytes(std::size_t nwords, const EbpcParams& params) 
 // ceil(padded_nbits / 8) bytes; for W = 8 and 16 this is exactly the hardware's words
 // in big-endian byte order). Errors: bad_parameter (params, or a word with bits set
 // above W), output_too_small (an output span below its bound).
-Result<EbpcSizes> ebpc_encode(std::span<const std::uint8_t> words, const EbpcParams& params,
+Result<EbpcSizes> encode_streams(std::span<const std::uint8_t> words, const EbpcParams& params,
                               std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept;
-Result<EbpcSizes> ebpc_encode(std::span<const std::uint16_t> words, const EbpcParams& params,
+Result<EbpcSizes> encode_streams(std::span<const std::uint16_t> words, const EbpcParams& params,
                               std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept;
-Result<EbpcSizes> ebpc_encode(std::span<const std::uint32_t> words, const EbpcParams& params,
+Result<EbpcSizes> encode_streams(std::span<const std::uint32_t> words, const EbpcParams& params,
                               std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept;
 
 // How much of each stream a successful decode read, in bits (padding excluded).
@@ -103,11 +103,11 @@ struct EbpcConsumed {
 // (a stream ends early), corrupt (unparsable code, a zero run past the end, a
 // reconstructed word outside W bits, a word marked non-zero that decodes to zero),
 // bad_parameter. On error, words_out holds unspecified values.
-Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+Result<EbpcConsumed> decode_streams(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                  const EbpcParams& params, std::span<std::uint8_t> words_out) noexcept;
-Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+Result<EbpcConsumed> decode_streams(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                  const EbpcParams& params, std::span<std::uint16_t> words_out) noexcept;
-Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+Result<EbpcConsumed> decode_streams(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                  const EbpcParams& params, std::span<std::uint32_t> words_out) noexcept;
 
 // Convenience: owned streams (vectors sized to the padded streams).
@@ -116,7 +116,7 @@ struct EbpcStreams {
   std::vector<std::uint8_t> bpc;
   EbpcSizes sizes;
 };
-Result<EbpcStreams> ebpc_encode_to_vectors(std::span<const std::uint32_t> words, const EbpcParams& params);
+Result<EbpcStreams> encode_streams_to_vectors(std::span<const std::uint32_t> words, const EbpcParams& params);
 
 // The hardware's raw stream files (`ebpc hw encode/decode`): each W-bit word of a stream
 // as ceil(W/8) big-endian bytes. stream holds padded_nbits (a multiple of W) MSB-first.

@@ -1,7 +1,7 @@
 // The library's whole-buffer container (compress_container / decompress_container) on the
 // .npy of python/bench/throughput.py (a 1-d int8 array, 128-byte header), to compare with
 // ebpc.compress / ebpc.decompress. Build: g++ -O2 -std=c++20 -I include
-// python/bench/container_bench.cpp build/release/src/libebpc.a build/release/src/libebpc_decode.a
+// python/bench/container_bench.cpp build/release/src/libebpc.a build/release/src/libebpc_decoder.a
 // -lzstd -llz4 -ldeflate -lxxhash -o /tmp/container_bench; run: /tmp/container_bench big.npy
 #include <ebpc/container.hpp>
 #include <algorithm>

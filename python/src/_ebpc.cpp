@@ -5,8 +5,8 @@
 //
 // Glue that duplicates library or CLI logic (to be replaced by library calls):
 // the chunk-parallel whole-buffer compress/decompress below (the container's serial
-// compress_container / decompress_container, with threads), make_header (the header
-// and messages of cmd_compress.cpp) and hw_sim's dict (cmd_hw_sim.cpp's to_json).
+// compress_container / decompress_container, with threads) and make_header (the header
+// and messages of cmd_compress.cpp).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -234,15 +234,8 @@ void decompress_into(const py::buffer& buf, const py::buffer& out_buf, unsigned 
 // Words of a whole array (elements_to_words on a copy), checked against the width.
 std::vector<std::uint8_t> words_or_fail(std::span<const std::uint8_t> elems, const ebpc::DTypeInfo& info, unsigned w) {
   std::vector<std::uint8_t> words(elems.begin(), elems.end());
-  std::uint64_t bad = 0;
-  if (auto r = ebpc::elements_to_words(words, info.id, w, &bad); !r) {
-    if (info.is_float && w != info.nbytes * 8) {
-      fail(std::string(info.name) + " data needs width " + std::to_string(info.nbytes * 8));
-    }
-    if (w > info.nbytes * 8 || w < ebpc::k_min_word_nbits) {
-      fail("width " + std::to_string(w) + " is not valid for " + std::string(info.name));
-    }
-    fail("value at flat index " + std::to_string(bad) + " does not fit in " + std::to_string(w) + " bits");
+  if (auto r = ebpc::elements_to_words_or_failure(words, info.id, w); !r) {
+    fail(r.error().message);
   }
   return words;
 }
@@ -337,7 +330,7 @@ py::tuple hw_encode(const py::buffer& data, const std::string& dtype, unsigned w
     // GIL is taken back as it leaves this block, before pybind11 translates it.
     py::gil_scoped_release release;
     const auto words = words32(words_or_fail(elems, info, width), info.nbytes);
-    auto s = ebpc::ebpc_encode_to_vectors(words, p);
+    auto s = ebpc::encode_streams_to_vectors(words, p);
     if (s) {
       znz = ebpc::stream_to_hw_words(s->znz, s->sizes.znz_padded_nbits, width);
       bpc = ebpc::stream_to_hw_words(s->bpc, s->sizes.bpc_padded_nbits, width);
@@ -378,7 +371,7 @@ void hw_decode(const py::buffer& znz_buf, const py::buffer& bpc_buf, std::uint64
   {
     py::gil_scoped_release release;
     std::vector<std::uint32_t> words(static_cast<std::size_t>(count));
-    auto r = ebpc::ebpc_decode(znz, bpc, p, std::span<std::uint32_t>(words));
+    auto r = ebpc::decode_streams(znz, bpc, p, std::span<std::uint32_t>(words));
     if (r) {
       for (std::size_t i = 0; i < words.size(); ++i) {
         std::memcpy(out.data() + i * info.nbytes, &words[i], info.nbytes);
@@ -394,9 +387,7 @@ void hw_decode(const py::buffer& znz_buf, const py::buffer& bpc_buf, std::uint64
 }
 
 #ifdef EBPC_PY_HAVE_HW
-py::object opt(const std::optional<std::uint64_t>& c) { return c ? py::object(py::int_(*c)) : py::object(py::none()); }
-
-// One file's object of `ebpc hw sim --json` (tools/ebpc/cmd_hw_sim.cpp, to_json), without "name".
+// One file's object of `ebpc hw sim --json` (ebpc::hw::to_json), without "name".
 py::dict hw_sim(const py::buffer& data, const std::string& dtype, unsigned width, unsigned block, double out_ready,
                 double in_bubble, std::uint64_t seed, bool fix_last_bpc_hang) {
   const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
@@ -419,73 +410,23 @@ py::dict hw_sim(const py::buffer& data, const std::string& dtype, unsigned width
   if (words.size() > ebpc::hw::k_max_hw_nwords) {
     fail(std::to_string(words.size()) + " words exceed the hardware's transmission of at most 2^24 words");
   }
-  ebpc::Result<ebpc::hw::HwEncodeReport> enc = tl::unexpected(ebpc::Error::bad_parameter);
-  ebpc::Result<ebpc::hw::HwDecodeReport> dec = tl::unexpected(ebpc::Error::bad_parameter);
+  ebpc::Outcome<ebpc::hw::HwRoundTrip> rt = tl::unexpected(ebpc::Failure{ebpc::Error::bad_parameter, ""});
   {
     py::gil_scoped_release release;
-    enc = ebpc::hw::hw_encode(words, c);
-    if (enc) {
-      dec = ebpc::hw::hw_decode(enc->znz_words, enc->bpc_words, words.size(), c);
-    }
+    rt = ebpc::hw::hw_round_trip(words, c, false);
   }
-  if (!enc) {
-    if (enc.error() == ebpc::Error::unsupported || enc.error() == ebpc::Error::hardware_hang) {
+  if (!rt) {
+    if (rt.error().code == ebpc::Error::hardware_hang) {
       fail("the authors' RTL hangs on this input (its last BPC word is never emitted; docs/hardware.md, \"A hang in "
            "the RTL\"); fix_last_bpc_hang=True models the one-line fix");
     }
-    fail("encoder model", enc.error());
+    fail(rt.error().message);
   }
-  if (!dec) {
-    fail("decoder model", dec.error());
-  }
-  if (dec->words != words) {
-    fail("the decoder model did not return the input (a model bug)");
-  }
-  const auto& e = *enc;
-  const auto& d = *dec;
-  py::dict j;
-  j["words"] = e.input_nwords;
-  j["nonzero_words"] = e.nonzero_nwords;
-  // the published design has one lane (docs/hardware.md "Lanes": --lanes is --design ours only)
-  py::list lane_words;
-  lane_words.append(e.input_nwords);
-  j["lanes"] = py::dict(py::arg("count") = 1, py::arg("words") = lane_words);
-  py::dict je;
-  je["cycles"] = e.ncycles;
-  je["words_per_cycle"] = e.words_per_cycle();
-  je["znz_words"] = e.znz_words.size();
-  je["bpc_words"] = e.bpc_words.size();
-  je["stall_cycles"] = e.stall_ncycles();
-  je["stall_cycles_by_cause"] = py::dict(py::arg("bpc_path") = e.stalls.bpc_path_ncycles,
-                                         py::arg("znz_path") = e.stalls.znz_path_ncycles,
-                                         py::arg("flush") = e.stalls.flush_ncycles);
-  je["input_bubble_cycles"] = e.input_bubble_ncycles;
-  je["output_blocked_cycles"] = py::dict(py::arg("znz") = e.znz_blocked_ncycles, py::arg("bpc") = e.bpc_blocked_ncycles);
-  je["coder_cycles"] = py::dict(py::arg("base") = e.coder.base_ncycles, py::arg("plane") = e.coder.plane_ncycles,
-                                py::arg("run_end") = e.coder.run_end_ncycles, py::arg("blocked") = e.coder.blocked_ncycles,
-                                py::arg("idle") = e.coder.idle_ncycles);
-  je["first_znz_cycle"] = opt(e.first_znz_cycle);
-  je["first_bpc_cycle"] = opt(e.first_bpc_cycle);
-  je["last_input_cycle"] = e.last_input_cycle;
-  je["drain_cycles"] = e.drain_ncycles();
-  j["encoder"] = je;
-  py::dict jd;
-  jd["cycles"] = d.ncycles;
-  jd["words_per_cycle"] = d.words_per_cycle();
-  jd["output_bubble_cycles"] = d.bubbles.total();
-  jd["output_bubble_cycles_by_cause"] =
-      py::dict(py::arg("start") = d.bubbles.start_ncycles, py::arg("znz_wait") = d.bubbles.znz_wait_ncycles,
-               py::arg("bpc_wait") = d.bubbles.bpc_wait_ncycles);
-  jd["output_blocked_cycles"] = d.out_blocked_ncycles;
-  jd["input_stall_cycles"] =
-      py::dict(py::arg("znz") = d.znz_input_stall_ncycles, py::arg("bpc") = d.bpc_input_stall_ncycles);
-  jd["symbol_decoder_cycles"] =
-      py::dict(py::arg("base") = d.symbol.base_ncycles, py::arg("plane") = d.symbol.plane_ncycles,
-               py::arg("starved") = d.symbol.starved_ncycles, py::arg("blocked") = d.symbol.blocked_ncycles,
-               py::arg("idle") = d.symbol.idle_ncycles);
-  jd["first_output_cycle"] = opt(d.first_output_cycle);
-  j["decoder"] = jd;
-  return j;
+  ebpc::hw::HwSimReport r;
+  r.enc = std::move(rt->enc);
+  r.dec = std::move(rt->dec);
+  r.lane_nwords = {words.size()};  // the published design has one lane
+  return py::module_::import("json").attr("loads")(ebpc::hw::to_json(r)).cast<py::dict>();
 }
 #endif
 

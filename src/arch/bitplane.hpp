@@ -1,6 +1,6 @@
 // The zero / non-zero split of 64-word groups (used by the ZVC and zero-RLE encoders), with
 // its scalar twin (tests/test_arch_bitplane.cpp checks the SSE2 kernel against it on seeded
-// random inputs). The EBPC encoder's kernels are in encode_b8*.hpp, the decoder's in
+// random inputs). The EBPC encoder's kernels are in encode_kernels*.hpp, the decoder's in
 // unplane_b8*.hpp.
 //
 // SSE2 is part of the x86-64 baseline, so the SSE2 kernels are chosen at compile time

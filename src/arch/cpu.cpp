@@ -1,5 +1,7 @@
 #include "arch/cpu.hpp"
 
+#include <ebpc/ebpc.hpp>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -40,3 +42,9 @@ const char* active_isa_name() noexcept {
 }
 
 }  // namespace ebpc::arch
+
+namespace ebpc {
+
+const char* simd_kernels() noexcept { return arch::active_isa_name(); }
+
+}  // namespace ebpc

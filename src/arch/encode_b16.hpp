@@ -1,18 +1,19 @@
 // Kernels of the EBPC B = 16 encoder (W = 2..16), with their scalar twins.
 //
-// The encoder body (src/codec/ebpc_encode_b8_body.hpp) codes B = 16 one block at a time:
+// The encoder body (src/codec/ebpc_encode_body.hpp) codes B = 16 one block at a time:
 // (1) the block's delta bit-planes, one 16-bit plane per bit position (planes_b16), (2) the
 // symbol of every plane with the runs of all-zero DBX planes (codes_b16), each with a
 // scalar twin here and an SSE2 form that the SSE2 and the AVX2 policies both use, then (3)
 // the base and the codes joined into pieces of at most 56 bits (join_b16, plain C++).
 // tests/test_encode_b16.cpp checks the SSE2 kernels against the twins and the twins against
 // the plain block coder; the body's streams are checked bit for bit against the reference
-// coder (tests/test_encode_b8.cpp).
+// coder (tests/test_encode_fast.cpp).
 #pragma once
 
 #include <bit>
 #include <cstdint>
 
+#include "codec/bpc_symbols.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
@@ -23,6 +24,9 @@
 namespace ebpc::arch {
 
 inline constexpr unsigned k_b16_max_planes = 17;  // W + 1 for W = 16
+
+// The codewords codes_b16 builds (bpc_symbols.hpp).
+using KB16 = detail::BpcKernelCodes<16>;
 
 // planes[p] (p = 0..W): DBP[p] of the 16 words at nz, bit i = bit p of d[i] = v[i] - v[i-1]
 // ((W+1)-bit two's complement), i = 1..15; bit 0 is unspecified. Returns the base v[0] as
@@ -126,19 +130,19 @@ inline void codes_b16_scalar(const std::uint16_t* planes, unsigned w, std::uint3
     const bool start = z && (p == 0 || dbx[p - 1] != 0);  // the run's lowest plane
     const auto low = static_cast<unsigned>(std::countr_zero(d | 0x10000u));
     const std::uint32_t idx = low - 1;  // the "BPC symbols" index of the first '1' (d[1] = 0)
-    std::uint32_t c = 0x8000u | std::uint32_t{b16_detail::k_rev8.t[d & 0xff]} << 8 | b16_detail::k_rev8.t[d >> 8];
-    std::uint32_t l = 16;
-    c = d == (1u << low) ? (0b00011u << 4 | idx) : c;  // one '1'
-    l = d == (1u << low) ? 9 : l;
-    c = d == (3u << low) ? (0b00010u << 4 | idx) : c;  // two adjacent
-    l = d == (3u << low) ? 9 : l;
+    std::uint32_t c = KB16::dbx_head | std::uint32_t{b16_detail::k_rev8.t[d & 0xff]} << 8 | b16_detail::k_rev8.t[d >> 8];
+    std::uint32_t l = KB16::dbx_nbits;
+    c = d == (1u << low) ? (KB16::one_one_head | idx) : c;  // one '1'
+    l = d == (1u << low) ? KB16::index_symbol_nbits : l;
+    c = d == (3u << low) ? (KB16::two_ones_head | idx) : c;  // two adjacent
+    l = d == (3u << low) ? KB16::index_symbol_nbits : l;
     const bool dbp_zero = (planes[p] & 0xfffeu) == 0;
-    c = dbp_zero ? 0b00001u : c;
-    l = dbp_zero ? 5 : l;
-    c = d == 0xfffeu ? 0u : c;  // all ones
-    l = d == 0xfffeu ? 5 : l;
-    const std::uint32_t rc = run == 1 ? 0b01u : (1u << lw | (run - 2));
-    const std::uint32_t rl = run == 1 ? 2 : 3 + lw;
+    c = dbp_zero ? KB16::zero_dbp : c;
+    l = dbp_zero ? KB16::short_nbits : l;
+    c = d == 0xfffeu ? KB16::all_ones : c;  // all ones
+    l = d == 0xfffeu ? KB16::short_nbits : l;
+    const std::uint32_t rc = run == 1 ? KB16::zero : KB16::run_head(lw) + run;
+    const std::uint32_t rl = run == 1 ? KB16::zero_nbits : KB16::run_nbits(lw);
     code[p] = z ? (start ? rc : 0) : c;
     len[p] = z ? (start ? rl : 0) : l;
   }
@@ -151,8 +155,9 @@ inline void zero_runs_b16(std::uint32_t zm, unsigned lw, std::uint32_t* code, st
   while (starts != 0) {
     const auto p = static_cast<unsigned>(std::countr_zero(starts));
     const auto run = static_cast<unsigned>(std::countr_one(zm >> p));
-    code[p] = run == 1 ? 0b01u : (1u << lw | (run - 2));
-    len[p] = run == 1 ? 2u : 3u + lw;
+    const detail::BpcCodeword c = detail::bpc_zero_run_codeword(detail::ZeroRunCode::ebpc, run, lw);
+    code[p] = c.bits;
+    len[p] = c.nbits;
     starts &= starts - 1;
   }
 }
@@ -195,16 +200,16 @@ inline void codes_b16_sse2(const std::uint16_t* planes, unsigned w, std::uint32_
     rev = swap(rev, 0x0f0f, 4);
     rev = swap(rev, 0x3333, 2);
     rev = swap(rev, 0x5555, 1);
-    __m128i c = _mm_or_si128(rev, _mm_set1_epi16(static_cast<short>(0x8000)));
-    __m128i l = _mm_set1_epi16(16);
-    c = select(single, _mm_or_si128(idx, _mm_set1_epi16(0x30)), c);
-    c = select(pair, _mm_or_si128(idx, _mm_set1_epi16(0x20)), c);
-    l = select(_mm_or_si128(single, pair), _mm_set1_epi16(9), l);
+    __m128i c = _mm_or_si128(rev, _mm_set1_epi16(static_cast<short>(KB16::dbx_head)));
+    __m128i l = _mm_set1_epi16(static_cast<short>(KB16::dbx_nbits));
+    c = select(single, _mm_or_si128(idx, _mm_set1_epi16(static_cast<short>(KB16::one_one_head))), c);
+    c = select(pair, _mm_or_si128(idx, _mm_set1_epi16(static_cast<short>(KB16::two_ones_head))), c);
+    l = select(_mm_or_si128(single, pair), _mm_set1_epi16(static_cast<short>(KB16::index_symbol_nbits)), l);
     const __m128i dbp_zero = _mm_cmpeq_epi16(cur, zero);
     const __m128i all_ones = _mm_cmpeq_epi16(d, data);
-    c = select(dbp_zero, one, c);
-    c = _mm_andnot_si128(all_ones, c);
-    l = select(_mm_or_si128(dbp_zero, all_ones), _mm_set1_epi16(5), l);
+    c = select(dbp_zero, _mm_set1_epi16(static_cast<short>(KB16::zero_dbp)), c);
+    c = select(all_ones, _mm_set1_epi16(static_cast<short>(KB16::all_ones)), c);
+    l = select(_mm_or_si128(dbp_zero, all_ones), _mm_set1_epi16(static_cast<short>(KB16::short_nbits)), l);
     c = _mm_andnot_si128(z, c);
     l = _mm_andnot_si128(z, l);
     zm |= static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(z, zero))) << p0;

@@ -1,6 +1,6 @@
 // SSE2 helpers for the zero / non-zero split (x86-64 baseline): shared by the
 // nonzero_masks_sse2 kernel (bitplane_sse2.cpp) and the SSE2 encoder policy
-// (encode_b8_sse2.hpp). Twins: nonzero_masks_scalar, EncodeB8Scalar::nonzero_mask64.
+// (encode_kernels_sse2.hpp). Twins: nonzero_masks_scalar, EncodeKernelsScalar::nonzero_mask64.
 #pragma once
 
 #include <emmintrin.h>

@@ -1,5 +1,5 @@
 // Kernels of the B = 16, W <= 16 EBPC decoder (the B = 16 side of
-// src/codec/ebpc_decode_b8_body.hpp), shared contract. Decode side only.
+// src/codec/ebpc_decode_body.hpp), shared contract. Decode side only.
 //
 // A kernel set is a struct of static functions, like the B = 8 policies (unplane_b8.hpp):
 //   using Bad;                       range-check failures, accumulated over many calls

@@ -1,4 +1,4 @@
-// Kernels of the B = 8, W <= 16 EBPC decoder (src/codec/ebpc_decode_b8_body.hpp), shared
+// Kernels of the B = 8, W <= 16 EBPC decoder (src/codec/ebpc_decode_body.hpp), shared
 // contract. Decode side only: nothing here is used by, or includes, an encoder.
 //
 // The decoder body is written once over a kernel policy and compiled once per ISA (the

@@ -180,7 +180,7 @@ namespace {
 template <class Word>
 Result<void> decode_lane(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc, const EbpcParams& ep,
                          std::span<Word> words) {
-  auto consumed = ebpc_decode(znz, bpc, ep, words);
+  auto consumed = decode_streams(znz, bpc, ep, words);
   EBPC_TRY(consumed);
   EBPC_CHECK(padded_nbytes(consumed->znz_nbits, ep.word_nbits) == znz.size(), corrupt);
   EBPC_CHECK(padded_nbytes(consumed->bpc_nbits, ep.word_nbits) == bpc.size(), corrupt);

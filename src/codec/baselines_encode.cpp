@@ -209,7 +209,7 @@ Result<CodedSize> ebpc_table_encode(std::span<const std::uint8_t> bytes, const C
       // the BPC stream down next to the ZNZ stream (the lane's bound fits: see the bound).
       const std::size_t znz_bound = ebpc_znz_bound_nbytes(lane.size(), ep);
       const std::size_t bpc_bound = ebpc_bpc_bound_nbytes(lane.size(), ep);
-      auto sizes = ebpc_encode(lane, ep, out.subspan(pos, znz_bound), out.subspan(pos + znz_bound, bpc_bound));
+      auto sizes = encode_streams(lane, ep, out.subspan(pos, znz_bound), out.subspan(pos + znz_bound, bpc_bound));
       EBPC_TRY(sizes);
       const std::size_t znz_nbytes = padded_nbytes(sizes->znz_nbits, p.word_nbits);
       const std::size_t bpc_nbytes = padded_nbytes(sizes->bpc_nbits, p.word_nbits);

@@ -1,9 +1,11 @@
 // The BPC symbol table of the B = 16 decoder (docs/stream-format.md "BPC symbols"):
-// src/codec/ebpc_decode_b8_body.hpp reads it for B = 16, whatever the ISA. Decode side
+// src/codec/ebpc_decode_body.hpp reads it for B = 16, whatever the ISA. Decode side
 // only: no encoder header is included, nothing of the encoder uses it.
 #pragma once
 
 #include <cstdint>
+
+#include "codec/bpc_symbols.hpp"
 
 namespace ebpc::detail {
 
@@ -23,47 +25,32 @@ struct SymTablesB16 {
   std::uint32_t raw[512];
   constexpr SymTablesB16() : inc(), lit(), raw() {
     for (unsigned x = 0; x < 512; ++x) {
-      const unsigned idx = x & 15;  // '0001x' + 4-bit index
+      const BpcSymbolCode code = bpc_code_at(ZeroRunCode::ebpc, x >> (9 - k_bpc_head_nbits));
       unsigned l = 0;
       unsigned r = 0;
       bool bad = false;
-      if (x & 0x100) {
-        r = 0x7fff;
-      } else if ((x >> 7) == 0b01) {
-        // single all-zero DBX
-      } else if ((x >> 6) == 0b001) {
-        // run of all-zero DBX (length by lw below)
-      } else if ((x >> 4) == 0b00000) {
-        l = 0x7fff;
-      } else if ((x >> 4) == 0b00001) {
-        l = 0x8000;
-      } else if ((x >> 4) == 0b00010) {
-        if (idx + 3 <= 16) {
-          l = 3u << (13 - idx);
-        } else {
-          bad = true;
-        }
-      } else {  // 0b00011
-        if (idx + 2 <= 16) {
-          l = 1u << (14 - idx);
-        } else {
-          bad = true;
+      switch (code.symbol) {
+        case BpcSymbol::dbx: r = 0x7fff; break;
+        case BpcSymbol::zero:
+        case BpcSymbol::zero_run: break;
+        case BpcSymbol::zero_dbp: l = 0x8000; break;
+        case BpcSymbol::all_ones:
+        case BpcSymbol::two_ones:
+        case BpcSymbol::one_one: {
+          const unsigned idx = x & 15;  // the prefix, then a 4-bit index
+          const BpcDbx d = bpc_index_dbx(code.symbol, idx, 16);
+          l = d.dbx;
+          bad = !d.ok;
+          break;
         }
       }
       lit[x] = l;
       raw[x] = r;
       for (unsigned lw = 1; lw <= 4; ++lw) {
-        unsigned len = 0;
+        const unsigned len = code.prefix_nbits + bpc_field_nbits(code.field, 16, lw, 4);
         unsigned np = 1;
-        if (x & 0x100) {
-          len = 16;
-        } else if ((x >> 7) == 0b01) {
-          len = 2;
-        } else if ((x >> 6) == 0b001) {
-          len = 3 + lw;
-          np = ((x >> (6 - lw)) & ((1u << lw) - 1)) + 2;
-        } else {
-          len = (x >> 5) == 0 ? 5 : 9;  // '00000', '00001' | '00010', '00011' + index
+        if (code.symbol == BpcSymbol::zero_run) {
+          np = ((x >> (9 - len)) & ((1u << lw) - 1)) + 2;
         }
         if (bad) {
           np = 32;

@@ -1,9 +1,11 @@
 // The BPC symbol table of the B = 8 decoder (docs/stream-format.md "BPC symbols"), the one
-// table of the decode direction: src/codec/ebpc_decode_b8_body.hpp reads it, whatever the
+// table of the decode direction: src/codec/ebpc_decode_body.hpp reads it, whatever the
 // ISA. Decode side only: no encoder header is included, nothing of the encoder uses it.
 #pragma once
 
 #include <cstdint>
+
+#include "codec/bpc_symbols.hpp"
 
 namespace ebpc::detail {
 
@@ -23,41 +25,27 @@ struct SymTables {
     for (unsigned lw = 1; lw <= 4; ++lw) {
       for (unsigned x9 = 0; x9 < 512; ++x9) {
         const unsigned x = x9 >> 1;
-        unsigned len = 0;
+        const BpcSymbolCode code = bpc_code_at(ZeroRunCode::ebpc, x >> (8 - k_bpc_head_nbits));
+        const unsigned len = code.prefix_nbits + bpc_field_nbits(code.field, 8, lw, 3);
+        const unsigned field = (x >> (8 - len)) & ((1u << (len - code.prefix_nbits)) - 1);
         unsigned np = 1;
         unsigned dbx = 0;
-        const unsigned idx = x & 7;
-        if (x & 0x80) {
-          len = 8;
-          dbx = x & 0x7f;
-        } else if ((x >> 6) == 0b01) {
-          len = 2;
-        } else if ((x >> 5) == 0b001) {
-          len = 3 + lw;
-          np = ((x >> (5 - lw)) & ((1u << lw) - 1)) + 2;
-        } else if ((x >> 3) == 0b00000) {
-          len = 5;
-          dbx = 0x7f;
-        } else if ((x >> 3) == 0b00001) {
-          len = 5;
-          dbx = 0x80;  // DBP all zero: the prefix XOR restarts here
-        } else if ((x >> 3) == 0b00010) {
-          len = 8;
-          if (idx + 3 <= 8) {
-            dbx = 3u << (5 - idx);
-          } else {
-            np = 32;
-          }
-        } else {
-          len = 8;
-          if (idx + 2 <= 8) {
-            dbx = 1u << (6 - idx);
-          } else {
-            np = 32;
+        switch (code.symbol) {
+          case BpcSymbol::dbx: dbx = field; break;
+          case BpcSymbol::zero: break;
+          case BpcSymbol::zero_run: np = field + 2; break;
+          case BpcSymbol::zero_dbp: dbx = 0x80; break;  // DBP all zero: the prefix XOR restarts here
+          case BpcSymbol::all_ones:
+          case BpcSymbol::two_ones:
+          case BpcSymbol::one_one: {
+            const BpcDbx d = bpc_index_dbx(code.symbol, field, 8);
+            dbx = d.dbx;
+            np = d.ok ? 1 : 32;
+            break;
           }
         }
         std::uint64_t e = std::uint64_t{len} | std::uint64_t{np} << 6 | std::uint64_t{dbx} << 32;
-        if ((x & 0x80) && (x9 & 1)) {
+        if (code.symbol == BpcSymbol::dbx && (x9 & 1)) {
           e = std::uint64_t{16} | std::uint64_t{2} << 6 | std::uint64_t{dbx} << 32 | k_pair_flag;
         }
         t[lw - 1][x9] = e;

@@ -5,15 +5,11 @@
 
 #include <cstdint>
 
+#include "codec/bpc_symbols.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
 namespace ebpc::detail {
-
-enum class ZeroRunCode : std::uint8_t {
-  ebpc,  // single all-zero DBX: 01, run r >= 2: 001 + (r-2)
-  kim,   // single all-zero DBX: 001, run r >= 2: 01 + (r-2)   (ISCA 2016 table)
-};
 
 struct BlockShape {
   unsigned word_nbits;        // W

@@ -11,7 +11,6 @@ namespace ebpc::detail {
 inline Result<void> decode_block(BitReader& br, const BlockShape& s, std::int64_t* v) noexcept {
   const unsigned w = s.word_nbits;
   const unsigned b = s.block_nwords;
-  const bool ebpc = s.zero_run_code == ZeroRunCode::ebpc;
   v[0] = sign_extend(br.get(w), w);
 
   std::uint64_t dbp[33];
@@ -21,46 +20,25 @@ inline Result<void> decode_block(BitReader& br, const BlockShape& s, std::int64_
     // One symbol from a window of at least 33 bits (a '1' + DBX symbol is at most 32 bits,
     // the others at most 5 + 5): the same bits as get() one field at a time.
     const std::uint64_t x = br.window(33);
-    const auto head = static_cast<std::uint32_t>(x >> 59);
-    std::uint64_t plane;
+    const BpcSymbolCode code = bpc_code_at(s.zero_run_code, static_cast<unsigned>(x >> 59));
+    const unsigned field_nbits = bpc_field_nbits(code.field, b, s.run_len_nbits, s.index_nbits);
+    const auto field =
+        field_nbits == 0 ? std::uint32_t{0} : static_cast<std::uint32_t>((x << code.prefix_nbits) >> (64 - field_nbits));
+    br.skip(code.prefix_nbits + field_nbits);
+    std::uint64_t plane = prev;
     unsigned nplanes = 1;
-    if (head & 0b10000) {  // '1' + DBX
-      br.skip(b);
-      plane = prev ^ ((x >> (64 - b)) & s.dbx_mask);
-    } else if ((head >> 3) == 0b01) {  // '01'
-      plane = prev;
-      if (ebpc) {
-        br.skip(2);
-      } else {
-        nplanes = static_cast<unsigned>((x << 2) >> (64 - s.run_len_nbits)) + 2;
-        br.skip(2 + s.run_len_nbits);
-      }
-    } else if ((head >> 2) == 0b001) {  // '001'
-      plane = prev;
-      if (ebpc) {
-        nplanes = static_cast<unsigned>((x << 3) >> (64 - s.run_len_nbits)) + 2;
-        br.skip(3 + s.run_len_nbits);
-      } else {
-        br.skip(3);
-      }
-    } else {
-      switch (head) {
-        case 0b00000: br.skip(5); plane = prev ^ s.dbx_mask; break;
-        case 0b00001: br.skip(5); plane = 0; break;
-        case 0b00010: {
-          const auto idx = static_cast<std::uint32_t>((x << 5) >> (64 - s.index_nbits));
-          br.skip(5 + s.index_nbits);
-          EBPC_CHECK(idx + 3 <= b, corrupt);
-          plane = prev ^ (std::uint64_t{0b11} << (b - 3 - idx));
-          break;
-        }
-        default: {  // 0b00011
-          const auto idx = static_cast<std::uint32_t>((x << 5) >> (64 - s.index_nbits));
-          br.skip(5 + s.index_nbits);
-          EBPC_CHECK(idx + 2 <= b, corrupt);
-          plane = prev ^ (std::uint64_t{1} << (b - 2 - idx));
-          break;
-        }
+    switch (code.symbol) {
+      case BpcSymbol::dbx: plane = prev ^ field; break;
+      case BpcSymbol::zero: break;
+      case BpcSymbol::zero_run: nplanes = field + 2; break;
+      case BpcSymbol::zero_dbp: plane = 0; break;
+      case BpcSymbol::all_ones:
+      case BpcSymbol::two_ones:
+      case BpcSymbol::one_one: {
+        const BpcDbx d = bpc_index_dbx(code.symbol, field, b);
+        EBPC_CHECK(d.ok, corrupt);
+        plane = prev ^ d.dbx;
+        break;
       }
     }
     EBPC_CHECK(p + nplanes <= w + 1, corrupt);

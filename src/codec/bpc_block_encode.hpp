@@ -7,24 +7,11 @@
 
 namespace ebpc::detail {
 
+inline void put_codeword(BitWriter& bw, BpcCodeword c) noexcept { bw.put(c.bits, c.nbits); }
+
 inline void put_zero_run(BitWriter& bw, const BlockShape& s, unsigned run) noexcept {
-  if (run == 0) {
-    return;
-  }
-  const bool ebpc = s.zero_run_code == ZeroRunCode::ebpc;
-  if (run == 1) {
-    if (ebpc) {
-      bw.put(0b01, 2);
-    } else {
-      bw.put(0b001, 3);
-    }
-  } else {
-    if (ebpc) {
-      bw.put(0b001, 3);
-    } else {
-      bw.put(0b01, 2);
-    }
-    bw.put(run - 2, s.run_len_nbits);
+  if (run != 0) {
+    put_codeword(bw, bpc_zero_run_codeword(s.zero_run_code, run, s.run_len_nbits));
   }
 }
 
@@ -78,26 +65,8 @@ inline void encode_block(BitWriter& bw, const BlockShape& s, const std::int64_t*
     }
     put_zero_run(bw, s, run);
     run = 0;
-    if (dbx == s.dbx_mask) {
-      bw.put(0b00000, 5);
-    } else if (plane == 0) {
-      bw.put(0b00001, 5);
-    } else {
-      // Two adjacent ones or a single one: dbx shifted down to its lowest one is 0b11 or 1.
-      const auto low = static_cast<unsigned>(__builtin_ctzll(dbx));
-      const std::uint64_t top = dbx >> low;
-      if (top == 0b11) {
-        // Index of the first (more significant) one, counted from the plane's MSB.
-        bw.put(0b00010, 5);
-        bw.put(b - 3 - low, s.index_nbits);
-      } else if (top == 1) {
-        bw.put(0b00011, 5);
-        bw.put(b - 2 - low, s.index_nbits);
-      } else {
-        bw.put(1, 1);
-        bw.put(static_cast<std::uint32_t>(dbx), b - 1);
-      }
-    }
+    put_codeword(bw, bpc_plane_codeword(s.zero_run_code, static_cast<std::uint32_t>(dbx),
+                                        static_cast<std::uint32_t>(plane), b, s.index_nbits));
   }
   put_zero_run(bw, s, run);
 }

@@ -1,5 +1,6 @@
 // Element types and the element <-> word conversion (include/ebpc/dtype.hpp).
 #include <array>
+#include <string>
 #include <ebpc/dtype.hpp>
 
 #include "common/check.hpp"
@@ -118,6 +119,43 @@ void words_to_elements(std::span<std::uint8_t> data, DType dtype, unsigned word_
       to_elements_impl<std::uint32_t>(data, info->is_signed_int, word_nbits);
       break;
   }
+}
+
+Outcome<void> check_word_width(DType dtype, unsigned word_nbits) {
+  const DTypeInfo* info = dtype_info(dtype);
+  if (info == nullptr) {
+    return tl::unexpected(failure(Error::bad_parameter, "unknown dtype"));
+  }
+  const std::string w = "width " + std::to_string(word_nbits);
+  const unsigned elem_nbits = info->nbytes * 8;
+  if (info->is_float && word_nbits != elem_nbits) {
+    return tl::unexpected(Failure{Error::bad_parameter, w + ": " + std::string(info->name) + " data is coded as " +
+                                                            std::to_string(elem_nbits) + "-bit patterns"});
+  }
+  if (word_nbits < k_min_word_nbits || word_nbits > k_max_word_nbits) {
+    return tl::unexpected(Failure{Error::bad_parameter, w + " is outside " + std::to_string(k_min_word_nbits) + ".." +
+                                                            std::to_string(k_max_word_nbits)});
+  }
+  if (word_nbits > elem_nbits) {
+    return tl::unexpected(Failure{Error::bad_parameter, w + " is wider than " + std::string(info->name)});
+  }
+  return {};
+}
+
+Outcome<void> elements_to_words_or_failure(std::span<std::uint8_t> data, DType dtype, unsigned word_nbits,
+                                           std::uint64_t first_index) {
+  if (auto c = check_word_width(dtype, word_nbits); !c) {
+    return c;
+  }
+  std::uint64_t bad = 0;
+  if (auto r = elements_to_words(data, dtype, word_nbits, &bad); !r) {
+    if (r.error() != Error::bad_parameter) {
+      return tl::unexpected(failure(r.error()));
+    }
+    return tl::unexpected(Failure{Error::bad_parameter, "value at flat index " + std::to_string(first_index + bad) +
+                                                            " does not fit in " + std::to_string(word_nbits) + " bits"});
+  }
+  return {};
 }
 
 }  // namespace ebpc

@@ -3,8 +3,8 @@
 // count, and the readers' overrun is checked once per ZNZ symbol and once per BPC block, so
 // the work is bounded by N.
 // Two paths: decode_generic (any W, B; the plain one) and, for B = 8 or 16, W <= 16, the one
-// fast body compiled per ISA (ebpc_decode_b8_body.hpp: ebpc_decode_b8_avx2.cpp,
-// ebpc_decode_b8_baseline.cpp), which reads the same bits and reports the same errors.
+// fast body compiled per ISA (ebpc_decode_body.hpp: ebpc_decode_avx2.cpp,
+// ebpc_decode_baseline.cpp), which reads the same bits and reports the same errors.
 #include <ebpc/ebpc.hpp>
 
 #include <algorithm>
@@ -13,7 +13,7 @@
 
 #include "arch/cpu.hpp"
 #include "codec/bpc_block_decode.hpp"
-#include "codec/ebpc_decode_b8.hpp"
+#include "codec/ebpc_decode_fast.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
@@ -70,15 +70,15 @@ Result<EbpcConsumed> decode_impl(std::span<const std::uint8_t> znz_in, std::span
   EBPC_TRY(detail::check_params(params));
   EBPC_CHECK(params.word_nbits <= sizeof(Word) * 8, bad_parameter);
   if (detail::fast_path_fits(params)) {
-    // The one B = 8 / B = 16 body, compiled per ISA (ebpc_decode_b8_body.hpp).
+    // The one B = 8 / B = 16 body, compiled per ISA (ebpc_decode_body.hpp).
 #if EBPC_ARCH_HAVE_AVX2
     if (allow_avx2 && arch::use_avx2()) {
-      return detail::b8_avx2::decode(znz_in, bpc_in, params, out);
+      return detail::decode_avx2::decode(znz_in, bpc_in, params, out);
     }
 #else
     (void)allow_avx2;
 #endif
-    return detail::b8_baseline::decode(znz_in, bpc_in, params, out);
+    return detail::decode_baseline::decode(znz_in, bpc_in, params, out);
   }
   return decode_generic(znz_in, bpc_in, params, out);
 }
@@ -117,15 +117,15 @@ Result<EbpcConsumed> ebpc_decode_baseline(std::span<const std::uint8_t> znz, std
 }
 }  // namespace detail
 
-Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+Result<EbpcConsumed> decode_streams(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                  const EbpcParams& params, std::span<std::uint8_t> words_out) noexcept {
   return decode_impl(znz, bpc, params, words_out);
 }
-Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+Result<EbpcConsumed> decode_streams(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                  const EbpcParams& params, std::span<std::uint16_t> words_out) noexcept {
   return decode_impl(znz, bpc, params, words_out);
 }
-Result<EbpcConsumed> ebpc_decode(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+Result<EbpcConsumed> decode_streams(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                  const EbpcParams& params, std::span<std::uint32_t> words_out) noexcept {
   return decode_impl(znz, bpc, params, words_out);
 }

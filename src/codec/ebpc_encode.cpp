@@ -8,7 +8,7 @@
 
 #include "arch/cpu.hpp"
 #include "codec/bpc_block_encode.hpp"
-#include "codec/ebpc_encode_b8.hpp"
+#include "codec/ebpc_encode_fast.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
@@ -92,11 +92,11 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
   std::uint64_t all = 0;
 #if EBPC_ARCH_HAVE_AVX2
   if (arch::use_avx2()) {
-    all = detail::enc_b8_avx2::encode(words, w, params.block_nwords, params.max_zero_run_nwords, znz, bpc);
+    all = detail::encode_avx2::encode(words, w, params.block_nwords, params.max_zero_run_nwords, znz, bpc);
   } else
 #endif
   {
-    all = detail::enc_b8_baseline::encode(words, w, params.block_nwords, params.max_zero_run_nwords, znz, bpc);
+    all = detail::encode_baseline::encode(words, w, params.block_nwords, params.max_zero_run_nwords, znz, bpc);
   }
   EBPC_CHECK((all & ~low_mask64(w)) == 0, bad_parameter);
   EbpcSizes sizes;
@@ -111,20 +111,20 @@ Result<EbpcSizes> encode_impl(std::span<const Word> words, const EbpcParams& par
 
 }  // namespace
 
-Result<EbpcSizes> ebpc_encode(std::span<const std::uint8_t> words, const EbpcParams& params,
+Result<EbpcSizes> encode_streams(std::span<const std::uint8_t> words, const EbpcParams& params,
                               std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept {
   return encode_impl(words, params, znz_out, bpc_out);
 }
-Result<EbpcSizes> ebpc_encode(std::span<const std::uint16_t> words, const EbpcParams& params,
+Result<EbpcSizes> encode_streams(std::span<const std::uint16_t> words, const EbpcParams& params,
                               std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept {
   return encode_impl(words, params, znz_out, bpc_out);
 }
-Result<EbpcSizes> ebpc_encode(std::span<const std::uint32_t> words, const EbpcParams& params,
+Result<EbpcSizes> encode_streams(std::span<const std::uint32_t> words, const EbpcParams& params,
                               std::span<std::uint8_t> znz_out, std::span<std::uint8_t> bpc_out) noexcept {
   return encode_impl(words, params, znz_out, bpc_out);
 }
 
-Result<EbpcStreams> ebpc_encode_to_vectors(std::span<const std::uint32_t> words, const EbpcParams& params) {
+Result<EbpcStreams> encode_streams_to_vectors(std::span<const std::uint32_t> words, const EbpcParams& params) {
   EBPC_TRY(detail::check_params(params));
   EbpcStreams s;
   s.znz.resize(ebpc_znz_bound_nbytes(words.size(), params));

@@ -15,7 +15,7 @@ inline Result<void> check_params(const EbpcParams& p) noexcept {
   return {};
 }
 
-// The parameters the fast bodies (ebpc_encode_b8_body.hpp, ebpc_decode_b8_body.hpp) take:
+// The parameters the fast bodies (ebpc_encode_body.hpp, ebpc_decode_body.hpp) take:
 // B = 8 or 16, W <= 16 (on valid parameters); everything else takes the generic path.
 inline bool fast_path_fits(const EbpcParams& p) noexcept {
   return (p.block_nwords == 8 || p.block_nwords == 16) && p.word_nbits <= 16;

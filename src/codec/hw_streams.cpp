@@ -1,7 +1,6 @@
 // The hardware's raw stream files: W-bit words as big-endian bytes.
 #include <ebpc/ebpc.hpp>
 
-#include "arch/cpu.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
@@ -46,7 +45,5 @@ Result<std::vector<std::uint8_t>> hw_words_to_stream(std::span<const std::uint8_
   out.resize(bw.finish(8));
   return out;
 }
-
-const char* simd_kernels() noexcept { return arch::active_isa_name(); }
 
 }  // namespace ebpc

@@ -12,13 +12,8 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
     return tl::unexpected(failure(Error::bad_parameter, "measure: bad dtype or element bytes"));
   }
   const unsigned w = word_nbits != 0 ? word_nbits : info->nbytes * 8;
-  const std::string wtext = std::to_string(w);
-  if (info->is_float && w != info->nbytes * 8) {
-    return tl::unexpected(Failure{Error::bad_parameter, std::string(info->name) + " data is coded as " +
-                                                            std::to_string(info->nbytes * 8) + "-bit patterns"});
-  }
-  if (w > info->nbytes * 8 || w < k_min_word_nbits) {
-    return tl::unexpected(Failure{Error::bad_parameter, "width " + wtext + " is wider than " + std::string(info->name)});
+  if (auto c = check_word_width(dtype, w); !c) {
+    return tl::unexpected(c.error());
   }
   // Words at the dtype's full width are the element bytes themselves (bit patterns): no
   // copy. Narrower words are converted (and checked) in a copy.
@@ -26,10 +21,8 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
   std::span<const std::uint8_t> words = elems;
   if (w != info->nbytes * 8) {
     converted.assign(elems.begin(), elems.end());
-    std::uint64_t bad = 0;
-    if (!elements_to_words(converted, dtype, w, &bad)) {
-      return tl::unexpected(Failure{Error::bad_parameter,
-                                    "value at flat index " + std::to_string(bad) + " does not fit in " + wtext + " bits"});
+    if (auto r = elements_to_words_or_failure(converted, dtype, w); !r) {
+      return tl::unexpected(r.error());
     }
     words = converted;
   }
@@ -64,7 +57,7 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
     p.word_nbits = w;
     p.elem_nbytes = info->nbytes;
     if (!validate(p)) {
-      return tl::unexpected(Failure{Error::bad_parameter, "invalid parameters for " + codec_spec(p) + " (width " + wtext +
+      return tl::unexpected(Failure{Error::bad_parameter, "invalid parameters for " + codec_spec(p) + " (width " + std::to_string(w) +
                                                               ", block " + std::to_string(p.block_nwords) +
                                                               ", max zero run " + std::to_string(p.max_zero_run_nwords) + ")"});
     }

@@ -1,5 +1,5 @@
 // Writing the ZNZ stream (docs/stream-format.md "ZNZ symbols") from 64-word non-zero masks:
-// shared by the encoder body (ebpc_encode_b8_body.hpp) of every ISA.
+// shared by the encoder body (ebpc_encode_body.hpp) of every ISA.
 #pragma once
 
 #include <algorithm>

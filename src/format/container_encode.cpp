@@ -157,7 +157,8 @@ Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std:
     return tl::unexpected(Failure{Error::bad_parameter, "unknown dtype"});
   }
   ContainerHeader h;
-  if (!parse_codec_spec(o.codec, h.codec)) {
+  bool lanes_given = false;
+  if (!parse_codec_spec(o.codec, h.codec, &lanes_given)) {
     return tl::unexpected(
         Failure{Error::bad_parameter, "unknown codec '" + o.codec + "' (" + std::string(k_codec_list) + ")"});
   }
@@ -171,7 +172,7 @@ Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std:
     return tl::unexpected(Failure{Error::bad_parameter, "lanes " + std::to_string(o.lanes) + ": must be 1..32"});
   }
   // Lanes are EBPC's: "ebpc-L4" in the codec spec, else options.lanes.
-  if (h.codec.id == CodecId::ebpc && o.codec.find("-L") == std::string::npos) {
+  if (h.codec.id == CodecId::ebpc && !lanes_given) {
     h.codec.lanes = o.lanes;
   }
   h.dtype = dtype;
@@ -191,15 +192,8 @@ Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std:
   }
   h.nwords = product;
   if (auto v = validate(h); !v) {
-    const std::string w = std::to_string(h.codec.word_nbits);
-    if (info->is_float && h.codec.word_nbits != info->nbytes * 8) {
-      return tl::unexpected(Failure{Error::bad_parameter, "width " + w + ": " + std::string(info->name) +
-                                                              " data is coded as " + std::to_string(info->nbytes * 8) +
-                                                              "-bit patterns"});
-    }
-    if (h.codec.word_nbits > info->nbytes * 8) {
-      return tl::unexpected(
-          Failure{Error::bad_parameter, "width " + w + " is wider than " + std::string(info->name)});
+    if (auto c = check_word_width(h.dtype, h.codec.word_nbits); !c) {
+      return tl::unexpected(c.error());
     }
     return tl::unexpected(failure(v.error(), "invalid parameters (width 2..32, block 2/4/8/16/32, max zero run a "
                                              "power of two 2..256, level, chunk size)"));
@@ -209,11 +203,9 @@ Outcome<ContainerHeader> make_container_header(DType dtype, std::span<const std:
 
 Failure unfit_value_failure(std::span<const std::uint8_t> elems, DType dtype, unsigned word_nbits,
                             std::uint64_t base_index) {
-  std::uint64_t bad = 0;
   std::vector<std::uint8_t> copy(elems.begin(), elems.end());
-  (void)elements_to_words(copy, dtype, word_nbits, &bad);
-  return Failure{Error::bad_parameter, "value at flat index " + std::to_string(base_index + bad) + " does not fit in " +
-                                           std::to_string(word_nbits) + " bits"};
+  auto r = elements_to_words_or_failure(copy, dtype, word_nbits, base_index);
+  return r ? failure(Error::bad_parameter) : r.error();
 }
 
 }  // namespace ebpc

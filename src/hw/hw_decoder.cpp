@@ -17,12 +17,20 @@
 #include <cassert>
 #include <cstdint>
 
+#include "codec/bpc_symbols.hpp"
 #include "hw/hw_common.hpp"
 #include <ebpc/hw.hpp>
 
 namespace ebpc::hw {
 
 namespace {
+
+using ebpc::detail::bpc_code_at;
+using ebpc::detail::bpc_field_nbits;
+using ebpc::detail::BpcSymbol;
+using ebpc::detail::BpcSymbolCode;
+using ebpc::detail::k_bpc_head_nbits;
+using ebpc::detail::ZeroRunCode;
 
 using detail::low_mask;
 using detail::Geometry;
@@ -373,27 +381,24 @@ Expanded expand(const Geometry& g, std::uint32_t data) {
   auto field_after = [&](unsigned skip, unsigned k) {
     return (data >> (g.w - skip - k)) & static_cast<std::uint32_t>(low_mask(k));
   };
+  const BpcSymbolCode code = bpc_code_at(ZeroRunCode::ebpc, top_bits(k_bpc_head_nbits));
+  const unsigned field_nbits = bpc_field_nbits(code.field, g.b, g.log2_w, g.log2_b);
+  const std::uint32_t field = field_after(code.prefix_nbits, field_nbits);
   Expanded e;
-  if (top_bits(1) == 1u) {
-    e.dbx = field_after(1, n);
-    e.nbits = g.b;
-  } else if (top_bits(2) == 0b01u) {
-    e.nbits = 2;
-  } else if (top_bits(3) == 0b001u) {
-    e.nbits = 3 + g.log2_w;
-    e.zeros = field_after(3, g.log2_w) + 1;
-  } else if (top_bits(5) == 0b00000u) {
-    e.dbx = mask_n;
-    e.nbits = 5;
-  } else if (top_bits(5) == 0b00001u) {
-    e.nbits = 5;
-    e.is_dbp = true;
-  } else if (top_bits(5) == 0b00010u) {
-    e.dbx = ((0b11u << (n - 2)) >> field_after(5, g.log2_b)) & mask_n;
-    e.nbits = 5 + g.log2_b;
-  } else {  // 00011
-    e.dbx = ((1u << (n - 1)) >> field_after(5, g.log2_b)) & mask_n;
-    e.nbits = 5 + g.log2_b;
+  e.nbits = code.prefix_nbits + field_nbits;
+  switch (code.symbol) {
+    case BpcSymbol::dbx: e.dbx = field; break;
+    case BpcSymbol::zero: break;
+    case BpcSymbol::zero_run: e.zeros = field + 1; break;
+    case BpcSymbol::zero_dbp: e.is_dbp = true; break;
+    case BpcSymbol::all_ones:
+    case BpcSymbol::two_ones:
+    case BpcSymbol::one_one:
+      // An index out of range shifts its bits out of the plane (the hardware's shifter).
+      e.dbx = code.symbol == BpcSymbol::all_ones ? mask_n
+              : code.symbol == BpcSymbol::two_ones ? ((0b11u << (n - 2)) >> field) & mask_n
+                                                    : ((1u << (n - 1)) >> field) & mask_n;
+      break;
   }
   return e;
 }

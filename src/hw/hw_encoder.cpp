@@ -19,6 +19,7 @@
 #include <cassert>
 #include <cstdint>
 
+#include "codec/bpc_symbols.hpp"
 #include "hw/hw_common.hpp"
 #include <ebpc/hw.hpp>
 
@@ -345,29 +346,13 @@ struct Symbol {
 
 // The symbol of plane p (docs/stream-format.md "BPC symbols"), without the zero-run codes.
 Symbol plane_symbol(const Geometry& g, const PlaneBlock& blk, unsigned p) {
-  const unsigned n = g.b - 1;
-  const auto all_ones = static_cast<std::uint32_t>(low_mask(n));
   const std::uint32_t dbp = blk.planes[p];
   const std::uint32_t dbx = p == 0 ? dbp : dbp ^ blk.planes[p - 1];
   if (dbx == 0) {
     return {true, 0, 0};
   }
-  if (dbx == all_ones) {
-    return {false, 0b00000, 5};
-  }
-  if (dbp == 0) {
-    return {false, 0b00001, 5};
-  }
-  const int ones = std::popcount(dbx);
-  // index from the MSB (d[1]'s bit is index 0) of the first one
-  const auto first = static_cast<std::uint32_t>(n - 1 - static_cast<unsigned>(std::bit_width(dbx) - 1));
-  if (ones == 1) {
-    return {false, (0b00011u << g.log2_b) | first, 5 + g.log2_b};
-  }
-  if (ones == 2 && (dbx & (dbx >> 1)) != 0) {
-    return {false, (0b00010u << g.log2_b) | first, 5 + g.log2_b};
-  }
-  return {false, (1u << n) | dbx, g.b};
+  const ebpc::detail::BpcCodeword c = ebpc::detail::bpc_plane_codeword(ebpc::detail::ZeroRunCode::ebpc, dbx, dbp, g.b, g.log2_b);
+  return {false, c.bits, c.nbits};
 }
 
 enum class CoderState : std::uint8_t { idle, fill };
@@ -444,11 +429,8 @@ struct CoderStage {
           emit(sym.bits, sym.nbits);
         }
         if (write_zero) {
-          if (zeros == 1) {
-            emit(0b01, 2);
-          } else {
-            emit((1u << g.log2_w) | (zeros - 2), 3 + g.log2_w);
-          }
+          const ebpc::detail::BpcCodeword c = ebpc::detail::bpc_zero_run_codeword(ebpc::detail::ZeroRunCode::ebpc, zeros, g.log2_w);
+          emit(c.bits, c.nbits);
         }
         if (!w.sym_vld) {
           kind = CoderCycle::plane;

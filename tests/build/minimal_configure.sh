@@ -19,7 +19,7 @@ for opt in EBPC_BUILD_TESTS EBPC_BUILD_BENCH EBPC_WITH_RTL; do
 done
 [ "$(cache EBPC_BUILD_TOOLS)" = ON ] || { echo "FAIL: EBPC_BUILD_TOOLS is not ON"; fail=1; }
 targets=$(ninja -C "$dir" -t targets all)
-for t in src/libebpc.a src/libebpc_decode.a tools/ebpc/ebpc; do
+for t in src/libebpc.a src/libebpc_decoder.a tools/ebpc/ebpc; do
   grep -q "^$t:" <<<"$targets" || { echo "FAIL: $t is not built"; fail=1; }
 done
 for t in tests/ebpc_tests bench/ebpc_bench rtl/sim/libebpc_rtl_sim.a; do

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The decoder-only library defines no encoder, and a program linked with it alone pulls in
 # no compressor of a byte codec; then that program decodes a file the CLI wrote.
-# Usage: check_symbols.sh LIBEBPC_DECODE.a DECODE_ONLY_BINARY EBPC_CLI SAMPLE.npy
+# Usage: check_symbols.sh LIBEBPC_DECODER.a DECODE_ONLY_BINARY EBPC_CLI SAMPLE.npy
 set -u
 lib=$1 bin=$2 cli=$3 npy=$4
 fail=0
-enc='ebpc_encode|encode_block|encode_chunk|[^e]compress_container|ContainerWriter|zvc_encode|zrle_encode|bpc_encode|zstd_encode|lz4_encode|deflate_encode|ebpc_table_encode|codec_table'
+enc='ebpc_encode|encode_streams|encode_block|encode_chunk|[^e]compress_container|ContainerWriter|zvc_encode|zrle_encode|bpc_encode|zstd_encode|lz4_encode|deflate_encode|ebpc_table_encode|codec_table'
 defined=$(nm -C --defined-only "$lib" | grep -E " [TtWw] .*($enc)" || true)
 if [ -n "$defined" ]; then echo "FAIL: encoder symbols defined in $lib:"; echo "$defined" | head; fail=1; fi
 comp='ZSTD_compress|ZSTD_createCCtx|LZ4_compress|libdeflate_alloc_compressor|libdeflate_deflate_compress'

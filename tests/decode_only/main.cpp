@@ -1,4 +1,4 @@
-// A program linked with the decoder-only library alone (ebpc_decode): it decodes an
+// A program linked with the decoder-only library alone (ebpc_decoder): it decodes an
 // .ebpc file and compares it with the .npy it came from. That it links at all shows the
 // decoder needs no encoder; check_symbols.sh shows that none is in the library either.
 #include <cstdio>

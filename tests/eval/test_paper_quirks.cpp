@@ -63,7 +63,7 @@ TEST(PaperQuirks, NoQuirkEqualsCodec) {
             x = u(rng) < sparsity ? 0 : (u(rng) < 0.7 ? small(rng) : any(rng));
           }
           const EbpcParams p{w, b, 16};
-          auto coded = ebpc_encode_to_vectors(words, p);
+          auto coded = encode_streams_to_vectors(words, p);
           ASSERT_TRUE(coded.has_value());
           EXPECT_EQ(ebpc_quirk_nbits(words, w, b, 16, k_none), coded->sizes.znz_nbits + coded->sizes.bpc_nbits)
               << "seed " << seed << " W " << w << " B " << b << " sparsity " << sparsity << " n " << n;

@@ -79,7 +79,7 @@ CodecWords codec_words(const std::vector<std::uint32_t>& words, unsigned w, unsi
   p.word_nbits = w;
   p.block_nwords = b;
   p.max_zero_run_nwords = 16;
-  auto s = ebpc::ebpc_encode_to_vectors(words, p);
+  auto s = ebpc::encode_streams_to_vectors(words, p);
   EXPECT_TRUE(s.has_value());
   if (!s) {
     return {};

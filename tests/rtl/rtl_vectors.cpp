@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   }
   std::size_t nin = 0, nzw = 0, nb = 0;
   for (const auto& x : txs) {
-    auto s = ebpc::ebpc_encode_to_vectors(x, ebpc::EbpcParams{8, 8, 16});
+    auto s = ebpc::encode_streams_to_vectors(x, ebpc::EbpcParams{8, 8, 16});
     if (!s) {
       return 1;
     }

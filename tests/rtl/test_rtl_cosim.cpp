@@ -1,5 +1,5 @@
 // Co-simulation of our EBPC RTL (rtl/, Verilator) against the library codec: the encoder's
-// two streams must equal ebpc_encode's words bit for bit, the decoder must give the input
+// two streams must equal encode_streams' words bit for bit, the decoder must give the input
 // back, on seeded random inputs of every shape, the golden vectors and every layer of the
 // shipped fixed8 dataset, with random back-pressure and input bubbles; with outputs always
 // ready both must take at most N + a small constant cycles (docs/hardware.md, "Our RTL").
@@ -41,9 +41,9 @@ struct Expected {
 
 Expected reference(const Words& words, unsigned w, unsigned b) {
   const EbpcParams p{w, b, 16};
-  auto s = ebpc_encode_to_vectors(words, p);
+  auto s = encode_streams_to_vectors(words, p);
   if (!s) {
-    throw std::runtime_error("ebpc_encode failed");
+    throw std::runtime_error("encode_streams failed");
   }
   return {to_words(s->znz, s->sizes.znz_padded_nbits, w), to_words(s->bpc, s->sizes.bpc_padded_nbits, w)};
 }

@@ -87,7 +87,7 @@ void run_hw_encode(const HwOptions& o) {
   const EbpcParams p = params_of(o);
   const NpyArray a = load_npy(o.input);
   const auto words = words_of(a, o.width, o.input);
-  auto s = ebpc_encode_to_vectors(words, p);
+  auto s = encode_streams_to_vectors(words, p);
   if (!s) {
     fail(o.input + ": cannot encode", s.error());
   }
@@ -118,7 +118,7 @@ void run_hw_decode(const HwOptions& o) {
   const auto znz = from_hw_words(read_file(o.znz_path, max_nbytes), o.width, o.znz_path);
   const auto bpc = from_hw_words(read_file(o.bpc_path, max_nbytes), o.width, o.bpc_path);
   std::vector<std::uint32_t> words(o.count);
-  auto r = ebpc_decode(znz, bpc, p, std::span<std::uint32_t>(words));
+  auto r = decode_streams(znz, bpc, p, std::span<std::uint32_t>(words));
   if (!r) {
     fail("cannot decode the streams", r.error());
   }

@@ -39,20 +39,15 @@ struct SimOptions {
   std::vector<std::string> inputs;
 };
 
-struct SimResult {
+// One input's report (hw::HwSimReport; measured_by_stage false for --design ours: only
+// cycles, streams and latencies are measured) with its name and W.
+struct SimResult : hw::HwSimReport {
   std::string name;
   unsigned w = 8;
-  hw::HwEncodeReport enc;
-  hw::HwDecodeReport dec;
-  bool ours = false;  // --design ours: only cycles, streams and latencies are measured
-  std::vector<std::uint64_t> lane_nwords;  // words per lane (docs/format.md "Lanes"); one lane: N
 };
 
 std::string opt_cycle(const std::optional<std::uint64_t>& c) { return c ? std::to_string(*c) : std::string("none"); }
 
-nlohmann::json opt_json(const std::optional<std::uint64_t>& c) {
-  return c ? nlohmann::json(*c) : nlohmann::json(nullptr);
-}
 
 SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& words, const hw::HwConfig& config) {
   if (words.empty()) {
@@ -73,7 +68,13 @@ SimResult simulate(const std::string& name, const std::vector<std::uint32_t>& wo
     }
     fail(name + ": " + rt.error().message);
   }
-  return {name, config.word_nbits, std::move(rt->enc), std::move(rt->dec), false, {words.size()}};
+  SimResult r;
+  r.enc = std::move(rt->enc);
+  r.dec = std::move(rt->dec);
+  r.lane_nwords = {words.size()};
+  r.name = name;
+  r.w = config.word_nbits;
+  return r;
 }
 
 // --design ours: our RTL (rtl/, docs/hardware.md "Our RTL") in Verilator. Fills the cycle
@@ -104,7 +105,7 @@ SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t
   SimResult r;
   r.name = name;
   r.w = w;
-  r.ours = true;
+  r.measured_by_stage = false;
   r.lane_nwords = {words.size()};
   r.enc.input_nwords = words.size();
   r.enc.nonzero_nwords = static_cast<std::uint64_t>(std::count_if(words.begin(), words.end(), [](std::uint32_t v) { return v != 0; }));
@@ -174,61 +175,8 @@ SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t
 }
 
 nlohmann::json to_json(const SimResult& r) {
-  const auto& e = r.enc;
-  const auto& d = r.dec;
-  nlohmann::json j;
+  nlohmann::json j = nlohmann::json::parse(hw::to_json(r));
   j["name"] = r.name;
-  j["words"] = e.input_nwords;
-  j["nonzero_words"] = e.nonzero_nwords;
-  j["lanes"] = {{"count", r.lane_nwords.size()}, {"words", r.lane_nwords}};
-  j["encoder"] = {
-      {"cycles", e.ncycles},
-      {"words_per_cycle", e.words_per_cycle()},
-      {"znz_words", e.znz_words.size()},
-      {"bpc_words", e.bpc_words.size()},
-      {"stall_cycles", e.stall_ncycles()},
-      {"stall_cycles_by_cause",
-       {{"bpc_path", e.stalls.bpc_path_ncycles}, {"znz_path", e.stalls.znz_path_ncycles}, {"flush", e.stalls.flush_ncycles}}},
-      {"input_bubble_cycles", e.input_bubble_ncycles},
-      {"output_blocked_cycles", {{"znz", e.znz_blocked_ncycles}, {"bpc", e.bpc_blocked_ncycles}}},
-      {"coder_cycles",
-       {{"base", e.coder.base_ncycles},
-        {"plane", e.coder.plane_ncycles},
-        {"run_end", e.coder.run_end_ncycles},
-        {"blocked", e.coder.blocked_ncycles},
-        {"idle", e.coder.idle_ncycles}}},
-      {"first_znz_cycle", opt_json(e.first_znz_cycle)},
-      {"first_bpc_cycle", opt_json(e.first_bpc_cycle)},
-      {"last_input_cycle", e.last_input_cycle},
-      {"drain_cycles", e.drain_ncycles()},
-  };
-  j["decoder"] = {
-      {"cycles", d.ncycles},
-      {"words_per_cycle", d.words_per_cycle()},
-      {"output_bubble_cycles", d.bubbles.total()},
-      {"output_bubble_cycles_by_cause",
-       {{"start", d.bubbles.start_ncycles}, {"znz_wait", d.bubbles.znz_wait_ncycles}, {"bpc_wait", d.bubbles.bpc_wait_ncycles}}},
-      {"output_blocked_cycles", d.out_blocked_ncycles},
-      {"input_stall_cycles", {{"znz", d.znz_input_stall_ncycles}, {"bpc", d.bpc_input_stall_ncycles}}},
-      {"symbol_decoder_cycles",
-       {{"base", d.symbol.base_ncycles},
-        {"plane", d.symbol.plane_ncycles},
-        {"starved", d.symbol.starved_ncycles},
-        {"blocked", d.symbol.blocked_ncycles},
-        {"idle", d.symbol.idle_ncycles}}},
-      {"first_output_cycle", opt_json(d.first_output_cycle)},
-  };
-  if (r.ours) {
-    // the model's per-stage breakdowns: not measured on our RTL
-    for (const char* k : {"stall_cycles", "stall_cycles_by_cause", "input_bubble_cycles", "output_blocked_cycles",
-                          "coder_cycles"}) {
-      j["encoder"][k] = nullptr;
-    }
-    for (const char* k : {"output_bubble_cycles", "output_bubble_cycles_by_cause", "output_blocked_cycles",
-                          "input_stall_cycles", "symbol_decoder_cycles"}) {
-      j["decoder"][k] = nullptr;
-    }
-  }
   return j;
 }
 
@@ -241,7 +189,7 @@ void print_text(const SimResult& r) {
     fmt::print("  {} lanes of {} words (the last {})\n", r.lane_nwords.size(), r.lane_nwords.front(),
                r.lane_nwords.back());
   }
-  if (r.ours) {
+  if (!r.measured_by_stage) {
     fmt::print("  encoder (ours): {} cycles, {:.4f} words/cycle; first znz word cycle {}, first bpc word cycle {}, "
                "drain {} cycles after the last input\n",
                e.ncycles, e.words_per_cycle(), opt_cycle(e.first_znz_cycle), opt_cycle(e.first_bpc_cycle),

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <system_error>
 
@@ -28,19 +29,18 @@ NpyArray load_npy(const std::string& path) {
 }
 
 std::vector<std::uint32_t> words_of(const NpyArray& a, unsigned word_nbits, const std::string& path) {
-  std::uint64_t bad = 0;
-  auto w = npy_to_words(a, word_nbits, &bad);
-  if (!w) {
-    const DTypeInfo* info = dtype_info(a.header.dtype);
-    if (info->is_float) {
-      fail(fmt::format("{}: {} data needs --width {}", path, info->name, info->nbytes * 8));
-    }
-    if (word_nbits > info->nbytes * 8) {
-      fail(fmt::format("{}: --width {} is wider than {}", path, word_nbits, info->name));
-    }
-    fail(fmt::format("{}: value at flat index {} does not fit in {} bits", path, bad, word_nbits));
+  std::vector<std::uint8_t> elems = a.data;
+  if (auto r = elements_to_words_or_failure(elems, a.header.dtype, word_nbits); !r) {
+    fail(path + ": " + r.error().message);
   }
-  return std::move(*w);
+  const unsigned elem_nbytes = dtype_info(a.header.dtype)->nbytes;
+  std::vector<std::uint32_t> words(elems.size() / elem_nbytes);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, elems.data() + i * elem_nbytes, elem_nbytes);
+    words[i] = v;
+  }
+  return words;
 }
 
 }  // namespace ebpc::cli

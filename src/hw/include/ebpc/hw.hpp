@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <ebpc/ebpc.hpp>
@@ -168,5 +169,22 @@ struct HwRoundTrip {
   bool rtl_hang = false;
 };
 Outcome<HwRoundTrip> hw_round_trip(std::span<const std::uint32_t> words, const HwConfig& config, bool retry_with_fix);
+
+// One input's result of `ebpc hw sim` (and Python's ebpc.hw.sim): the published model's
+// reports, or our RTL's (rtl/, measured_by_stage false: only cycles, streams and
+// latencies are measured, the per-stage breakdowns are not), and the words of each lane
+// (docs/format.md "Lanes"; one lane: N).
+struct HwSimReport {
+  HwEncodeReport enc;
+  HwDecodeReport dec;
+  bool measured_by_stage = true;
+  std::vector<std::uint64_t> lane_nwords;
+};
+
+// The report as one JSON object, the one `ebpc hw sim --json` prints per file (without
+// its "name") and Python's ebpc.hw.sim returns as a dict: words, nonzero_words, lanes
+// {count, words}, encoder {...} and decoder {...} with the reports' fields (counts of cycles
+// or words, as named; null where not measured).
+std::string to_json(const HwSimReport& r);
 
 }  // namespace ebpc::hw

@@ -1,4 +1,4 @@
-// The one B = 8 / B = 16 decoder body (src/codec/ebpc_decode_b8_body.hpp), each
+// The one B = 8 / B = 16 decoder body (src/codec/ebpc_decode_body.hpp), each
 // instantiation (baseline: SSE2 or scalar kernels; AVX2 + BMI2 where the CPU has it; the
 // scalar twins, built here) against the plain decoder (decode_generic, one symbol at a time)
 // and against each other (exactly, errors included). Against decode_generic: same words and
@@ -21,19 +21,19 @@
 #include "arch/cpu.hpp"
 #include "arch/unplane_b16_scalar.hpp"
 #include "arch/unplane_b8_scalar.hpp"
-#include "codec/ebpc_decode_b8.hpp"
+#include "codec/ebpc_decode_fast.hpp"
 #include "testutil.hpp"
 
 // A third instantiation, with the scalar twins (what targets without SSE2 build), so that
 // it is built and checked on x86-64 too.
-#define EBPC_B8_TARGET
-#define EBPC_B8_NAMESPACE b8_scalar_test
-#define EBPC_B8_KERNELS ::ebpc::arch::ScalarDecodeKernels
+#define EBPC_DECODE_TARGET
+#define EBPC_DECODE_NAMESPACE decode_scalar_test
+#define EBPC_DECODE_KERNELS ::ebpc::arch::ScalarDecodeKernels
 #define EBPC_B16_KERNELS ::ebpc::arch::ScalarUnplaneB16
-#include "codec/ebpc_decode_b8_body.hpp"
-#undef EBPC_B8_TARGET
-#undef EBPC_B8_NAMESPACE
-#undef EBPC_B8_KERNELS
+#include "codec/ebpc_decode_body.hpp"
+#undef EBPC_DECODE_TARGET
+#undef EBPC_DECODE_NAMESPACE
+#undef EBPC_DECODE_KERNELS
 #undef EBPC_B16_KERNELS
 
 namespace {
@@ -77,7 +77,7 @@ Result<EbpcConsumed> all_agree(std::span<const std::uint8_t> znz, std::span<cons
     }
   };
   std::vector<Word> b(n, Word{0xa5});
-  const auto rb = ebpc::detail::b8_baseline::decode(znz, bpc, p, std::span<Word>(b));
+  const auto rb = ebpc::detail::decode_baseline::decode(znz, bpc, p, std::span<Word>(b));
   check("baseline", rb, b);
   // The instantiations agree exactly, error kinds included.
   const auto same_as_baseline = [&](const char* name, const Result<EbpcConsumed>& r, const std::vector<Word>& words) {
@@ -92,13 +92,13 @@ Result<EbpcConsumed> all_agree(std::span<const std::uint8_t> znz, std::span<cons
     }
   };
   std::vector<Word> c(n, Word{0x99});
-  const auto rc = ebpc::detail::b8_scalar_test::decode(znz, bpc, p, std::span<Word>(c));
+  const auto rc = ebpc::detail::decode_scalar_test::decode(znz, bpc, p, std::span<Word>(c));
   check("scalar", rc, c);
   same_as_baseline("scalar", rc, c);
 #if EBPC_ARCH_HAVE_AVX2
   if (ebpc::arch::use_avx2()) {
     std::vector<Word> a(n, Word{0x3c});
-    const auto ra = ebpc::detail::b8_avx2::decode(znz, bpc, p, std::span<Word>(a));
+    const auto ra = ebpc::detail::decode_avx2::decode(znz, bpc, p, std::span<Word>(a));
     check("avx2", ra, a);
     same_as_baseline("avx2", ra, a);
   }
@@ -114,7 +114,7 @@ void good_and_damaged(const std::vector<std::uint32_t>& words, const EbpcParams&
   if (p.word_nbits > sizeof(Word) * 8) {
     return;
   }
-  auto s = ebpc::ebpc_encode_to_vectors(words, p);
+  auto s = ebpc::encode_streams_to_vectors(words, p);
   ASSERT_TRUE(s.has_value());
   const std::size_t n = words.size();
   std::vector<Word> out;

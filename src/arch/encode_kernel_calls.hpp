@@ -1,4 +1,4 @@
-// Adapters that call the EBPC encoder kernels of each policy (src/arch/encode_b8*.hpp) from
+// Adapters that call the EBPC encoder kernels of each policy (src/arch/encode_kernels*.hpp) from
 // outside the encoder body: for the twin tests (tests/test_arch_encode.cpp) and the kernel
 // benchmarks (bench/bench_kernels.cpp). Not part of the library.
 #pragma once
@@ -7,16 +7,16 @@
 #include <cstdint>
 
 #include "arch/cpu.hpp"
-#include "arch/encode_b8.hpp"
-#include "arch/encode_b8_avx2.hpp"
-#include "arch/encode_b8_sse2.hpp"
+#include "arch/encode_kernels.hpp"
+#include "arch/encode_kernels_avx2.hpp"
+#include "arch/encode_kernels_sse2.hpp"
 
 namespace ebpc::arch::encode_calls {
 
 // Calls into a policy's kernels. The AVX2 ones are made from functions compiled for AVX2
 // (an AVX2 vector must not cross a call from non-AVX2 code), and every adapter is noipa:
 // GCC 12 at -O1 and -O3 was seen to drop a call, made from this file's non-AVX2 code, to an
-// out-of-line AVX2 kernel (EncodeB8Avx2::pieces_group<8> and <16>) as if it had no effect
+// out-of-line AVX2 kernel (EncodeKernelsAvx2::pieces_group<8> and <16>) as if it had no effect
 // (clang, GCC with noipa, with -fno-tree-loop-optimize or with UBSan keep the call). In
 // the library the kernels are inlined into the encoder body, and the AVX2 entry points are
 // called from another translation unit, so no such call exists there; the encoder's
@@ -63,12 +63,12 @@ namespace ebpc::arch::encode_calls {
     }                                                                                                  \
   }
 
-EBPC_KERNEL_CALLS(ScalarCalls, , ::ebpc::arch::EncodeB8Scalar);
+EBPC_KERNEL_CALLS(ScalarCalls, , ::ebpc::arch::EncodeKernelsScalar);
 #if defined(__SSE2__)
-EBPC_KERNEL_CALLS(Sse2Calls, , ebpc::arch::EncodeB8Sse2);
+EBPC_KERNEL_CALLS(Sse2Calls, , ebpc::arch::EncodeKernelsSse2);
 #endif
 #if EBPC_ARCH_HAVE_AVX2
-EBPC_KERNEL_CALLS(Avx2Calls, EBPC_TARGET_AVX2, ebpc::arch::EncodeB8Avx2);
+EBPC_KERNEL_CALLS(Avx2Calls, EBPC_TARGET_AVX2, ebpc::arch::EncodeKernelsAvx2);
 #endif
 
 }  // namespace ebpc::arch::encode_calls

@@ -1,13 +1,13 @@
 // The EBPC encoder fast path, B = 8 and B = 16, W = 2..16: written once, compiled once per ISA.
 //
 // Include it once per target (as libdeflate's decompress_template.h), with
-//   EBPC_ENC_B8_TARGET     the target attribute of every function (EBPC_TARGET_AVX2, or nothing)
-//   EBPC_ENC_B8_NAMESPACE  the namespace under ebpc::detail the body goes into (one per
+//   EBPC_ENCODE_TARGET     the target attribute of every function (EBPC_TARGET_AVX2, or nothing)
+//   EBPC_ENCODE_NAMESPACE  the namespace under ebpc::detail the body goes into (one per
 //                          target, so that nothing of one target's code can be linked in
 //                          place of another's)
-//   EBPC_ENC_B8_KERNELS    that target's kernel policy (src/arch/encode_b8*.hpp:
-//                          EncodeB8Avx2, EncodeB8Sse2, EncodeB8Scalar)
-// It defines that namespace's encode() overloads (codec/ebpc_encode_b8.hpp).
+//   EBPC_ENCODE_KERNELS    that target's kernel policy (src/arch/encode_kernels*.hpp:
+//                          EncodeKernelsAvx2, EncodeKernelsSse2, EncodeKernelsScalar)
+// It defines that namespace's encode() overloads (codec/ebpc_encode_fast.hpp).
 //
 // The input is taken in segments of k_seg words: (1) a non-zero mask per 64 words drives
 // the ZNZ stream (Z = 16: one table look-up per 8 words, one write per 16; other Z: one
@@ -30,19 +30,19 @@
 #include <span>
 
 #include "arch/encode_b16.hpp"
-#include "arch/encode_b8.hpp"
+#include "arch/encode_kernels.hpp"
 #include "codec/znz_emit.hpp"
 #include "common/bitio.hpp"
 
-#if !defined(EBPC_ENC_B8_NAMESPACE) || !defined(EBPC_ENC_B8_KERNELS)
-#error "define EBPC_ENC_B8_TARGET, EBPC_ENC_B8_NAMESPACE and EBPC_ENC_B8_KERNELS first"
+#if !defined(EBPC_ENCODE_NAMESPACE) || !defined(EBPC_ENCODE_KERNELS)
+#error "define EBPC_ENCODE_TARGET, EBPC_ENCODE_NAMESPACE and EBPC_ENCODE_KERNELS first"
 #endif
 
-namespace ebpc::detail::EBPC_ENC_B8_NAMESPACE {
+namespace ebpc::detail::EBPC_ENCODE_NAMESPACE {
 
 // ---- (6) The pieces of blocks [0, nblocks) into the stream, one add + flush each.
 template <unsigned NPieces>
-EBPC_ENC_B8_TARGET inline void emit_group(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks) noexcept {
+EBPC_ENCODE_TARGET inline void emit_group(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks) noexcept {
   for (unsigned j = 0; j < nblocks; ++j) {
     for (unsigned k = 0; k < NPieces; ++k) {
       bpc.add(g.piece[k][j], static_cast<unsigned>(g.piece_len[k][j]));
@@ -51,7 +51,7 @@ EBPC_ENC_B8_TARGET inline void emit_group(WideBitWriter& bpc, const arch::Encode
   }
 }
 
-EBPC_ENC_B8_TARGET inline void emit_any(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks,
+EBPC_ENCODE_TARGET inline void emit_any(WideBitWriter& bpc, const arch::EncodeGroup& g, unsigned nblocks,
                                      unsigned npieces) noexcept {
   switch (npieces) {
     case 1: emit_group<1>(bpc, g, nblocks); break;
@@ -61,7 +61,7 @@ EBPC_ENC_B8_TARGET inline void emit_any(WideBitWriter& bpc, const arch::EncodeGr
 }
 
 template <class K, unsigned WT, class Nz>
-EBPC_ENC_B8_TARGET inline void code_group(const Nz* nz, unsigned nblocks, unsigned w, const arch::PiecePlan& plan,
+EBPC_ENCODE_TARGET inline void code_group(const Nz* nz, unsigned nblocks, unsigned w, const arch::PiecePlan& plan,
                                        arch::EncodeGroup& g, WideBitWriter& bpc) noexcept {
   K::template planes_group<WT>(nz, w, g);
   K::template classify_group<WT>(g, w);
@@ -75,7 +75,7 @@ EBPC_ENC_B8_TARGET inline void code_group(const Nz* nz, unsigned nblocks, unsign
 // compile-time constant (its plane loops unrolled), else 0.
 // B = 16: one block of nz at a time.
 template <class K, unsigned WT, class Nz>
-EBPC_ENC_B8_TARGET inline void code_block16(const Nz* nz, unsigned w, WideBitWriter& bpc) noexcept {
+EBPC_ENCODE_TARGET inline void code_block16(const Nz* nz, unsigned w, WideBitWriter& bpc) noexcept {
   alignas(16) std::uint16_t planes[arch::k_b16_planes_cap];
   alignas(16) std::uint32_t code[arch::k_b16_planes_cap];
   alignas(16) std::uint32_t len[arch::k_b16_planes_cap];
@@ -93,7 +93,7 @@ EBPC_ENC_B8_TARGET inline void code_block16(const Nz* nz, unsigned w, WideBitWri
 }
 
 template <class K, unsigned B, unsigned WT, class Word>
-EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsigned w, unsigned z,
+EBPC_ENCODE_TARGET std::uint64_t encode_words(std::span<const Word> words, unsigned w, unsigned z,
                                           WideBitWriter& znz_out, WideBitWriter& bpc_out) noexcept {
   static_assert(B == 8 || B == 16);
   // uint8 words are coded as bytes (W <= 8), wider ones as 16-bit words (W <= 16).
@@ -174,27 +174,27 @@ EBPC_ENC_B8_TARGET std::uint64_t encode_b8_w(std::span<const Word> words, unsign
 
 // W = 8 (uint8) and W = 16 (wider words) with their plane loops unrolled; other W at run time.
 template <class K, unsigned B, class Word>
-EBPC_ENC_B8_TARGET std::uint64_t encode_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
+EBPC_ENCODE_TARGET std::uint64_t encode_b8(std::span<const Word> words, unsigned w, unsigned z, WideBitWriter& znz,
                                            WideBitWriter& bpc) noexcept {
   constexpr unsigned k_unrolled = sizeof(Word) == 1 ? 8 : 16;
-  return w == k_unrolled ? encode_b8_w<K, B, k_unrolled>(words, w, z, znz, bpc)
-                         : encode_b8_w<K, B, 0>(words, w, z, znz, bpc);
+  return w == k_unrolled ? encode_words<K, B, k_unrolled>(words, w, z, znz, bpc)
+                         : encode_words<K, B, 0>(words, w, z, znz, bpc);
 }
 
-EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned b, unsigned z,
+EBPC_ENCODE_TARGET std::uint64_t encode(std::span<const std::uint8_t> words, unsigned w, unsigned b, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return b == 16 ? encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc)
-                 : encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
+  return b == 16 ? encode_b8<EBPC_ENCODE_KERNELS, 16>(words, w, z, znz, bpc)
+                 : encode_b8<EBPC_ENCODE_KERNELS, 8>(words, w, z, znz, bpc);
 }
-EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned b, unsigned z,
+EBPC_ENCODE_TARGET std::uint64_t encode(std::span<const std::uint16_t> words, unsigned w, unsigned b, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return b == 16 ? encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc)
-                 : encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
+  return b == 16 ? encode_b8<EBPC_ENCODE_KERNELS, 16>(words, w, z, znz, bpc)
+                 : encode_b8<EBPC_ENCODE_KERNELS, 8>(words, w, z, znz, bpc);
 }
-EBPC_ENC_B8_TARGET std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned b, unsigned z,
+EBPC_ENCODE_TARGET std::uint64_t encode(std::span<const std::uint32_t> words, unsigned w, unsigned b, unsigned z,
                                         WideBitWriter& znz, WideBitWriter& bpc) noexcept {
-  return b == 16 ? encode_b8<EBPC_ENC_B8_KERNELS, 16>(words, w, z, znz, bpc)
-                 : encode_b8<EBPC_ENC_B8_KERNELS, 8>(words, w, z, znz, bpc);
+  return b == 16 ? encode_b8<EBPC_ENCODE_KERNELS, 16>(words, w, z, znz, bpc)
+                 : encode_b8<EBPC_ENCODE_KERNELS, 8>(words, w, z, znz, bpc);
 }
 
-}  // namespace ebpc::detail::EBPC_ENC_B8_NAMESPACE
+}  // namespace ebpc::detail::EBPC_ENCODE_NAMESPACE

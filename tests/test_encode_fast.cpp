@@ -1,4 +1,4 @@
-// The one B = 8 / B = 16 encoder body (src/codec/ebpc_encode_b8_body.hpp), each instantiation
+// The one B = 8 / B = 16 encoder body (src/codec/ebpc_encode_body.hpp), each instantiation
 // (baseline: SSE2 or scalar kernels; AVX2 + BMI2 where the CPU has it; the scalar twins,
 // built here) against the reference coder, bit for bit, and the OR of the words it returns,
 // for W = 2..16, Z = 2, 16, 256, uint8 / uint16 / uint32 words, lengths across the 64-word
@@ -12,20 +12,20 @@
 #include <vector>
 
 #include "arch/cpu.hpp"
-#include "arch/encode_b8.hpp"
-#include "codec/ebpc_encode_b8.hpp"
+#include "arch/encode_kernels.hpp"
+#include "codec/ebpc_encode_fast.hpp"
 #include "codec/reference/ebpc_reference.hpp"
 #include "testutil.hpp"
 
 // A third instantiation, with the scalar twins (what targets without SSE2 build), so that
 // it is built and checked on x86-64 too.
-#define EBPC_ENC_B8_TARGET
-#define EBPC_ENC_B8_NAMESPACE enc_b8_scalar_test
-#define EBPC_ENC_B8_KERNELS ::ebpc::arch::EncodeB8Scalar
-#include "codec/ebpc_encode_b8_body.hpp"
-#undef EBPC_ENC_B8_TARGET
-#undef EBPC_ENC_B8_NAMESPACE
-#undef EBPC_ENC_B8_KERNELS
+#define EBPC_ENCODE_TARGET
+#define EBPC_ENCODE_NAMESPACE encode_scalar_test
+#define EBPC_ENCODE_KERNELS ::ebpc::arch::EncodeKernelsScalar
+#include "codec/ebpc_encode_body.hpp"
+#undef EBPC_ENCODE_TARGET
+#undef EBPC_ENCODE_NAMESPACE
+#undef EBPC_ENCODE_KERNELS
 
 namespace {
 
@@ -35,11 +35,11 @@ template <class Word>
 std::uint64_t encode_with(Body body, std::span<const Word> words, unsigned w, unsigned z, ebpc::WideBitWriter& znz,
                           ebpc::WideBitWriter& bpc, unsigned b = 8) {
   switch (body) {
-    case Body::scalar_twins: return ebpc::detail::enc_b8_scalar_test::encode(words, w, b, z, znz, bpc);
-    case Body::baseline: return ebpc::detail::enc_b8_baseline::encode(words, w, b, z, znz, bpc);
+    case Body::scalar_twins: return ebpc::detail::encode_scalar_test::encode(words, w, b, z, znz, bpc);
+    case Body::baseline: return ebpc::detail::encode_baseline::encode(words, w, b, z, znz, bpc);
     default:
 #if EBPC_ARCH_HAVE_AVX2
-      return ebpc::detail::enc_b8_avx2::encode(words, w, b, z, znz, bpc);
+      return ebpc::detail::encode_avx2::encode(words, w, b, z, znz, bpc);
 #else
       return 0;
 #endif

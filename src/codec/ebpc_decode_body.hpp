@@ -1,13 +1,13 @@
 // The one body of the B = 8 and B = 16, W <= 16 EBPC decoder, compiled once per ISA (the
 // way libdeflate's decompress_template.h is): the including file defines
-//   EBPC_B8_TARGET     the function attribute (EBPC_TARGET_AVX2 from arch/cpu.hpp, or empty:
+//   EBPC_DECODE_TARGET     the function attribute (EBPC_TARGET_AVX2 from arch/cpu.hpp, or empty:
 //                      GCC cannot make a target attribute depend on a template parameter)
-//   EBPC_B8_NAMESPACE  the namespace in ebpc::detail that the entry points go in
-//   EBPC_B8_KERNELS    the kernel policy (arch/unplane_b8.hpp: its kernels, each with a
+//   EBPC_DECODE_NAMESPACE  the namespace in ebpc::detail that the entry points go in
+//   EBPC_DECODE_KERNELS    the kernel policy (arch/unplane_b8.hpp: its kernels, each with a
 //                      scalar twin in src/arch/)
 //   EBPC_B16_KERNELS   the B = 16 block kernel (arch/unplane_b16.hpp, with its scalar twin)
-// and includes this file once. Today: ebpc_decode_b8_avx2.cpp (AVX2 + BMI2) and
-// ebpc_decode_b8_baseline.cpp (SSE2, or the scalar twins off x86-64).
+// and includes this file once. Today: ebpc_decode_avx2.cpp (AVX2 + BMI2) and
+// ebpc_decode_baseline.cpp (SSE2, or the scalar twins off x86-64).
 //
 // The structure is the plain decoder's (docs/stream-format.md "Decoding"), so that it reads
 // exactly the bits decode_generic reads and reports the same errors: the output is taken
@@ -33,7 +33,7 @@
 //   a row take one look-up. '00001' (DBP all zero) is a flagged DBX byte (the planes' prefix
 //   XOR is a segmented scan). Invalid codes make the plane count overshoot; such a block is
 //   parsed again with a plain exact parser, which decides the error.
-// - The kernels (policy EBPC_B8_KERNELS) rebuild four blocks at a time from their DBX
+// - The kernels (policy EBPC_DECODE_KERNELS) rebuild four blocks at a time from their DBX
 //   records and scatter the non-zero words.
 // - B = 16 (template parameter kB) shares all of it but the block parse and rebuild: its
 //   symbols are classified by one 512-entry look-up too (bpc_b16_decode_table.hpp; the
@@ -56,20 +56,21 @@
 #include "arch/unplane_b16.hpp"
 #include "arch/unplane_b8.hpp"
 #include "codec/bpc_b16_decode_table.hpp"
+#include "codec/bpc_symbols.hpp"
 #include "codec/bpc_b8_decode_table.hpp"
 #include "common/bitio.hpp"
 #include "common/check.hpp"
 
-#if !defined(EBPC_B8_TARGET) || !defined(EBPC_B8_NAMESPACE) || !defined(EBPC_B8_KERNELS) || \
+#if !defined(EBPC_DECODE_TARGET) || !defined(EBPC_DECODE_NAMESPACE) || !defined(EBPC_DECODE_KERNELS) || \
     !defined(EBPC_B16_KERNELS)
-#error "define EBPC_B8_TARGET, EBPC_B8_NAMESPACE, EBPC_B8_KERNELS and EBPC_B16_KERNELS before including ebpc_decode_b8_body.hpp"
+#error "define EBPC_DECODE_TARGET, EBPC_DECODE_NAMESPACE, EBPC_DECODE_KERNELS and EBPC_B16_KERNELS before including ebpc_decode_body.hpp"
 #endif
 
-namespace ebpc::detail::EBPC_B8_NAMESPACE {
+namespace ebpc::detail::EBPC_DECODE_NAMESPACE {
 
 namespace {
 
-using K = EBPC_B8_KERNELS;
+using K = EBPC_DECODE_KERNELS;
 using K16 = EBPC_B16_KERNELS;
 
 constexpr std::size_t k_seg = 1024;  // words per segment
@@ -126,7 +127,7 @@ struct ZnzJob {
   bool ok;  // false: a zero run past the end (the cursor is past its code)
 };
 
-inline EBPC_B8_TARGET void znz_step(ZnzJob& job) noexcept {
+inline EBPC_DECODE_TARGET void znz_step(ZnzJob& job) noexcept {
   const std::uint8_t* src = job.src;
   std::uint64_t c = job.c;
   std::size_t j = job.j;
@@ -193,15 +194,18 @@ template <unsigned kB>
 bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, unsigned lw, std::uint8_t* rec,
                        std::size_t stride, std::uint64_t& base) noexcept {
   static_assert(kB == 8 || kB == 16);
-  constexpr unsigned all_ones = (1u << (kB - 1)) - 1;
   constexpr unsigned idx_nbits = kB == 8 ? 3 : 4;
   struct Get {
     const std::uint8_t* src;
     std::uint64_t& c;
-    unsigned operator()(unsigned n) const noexcept {
+    unsigned peek(unsigned n) const noexcept {
       const std::uint64_t x = load_be64(src + (c >> 3)) << (c & 7);
-      c += n;
       return n == 0 ? 0u : static_cast<unsigned>(x >> (64 - n));
+    }
+    unsigned operator()(unsigned n) const noexcept {
+      const unsigned x = peek(n);
+      c += n;
+      return x;
     }
   } get{src, c};
   base = get(w);
@@ -209,33 +213,25 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
   unsigned p = 0;
   unsigned prev = 0;
   while (p <= w) {
+    const BpcSymbolCode code = bpc_code_at(ZeroRunCode::ebpc, get.peek(k_bpc_head_nbits));
+    get(code.prefix_nbits);
+    const unsigned field = get(bpc_field_nbits(code.field, kB, lw, idx_nbits));
     unsigned plane = prev;
     unsigned np = 1;
-    if (get(1)) {
-      plane = prev ^ get(kB - 1);
-    } else if (get(1)) {
-      // single all-zero DBX
-    } else if (get(1)) {
-      np = get(lw) + 2;
-    } else {
-      const unsigned code = get(2);
-      if (code == 0) {
-        plane = prev ^ all_ones;
-      } else if (code == 1) {
-        plane = 0;
-      } else {
-        const unsigned idx = get(idx_nbits);
-        if (code == 2) {
-          if (idx + 3 > kB) {
-            return false;
-          }
-          plane = prev ^ (3u << (kB - 3 - idx));
-        } else {
-          if (idx + 2 > kB) {
-            return false;
-          }
-          plane = prev ^ (1u << (kB - 2 - idx));
+    switch (code.symbol) {
+      case BpcSymbol::dbx: plane = prev ^ field; break;
+      case BpcSymbol::zero: break;
+      case BpcSymbol::zero_run: np = field + 2; break;
+      case BpcSymbol::zero_dbp: plane = 0; break;
+      case BpcSymbol::all_ones:
+      case BpcSymbol::two_ones:
+      case BpcSymbol::one_one: {
+        const BpcDbx d = bpc_index_dbx(code.symbol, field, kB);
+        if (!d.ok) {
+          return false;
         }
+        plane = prev ^ d.dbx;
+        break;
       }
     }
     if (p + np > w + 1) {
@@ -264,7 +260,7 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
 // One step (a symbol, or a pair of '1' + DBX symbols): s holds the bit position in buf
 // (bits 0..5) and the plane index (bits 6..). Stores the DBX byte(s) at the plane. True
 // when the planes reach lim = (W+1) << 6; v: the stored table value (pair: byte 1 != 0).
-inline EBPC_B8_TARGET bool sym_step(std::uint64_t buf, std::uint64_t& s, const std::uint32_t* inc,
+inline EBPC_DECODE_TARGET bool sym_step(std::uint64_t buf, std::uint64_t& s, const std::uint32_t* inc,
                                              const std::uint16_t* val, std::uint8_t* rec, std::uint64_t lim,
                                              std::uint64_t& v) noexcept {
   const std::uint64_t x = buf << (s & 63);
@@ -284,7 +280,7 @@ inline EBPC_B8_TARGET bool sym_step(std::uint64_t buf, std::uint64_t& s, const s
 // W signed bits (only meaningful when all blocks parse). Each block also runs one step of
 // zjob (the next segment's ZNZ) while it is not done.
 template <bool kWide>
-EBPC_B8_TARGET std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
+EBPC_DECODE_TARGET std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
                                           std::size_t nblocks, std::uint8_t* recs, std::uint8_t* bases8,
                                           std::uint16_t* bases16, void* out_v, bool& in_range,
                                           ZnzJob* zjob) noexcept {
@@ -385,7 +381,7 @@ EBPC_B8_TARGET std::size_t parse_blocks(const std::uint8_t* src, std::uint64_t& 
 // One B = 16 symbol: s holds the bit position in buf (bits 0..5) and the plane index (bits
 // 6..). Stores the DBX entry at the plane (zero runs store 0: the record is zeroed first).
 // True when the planes reach lim = (W+1) << 6.
-inline EBPC_B8_TARGET bool sym_step16(std::uint64_t buf, std::uint64_t& s, const std::uint32_t* inc,
+inline EBPC_DECODE_TARGET bool sym_step16(std::uint64_t buf, std::uint64_t& s, const std::uint32_t* inc,
                                       std::uint8_t* rec, std::uint64_t lim) noexcept {
   const std::uint64_t top = (buf << (s & 63)) >> 48;  // the next 16 bits
   const std::uint64_t idx = top >> 7;
@@ -398,7 +394,7 @@ inline EBPC_B8_TARGET bool sym_step16(std::uint64_t buf, std::uint64_t& s, const
 // Blocks b, b+1: their words (16 each) from their records and bases into out (bytes for
 // W <= 8, else uint16).
 template <bool kWide>
-inline EBPC_B8_TARGET void unplane16(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t b,
+inline EBPC_DECODE_TARGET void unplane16(const std::uint8_t* recs, const std::uint16_t* bases, std::size_t b,
                                      const typename K16::Consts& k, void* out_v, typename K16::Bad& bad) noexcept {
   if constexpr (kWide) {
     K16::unplane2_wide(recs + b * arch::k_b16_stride, bases + b, k, static_cast<std::uint16_t*>(out_v) + 16 * b, bad);
@@ -416,7 +412,7 @@ inline EBPC_B8_TARGET void unplane16(const std::uint8_t* recs, const std::uint16
 // bits (only meaningful when all blocks parse). Each block also runs up to three steps of
 // zjob (the next segment's ZNZ) while it is not done.
 template <bool kWide>
-EBPC_B8_TARGET std::size_t parse_blocks16(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
+EBPC_DECODE_TARGET std::size_t parse_blocks16(const std::uint8_t* src, std::uint64_t& c_io, unsigned w,
                                           std::size_t nblocks, std::uint8_t* recs, std::uint16_t* bases,
                                           void* out_v, bool& in_range, ZnzJob* zjob) noexcept {
   constexpr std::size_t stride = arch::k_b16_stride;
@@ -484,7 +480,7 @@ inline tl::unexpected<Error> fail(bool overrun) noexcept {
 
 // kB: the block size, 8 or 16 (params.block_nwords).
 template <class Word, bool kWide, unsigned kB>
-EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_in,
+EBPC_DECODE_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_in,
                                                 std::span<const std::uint8_t> bpc_in, const EbpcParams& params,
                                                 std::span<Word> out) noexcept {
   static_assert(kB == 8 || kB == 16);
@@ -588,7 +584,7 @@ EBPC_B8_TARGET Result<EbpcConsumed> decode_b8(std::span<const std::uint8_t> znz_
 }
 
 template <class Word, unsigned kB>
-EBPC_B8_TARGET Result<EbpcConsumed> decode_width(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
+EBPC_DECODE_TARGET Result<EbpcConsumed> decode_width(std::span<const std::uint8_t> znz, std::span<const std::uint8_t> bpc,
                                                  const EbpcParams& params, std::span<Word> out) noexcept {
   if constexpr (sizeof(Word) == 1) {
     return decode_b8<Word, false, kB>(znz, bpc, params, out);
@@ -601,7 +597,7 @@ EBPC_B8_TARGET Result<EbpcConsumed> decode_width(std::span<const std::uint8_t> z
 }
 
 template <class Word>
-EBPC_B8_TARGET Result<EbpcConsumed> decode_dispatch(std::span<const std::uint8_t> znz,
+EBPC_DECODE_TARGET Result<EbpcConsumed> decode_dispatch(std::span<const std::uint8_t> znz,
                                                     std::span<const std::uint8_t> bpc, const EbpcParams& params,
                                                     std::span<Word> out) noexcept {
   if (params.block_nwords == 16) {
@@ -627,4 +623,4 @@ Result<EbpcConsumed> decode(std::span<const std::uint8_t> znz, std::span<const s
 
 const char* kernels_name() noexcept { return K::k_name; }
 
-}  // namespace ebpc::detail::EBPC_B8_NAMESPACE
+}  // namespace ebpc::detail::EBPC_DECODE_NAMESPACE

@@ -1,6 +1,6 @@
 // The AVX2 + BMI2 kernel policy of the EBPC B = 8 encoder (runtime dispatch: cpu.hpp;
 // every function is EBPC_TARGET_AVX2, no file is built with -mavx2). Twins and contracts:
-// encode_b8.hpp; tests/test_arch_encode.cpp checks each kernel against its twin.
+// encode_kernels.hpp; tests/test_arch_encode.cpp checks each kernel against its twin.
 //
 // 32 blocks at a time, byte lane j of every vector = block j: (1) non-zero masks with
 // compares and movemask; (2) compaction with a table of pshufb controls, 8 words a step;
@@ -12,7 +12,7 @@
 
 #include "arch/cpu.hpp"
 #include "arch/encode_b16_avx2.hpp"
-#include "arch/encode_b8.hpp"
+#include "arch/encode_kernels.hpp"
 
 #if EBPC_ARCH_HAVE_AVX2
 
@@ -52,7 +52,9 @@ inline constexpr CompactTable<2> k_compact_u16{};
 
 }  // namespace encode_avx2_detail
 
-struct EncodeB8Avx2 {
+struct EncodeKernelsAvx2 {
+  using K = detail::BpcKernelCodes<8>;
+
   // B = 16: the SSE2 planes (VEX-encoded here; one block is one or two registers) and the
   // AVX2 plane codes (encode_b16_avx2.hpp).
   template <class Nz>
@@ -102,7 +104,7 @@ struct EncodeB8Avx2 {
   template <class Word, class Nz>
   EBPC_TARGET_AVX2 static unsigned compact64(const Word* in, std::uint64_t m, Nz* out) noexcept {
     if constexpr (sizeof(Word) == 4) {
-      return EncodeB8Scalar::compact64(in, m, out);
+      return EncodeKernelsScalar::compact64(in, m, out);
     } else {
       static_assert(sizeof(Nz) == sizeof(Word));
       if (m == ~std::uint64_t{0}) {
@@ -160,10 +162,15 @@ struct EncodeB8Avx2 {
     const unsigned lw = ceil_log2(w);
     const __m256i one = _mm256_set1_epi8(1);
     const __m256i two = _mm256_set1_epi8(2);
-    const __m256i five = _mm256_set1_epi8(5);
-    const __m256i eight = _mm256_set1_epi8(8);
-    const __m256i run_head = _mm256_set1_epi8(static_cast<char>((1u << lw) - 2));  // (1 << lw) | (r - 2) = r + this
-    const __m256i run_len = _mm256_set1_epi8(static_cast<char>(3 + lw));
+    // The codes and lengths of the symbols without a field (bpc_symbols.hpp).
+    const __m256i zero_code = _mm256_set1_epi8(static_cast<char>(K::zero));
+    const __m256i zero_len = _mm256_set1_epi8(static_cast<char>(K::zero_nbits));
+    const __m256i dbp_code = _mm256_set1_epi8(static_cast<char>(K::zero_dbp));
+    const __m256i ones_code = _mm256_set1_epi8(static_cast<char>(K::all_ones));
+    const __m256i short_len = _mm256_set1_epi8(static_cast<char>(K::short_nbits));
+    const __m256i long_len = _mm256_set1_epi8(static_cast<char>(K::dbx_nbits));
+    const __m256i run_head = _mm256_set1_epi8(static_cast<char>(K::run_head(lw)));  // the run code = r + this
+    const __m256i run_len = _mm256_set1_epi8(static_cast<char>(K::run_nbits(lw)));
 
     // Pass 1, planes up: DBX (in code[]) and DBX == 0 (in len[]).
     __m256i prev = zero;
@@ -187,8 +194,8 @@ struct EncodeB8Avx2 {
       run = _mm256_and_si256(_mm256_sub_epi8(run, ones), z);  // run + 1 on a zero DBX, else 0
       const __m256i start = _mm256_andnot_si256(z_below, z);  // first plane of a run
       const __m256i single_run = _mm256_cmpeq_epi8(run, one);
-      const __m256i rc = _mm256_blendv_epi8(_mm256_add_epi8(run, run_head), one, single_run);
-      const __m256i rl = _mm256_blendv_epi8(run_len, two, single_run);
+      const __m256i rc = _mm256_blendv_epi8(_mm256_add_epi8(run, run_head), zero_code, single_run);
+      const __m256i rl = _mm256_blendv_epi8(run_len, zero_len, single_run);
 
       const __m256i lo = _mm256_and_si256(dbx, nib);
       const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(dbx, 4), nib);
@@ -204,12 +211,12 @@ struct EncodeB8Avx2 {
       const __m256i pair = _mm256_and_si256(_mm256_cmpeq_epi8(pop, two), has_adjacent);
       const __m256i all_ones = _mm256_cmpeq_epi8(dbx, data_bits);
 
-      __m256i code = _mm256_or_si256(rev, _mm256_set1_epi8(static_cast<char>(0x80)));  // '1' + DBX
-      code = _mm256_blendv_epi8(code, _mm256_or_si256(idx, _mm256_set1_epi8(0x18)), single);
-      code = _mm256_blendv_epi8(code, _mm256_or_si256(idx, _mm256_set1_epi8(0x10)), pair);
-      code = _mm256_blendv_epi8(code, one, plane_zero);
-      code = _mm256_blendv_epi8(code, zero, all_ones);
-      __m256i len = _mm256_blendv_epi8(eight, five, _mm256_or_si256(plane_zero, all_ones));
+      __m256i code = _mm256_or_si256(rev, _mm256_set1_epi8(static_cast<char>(K::dbx_head)));
+      code = _mm256_blendv_epi8(code, _mm256_or_si256(idx, _mm256_set1_epi8(static_cast<char>(K::one_one_head))), single);
+      code = _mm256_blendv_epi8(code, _mm256_or_si256(idx, _mm256_set1_epi8(static_cast<char>(K::two_ones_head))), pair);
+      code = _mm256_blendv_epi8(code, dbp_code, plane_zero);
+      code = _mm256_blendv_epi8(code, ones_code, all_ones);
+      __m256i len = _mm256_blendv_epi8(long_len, short_len, _mm256_or_si256(plane_zero, all_ones));
       code = _mm256_blendv_epi8(code, _mm256_and_si256(rc, start), z);
       len = _mm256_blendv_epi8(len, _mm256_and_si256(rl, start), z);
       store(g.code[p], code);

@@ -1,10 +1,10 @@
 // The SSE2 (x86-64 baseline) kernel policy of the EBPC B = 8 encoder: SSE2 for the
 // zero / non-zero masks and the delta bit-planes; the symbol classification and the
 // pieces are the scalar twins' (their SIMD form needs pshufb and variable shifts, which
-// SSE2 lacks). Twins and contracts: encode_b8.hpp.
+// SSE2 lacks). Twins and contracts: encode_kernels.hpp.
 #pragma once
 
-#include "arch/encode_b8.hpp"
+#include "arch/encode_kernels.hpp"
 
 #if defined(__SSE2__)
 
@@ -16,7 +16,7 @@
 
 namespace ebpc::arch {
 
-struct EncodeB8Sse2 : EncodeB8Scalar {
+struct EncodeKernelsSse2 : EncodeKernelsScalar {
   template <class Nz>
   static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
     return planes_b16_sse2(nz, w, planes);
@@ -106,11 +106,16 @@ struct EncodeB8Sse2 : EncodeB8Scalar {
     const __m128i data_bits = _mm_set1_epi8(static_cast<char>(0xfe));
     const __m128i one = _mm_set1_epi8(1);
     const __m128i two = _mm_set1_epi8(2);
-    const __m128i five = _mm_set1_epi8(5);
-    const __m128i eight = _mm_set1_epi8(8);
+    // The codes and lengths of the symbols without a field (bpc_symbols.hpp).
+    const __m128i zero_code = _mm_set1_epi8(static_cast<char>(K::zero));
+    const __m128i zero_len = _mm_set1_epi8(static_cast<char>(K::zero_nbits));
+    const __m128i dbp_code = _mm_set1_epi8(static_cast<char>(K::zero_dbp));
+    const __m128i ones_code = _mm_set1_epi8(static_cast<char>(K::all_ones));
+    const __m128i short_len = _mm_set1_epi8(static_cast<char>(K::short_nbits));
+    const __m128i long_len = _mm_set1_epi8(static_cast<char>(K::dbx_nbits));
     const __m128i low7 = _mm_set1_epi8(0x7f);
-    const __m128i run_head = _mm_set1_epi8(static_cast<char>((1u << lw) - 2));  // (1 << lw) | (r - 2) = r + this
-    const __m128i run_len = _mm_set1_epi8(static_cast<char>(3 + lw));
+    const __m128i run_head = _mm_set1_epi8(static_cast<char>(K::run_head(lw)));  // the run code = r + this
+    const __m128i run_len = _mm_set1_epi8(static_cast<char>(K::run_nbits(lw)));
     for (unsigned h = 0; h < k_group; h += 16) {
       // Pass 1, planes up: DBX (in code[]) and DBX == 0 (in len[]).
       __m128i prev = zero;
@@ -132,8 +137,8 @@ struct EncodeB8Sse2 : EncodeB8Scalar {
         run = _mm_and_si128(_mm_add_epi8(run, one), z);  // run + 1 on a zero DBX, else 0
         const __m128i start = _mm_andnot_si128(z_below, z);  // lowest plane of a run
         const __m128i single_run = _mm_cmpeq_epi8(run, one);
-        const __m128i rc = blend(_mm_add_epi8(run, run_head), one, single_run);
-        const __m128i rl = blend(run_len, two, single_run);
+        const __m128i rc = blend(_mm_add_epi8(run, run_head), zero_code, single_run);
+        const __m128i rl = blend(run_len, zero_len, single_run);
 
         const __m128i single = _mm_cmpeq_epi8(_mm_and_si128(x, _mm_sub_epi8(x, one)), zero);
         const __m128i y = _mm_and_si128(x, _mm_and_si128(_mm_srli_epi16(x, 1), low7));
@@ -150,12 +155,12 @@ struct EncodeB8Sse2 : EncodeB8Scalar {
         const __m128i idx = _mm_sub_epi8(tz, one);
         const __m128i all_ones = _mm_cmpeq_epi8(x, data_bits);
 
-        __m128i code = _mm_or_si128(reverse_bits(x), _mm_set1_epi8(static_cast<char>(0x80)));  // '1' + DBX
-        code = blend(code, _mm_or_si128(idx, _mm_set1_epi8(0x18)), single);
-        code = blend(code, _mm_or_si128(idx, _mm_set1_epi8(0x10)), pair);
-        code = blend(code, one, plane_zero);
-        code = blend(code, zero, all_ones);
-        __m128i len = blend(eight, five, _mm_or_si128(plane_zero, all_ones));
+        __m128i code = _mm_or_si128(reverse_bits(x), _mm_set1_epi8(static_cast<char>(K::dbx_head)));
+        code = blend(code, _mm_or_si128(idx, _mm_set1_epi8(static_cast<char>(K::one_one_head))), single);
+        code = blend(code, _mm_or_si128(idx, _mm_set1_epi8(static_cast<char>(K::two_ones_head))), pair);
+        code = blend(code, dbp_code, plane_zero);
+        code = blend(code, ones_code, all_ones);
+        __m128i len = blend(long_len, short_len, _mm_or_si128(plane_zero, all_ones));
         code = blend(code, _mm_and_si128(rc, start), z);
         len = blend(len, _mm_and_si128(rl, start), z);
         store(&g.code[p][h], code);

@@ -1,9 +1,9 @@
 // Kernels of the EBPC B = 8 encoder (W = 2..16), and their scalar twins.
 //
-// The encoder body (src/codec/ebpc_encode_b8_body.hpp) is written once over a kernel
-// policy: EncodeB8Scalar (this file: the twins, plain C++ that states what each kernel
-// computes), EncodeB8Sse2 (encode_b8_sse2.hpp, the x86-64 baseline) and EncodeB8Avx2
-// (encode_b8_avx2.hpp, AVX2 + BMI2). Every policy has the same members with the same
+// The encoder body (src/codec/ebpc_encode_body.hpp) is written once over a kernel
+// policy: EncodeKernelsScalar (this file: the twins, plain C++ that states what each kernel
+// computes), EncodeKernelsSse2 (encode_kernels_sse2.hpp, the x86-64 baseline) and EncodeKernelsAvx2
+// (encode_kernels_avx2.hpp, AVX2 + BMI2). Every policy has the same members with the same
 // results on the bytes this file calls defined; tests/test_arch_encode.cpp checks each
 // kernel against its twin on seeded random inputs, bench/bench_kernels.cpp times them.
 //
@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "arch/encode_b16.hpp"
+#include "codec/bpc_symbols.hpp"
 #include "common/check.hpp"
 
 namespace ebpc::arch {
@@ -73,32 +74,24 @@ struct DbxCodes {
   constexpr DbxCodes() : code(), len() {
     for (unsigned x = 0; x < 256; ++x) {
       const unsigned dbx = x & 0xfe;
-      const auto low = static_cast<unsigned>(std::countr_zero(dbx | 0x100));
-      const int ones = std::popcount(dbx);
-      unsigned rev = 0;
-      for (unsigned i = 0; i < 8; ++i) {
-        rev |= ((dbx >> i) & 1u) << (7 - i);
+      unsigned stream_dbx = 0;  // the B-1 = 7 DBX bits in stream order, d[1] first
+      for (unsigned i = 1; i < 8; ++i) {
+        stream_dbx |= ((dbx >> i) & 1u) << (7 - i);
       }
-      if (dbx == 0xfe) {
-        code[x] = 0;
-        len[x] = 5;
-      } else if (ones == 2 && ((dbx >> low) & 0b11) == 0b11) {
-        code[x] = static_cast<std::uint8_t>(0x10 | (low - 1));
-        len[x] = 8;
-      } else if (ones == 1) {
-        code[x] = static_cast<std::uint8_t>(0x18 | (low - 1));
-        len[x] = 8;
-      } else {
-        code[x] = static_cast<std::uint8_t>(0x80 | rev);
-        len[x] = 8;
-      }
+      // (DBX 0 is never looked up: zero planes are the caller's.)
+      const detail::BpcCodeword c = stream_dbx == 0 ? detail::BpcCodeword{0x80, 8}
+                                                   : detail::bpc_plane_codeword(detail::ZeroRunCode::ebpc, stream_dbx, 1, 8, 3);
+      code[x] = static_cast<std::uint8_t>(c.bits);
+      len[x] = static_cast<std::uint8_t>(c.nbits);
     }
   }
 };
 inline constexpr DbxCodes k_dbx_codes{};
 
 // ---- The scalar twins (and the kernels of targets without SIMD).
-struct EncodeB8Scalar {
+struct EncodeKernelsScalar {
+  using K = detail::BpcKernelCodes<8>;
+
   // B = 16: the delta bit-planes and the base of one block (encode_b16.hpp).
   template <class Nz>
   static std::uint32_t planes_b16(const Nz* nz, unsigned w, std::uint16_t* planes) noexcept {
@@ -185,8 +178,9 @@ struct EncodeB8Scalar {
           ++run;
           const bool lowest = p == 0 || ((g.planes[p - 1][j] ^ (p > 1 ? g.planes[p - 2][j] : 0u)) & 0xfeu) != 0;
           if (lowest) {
-            g.code[p][j] = static_cast<std::uint8_t>(run == 1 ? 0b01u : (1u << lw) | (run - 2));
-            g.len[p][j] = static_cast<std::uint8_t>(run == 1 ? 2u : 3u + lw);
+            const detail::BpcCodeword c = detail::bpc_zero_run_codeword(detail::ZeroRunCode::ebpc, run, lw);
+            g.code[p][j] = static_cast<std::uint8_t>(c.bits);
+            g.len[p][j] = static_cast<std::uint8_t>(c.nbits);
           } else {
             g.code[p][j] = 0;
             g.len[p][j] = 0;
@@ -195,8 +189,8 @@ struct EncodeB8Scalar {
         }
         run = 0;
         if (cur == 0 && dbx != 0xfe) {
-          g.code[p][j] = 0b00001;
-          g.len[p][j] = 5;
+          g.code[p][j] = K::zero_dbp;
+          g.len[p][j] = K::short_nbits;
         } else {
           g.code[p][j] = k_dbx_codes.code[dbx];
           g.len[p][j] = k_dbx_codes.len[dbx];
