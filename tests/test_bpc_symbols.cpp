@@ -9,16 +9,7 @@
 
 namespace {
 
-using ebpc::detail::bpc_classify;
-using ebpc::detail::bpc_code;
-using ebpc::detail::bpc_code_at;
-using ebpc::detail::bpc_field_nbits;
-using ebpc::detail::bpc_index_dbx;
-using ebpc::detail::bpc_plane_codeword;
-using ebpc::detail::bpc_zero_run_codeword;
-using ebpc::detail::BpcField;
-using ebpc::detail::BpcSymbol;
-using ebpc::detail::ZeroRunCode;
+using namespace ebpc::detail;
 
 struct Row {
   BpcSymbol symbol;

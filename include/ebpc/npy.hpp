@@ -45,11 +45,13 @@ std::vector<std::uint8_t> make_npy_header(DType dtype, std::span<const std::uint
 // says (truncated / corrupt otherwise). max_nbytes bounds the allocation. Only a regular
 // file is read (io for a FIFO, a device or a directory, refused without blocking).
 // zstd_frames: the file is zstd-compressed; by default, when the path ends in ".zst".
-Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes = std::uint64_t{16} << 30,
+// Failures name the path: "PATH: cannot read file" (io), "PATH: unsupported .npy dtype
+// (...)" (unsupported), "PATH: not a valid .npy file: <reason>" (the others).
+Outcome<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes = std::uint64_t{16} << 30,
                           std::optional<bool> zstd_frames = std::nullopt);
 
 // Writes to path via a temporary file and a rename (no partial output on failure).
-Result<void> write_npy(const std::string& path, const NpyHeader& header, std::span<const std::uint8_t> data);
+Outcome<void> write_npy(const std::string& path, const NpyHeader& header, std::span<const std::uint8_t> data);
 
 // The W-bit word patterns of an array as uint32 (for tools and models that want plain
 // words): integers must fit W bits (bad_parameter otherwise, *bad_index set).

@@ -274,21 +274,18 @@ py::list measure(const py::buffer& data, const std::string& dtype, const std::ve
     fail(m.error().message);
   }
   py::list out;
-  const std::uint64_t n = m->values;
-  for (const auto& c : m->codecs) {
+  for (const ebpc::MeasureRow& r : ebpc::measure_rows(*m)) {
     py::dict d;
-    const auto& s = c.size;
-    d["codec"] = ebpc::codec_spec(c.params);
-    d["values"] = n;
-    d["zero_fraction"] = n == 0 ? 0.0 : static_cast<double>(m->zero_values) / static_cast<double>(n);
-    d["uncompressed_bits"] = m->uncompressed_nbits;
-    d["compressed_bits"] = s.exact_nbits;
-    d["compressed_bits_padded"] = s.padded_nbits;
-    d["ratio"] = s.exact_nbits == 0 ? 0.0
-                                    : static_cast<double>(m->uncompressed_nbits) / static_cast<double>(s.exact_nbits);
-    if (c.params.id == ebpc::CodecId::ebpc) {
-      d["znz_bits"] = s.znz_nbits;
-      d["bpc_bits"] = s.bpc_nbits;
+    d["codec"] = r.codec;
+    d["values"] = r.values;
+    d["zero_fraction"] = r.zero_fraction();
+    d["uncompressed_bits"] = r.uncompressed_nbits;
+    d["compressed_bits"] = r.compressed_nbits;
+    d["compressed_bits_padded"] = r.padded_nbits;
+    d["ratio"] = r.ratio();
+    if (r.has_streams) {
+      d["znz_bits"] = r.znz_nbits;
+      d["bpc_bits"] = r.bpc_nbits;
     }
     out.append(d);
   }
@@ -645,11 +642,9 @@ class PyWriter {
     if (!path.empty()) {
       out_ = std::make_unique<ebpc::AtomicFile>();
       const std::string target = path == "-" ? "./-" : path;  // "-" is a file name here, not stdout
-      errno = 0;
       if (auto r = out_->open(target, true, output_mode(target)); !r) {
-        const int e = errno;
         out_.reset();
-        fail(path + ": cannot create output file" + (e != 0 ? std::string(" (") + std::strerror(e) + ")" : ""));
+        fail(r.error().message);
       }
       sink = [this, path](std::span<const std::uint8_t> bytes) -> ebpc::Result<void> {
         if (auto r = out_->write(bytes); !r) {

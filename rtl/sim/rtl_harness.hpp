@@ -23,6 +23,13 @@
 
 namespace ebpc::rtl_test {
 
+// The harness reports a model that does not finish within the caller's cycle limit with
+// this, and a broken port protocol with std::runtime_error (rtl_sim.cpp turns both into a
+// Failure).
+struct Timeout : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 using rtl::BpcBeat;
 using rtl::DecodedTx;
 using rtl::DecoderInput;
@@ -92,7 +99,7 @@ std::vector<EncodedTx> run_encoder(M& m, unsigned word_nbits, const std::vector<
   std::uint64_t tx_start = 0;
   for (std::uint64_t cycle = 0;; ++cycle) {
     if (cycle >= max_ncycles) {
-      throw std::runtime_error("encoder: no end after " + std::to_string(cycle) + " cycles");
+      throw Timeout("encoder: no end after " + std::to_string(cycle) + " cycles");
     }
     // drive
     if (in_tx < txs.size() && !offering) {
@@ -212,7 +219,7 @@ std::vector<DecodedTx> run_decoder(M& m, unsigned word_nbits, const std::vector<
   skip_empty();
   for (std::uint64_t cycle = 0;; ++cycle) {
     if (cycle >= max_ncycles) {
-      throw std::runtime_error("decoder: no end after " + std::to_string(cycle) + " cycles");
+      throw Timeout("decoder: no end after " + std::to_string(cycle) + " cycles");
     }
     if (cnt_tx < txs.size() && !cnt_off) {
       cnt_off = !cnt_coin(t.in_bubble);

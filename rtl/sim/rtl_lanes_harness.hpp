@@ -120,7 +120,7 @@ std::vector<rtl::LanesEncodedBuf> run_encoder_lanes(M& m, unsigned word_nbits, u
   std::uint64_t tx_start = 0;
   for (std::uint64_t cycle = 0;; ++cycle) {
     if (cycle >= max_ncycles) {
-      throw std::runtime_error("lane encoder: no end after " + std::to_string(cycle) + " cycles");
+      throw Timeout("lane encoder: no end after " + std::to_string(cycle) + " cycles");
     }
     if (in_buf < bufs.size() && !offering) {
       offering = !in_coin(t.in_bubble);
@@ -275,7 +275,7 @@ std::vector<rtl::DecodedTx> run_decoder_lanes(M& m, unsigned word_nbits, unsigne
   skip_empty();
   for (std::uint64_t cycle = 0;; ++cycle) {
     if (cycle >= max_ncycles) {
-      throw std::runtime_error("lane decoder: no end after " + std::to_string(cycle) + " cycles");
+      throw Timeout("lane decoder: no end after " + std::to_string(cycle) + " cycles");
     }
     if (cnt_buf < bufs.size() && !cnt_off) {
       cnt_off = !cnt_coin(t.in_bubble);

@@ -25,22 +25,10 @@ inline Result<void> decode_block(BitReader& br, const BlockShape& s, std::int64_
     const auto field =
         field_nbits == 0 ? std::uint32_t{0} : static_cast<std::uint32_t>((x << code.prefix_nbits) >> (64 - field_nbits));
     br.skip(code.prefix_nbits + field_nbits);
-    std::uint64_t plane = prev;
-    unsigned nplanes = 1;
-    switch (code.symbol) {
-      case BpcSymbol::dbx: plane = prev ^ field; break;
-      case BpcSymbol::zero: break;
-      case BpcSymbol::zero_run: nplanes = field + 2; break;
-      case BpcSymbol::zero_dbp: plane = 0; break;
-      case BpcSymbol::all_ones:
-      case BpcSymbol::two_ones:
-      case BpcSymbol::one_one: {
-        const BpcDbx d = bpc_index_dbx(code.symbol, field, b);
-        EBPC_CHECK(d.ok, corrupt);
-        plane = prev ^ d.dbx;
-        break;
-      }
-    }
+    const BpcPlanes got = bpc_planes_of(code.symbol, field, static_cast<std::uint32_t>(prev), b);
+    EBPC_CHECK(got.ok, corrupt);
+    const std::uint64_t plane = got.plane;
+    const unsigned nplanes = got.nplanes;
     EBPC_CHECK(p + nplanes <= w + 1, corrupt);
     for (unsigned k = 0; k < nplanes; ++k) {
       dbp[p++] = plane;

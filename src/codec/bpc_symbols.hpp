@@ -204,6 +204,26 @@ inline constexpr BpcDbx bpc_index_dbx(BpcSymbol s, unsigned index, unsigned b) n
   return {0, true};
 }
 
+// What a decoder does with a symbol: the plane it sets (prev = the plane below), how many
+// planes it covers, and whether its index is in range.
+struct BpcPlanes {
+  std::uint32_t plane;
+  unsigned nplanes;
+  bool ok;
+};
+
+inline constexpr BpcPlanes bpc_planes_of(BpcSymbol s, std::uint32_t field, std::uint32_t prev, unsigned b) noexcept {
+  switch (s) {
+    case BpcSymbol::dbx: return {prev ^ field, 1, true};
+    case BpcSymbol::zero: return {prev, 1, true};
+    case BpcSymbol::zero_run: return {prev, field + 2, true};
+    case BpcSymbol::zero_dbp: return {0, 1, true};
+    default: break;
+  }
+  const BpcDbx d = bpc_index_dbx(s, field, b);
+  return {prev ^ d.dbx, 1, d.ok};
+}
+
 }  // namespace ebpc::detail
 
 namespace ebpc::detail {

@@ -216,24 +216,12 @@ bool parse_block_exact(const std::uint8_t* src, std::uint64_t& c, unsigned w, un
     const BpcSymbolCode code = bpc_code_at(ZeroRunCode::ebpc, get.peek(k_bpc_head_nbits));
     get(code.prefix_nbits);
     const unsigned field = get(bpc_field_nbits(code.field, kB, lw, idx_nbits));
-    unsigned plane = prev;
-    unsigned np = 1;
-    switch (code.symbol) {
-      case BpcSymbol::dbx: plane = prev ^ field; break;
-      case BpcSymbol::zero: break;
-      case BpcSymbol::zero_run: np = field + 2; break;
-      case BpcSymbol::zero_dbp: plane = 0; break;
-      case BpcSymbol::all_ones:
-      case BpcSymbol::two_ones:
-      case BpcSymbol::one_one: {
-        const BpcDbx d = bpc_index_dbx(code.symbol, field, kB);
-        if (!d.ok) {
-          return false;
-        }
-        plane = prev ^ d.dbx;
-        break;
-      }
+    const BpcPlanes got = bpc_planes_of(code.symbol, field, prev, kB);
+    if (!got.ok) {
+      return false;
     }
+    const unsigned plane = got.plane;
+    const unsigned np = got.nplanes;
     if (p + np > w + 1) {
       return false;
     }

@@ -72,4 +72,34 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
   return base;
 }
 
+void MeasureRow::add(const MeasureRow& r) noexcept {
+  values += r.values;
+  zero_values += r.zero_values;
+  uncompressed_nbits += r.uncompressed_nbits;
+  compressed_nbits += r.compressed_nbits;
+  padded_nbits += r.padded_nbits;
+  znz_nbits += r.znz_nbits;
+  bpc_nbits += r.bpc_nbits;
+  has_streams = has_streams || r.has_streams;
+}
+
+std::vector<MeasureRow> measure_rows(const Measurement& m) {
+  std::vector<MeasureRow> rows;
+  rows.reserve(m.codecs.size());
+  for (const CodecMeasurement& c : m.codecs) {
+    MeasureRow r;
+    r.codec = codec_spec(c.params);
+    r.values = m.values;
+    r.zero_values = m.zero_values;
+    r.uncompressed_nbits = m.uncompressed_nbits;
+    r.compressed_nbits = c.size.exact_nbits;
+    r.padded_nbits = c.size.padded_nbits;
+    r.has_streams = c.params.id == CodecId::ebpc;
+    r.znz_nbits = c.size.znz_nbits;
+    r.bpc_nbits = c.size.bpc_nbits;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
 }  // namespace ebpc

@@ -334,7 +334,8 @@ Outcome<LayerValues> read_map(const DatasetFile& f) {
   const bool zst = f.path.size() >= 4 && f.path.compare(f.path.size() - 4, 4, ".zst") == 0;
   auto a = read_npy(resolved, std::uint64_t{16} << 30, zst);
   if (!a) {
-    return bad(f.path, a.error() == Error::io ? "cannot read file" : std::string(error_message(a.error())), a.error());
+    return bad(f.path, a.error().code == Error::io ? "cannot read file" : std::string(error_message(a.error().code)),
+               a.error().code);
   }
   if (a->header.dtype != DType::float16 && a->header.dtype != DType::float32) {
     return bad(f.path, "ebpc eval needs float16 or float32 maps (quantisation is part of the study)");

@@ -240,7 +240,7 @@ AtomicFile::~AtomicFile() {
   unregister_temp(slot_);
 }
 
-Result<void> AtomicFile::open(const std::string& path, bool overwrite, unsigned mode) {
+Outcome<void> AtomicFile::open(const std::string& path, bool overwrite, unsigned mode) {
   path_ = path;
   overwrite_ = overwrite;
   if (path == "-") {
@@ -248,14 +248,24 @@ Result<void> AtomicFile::open(const std::string& path, bool overwrite, unsigned 
     f_ = stdout;
     return {};
   }
+  const auto cannot = [&path](int e) {
+    return tl::unexpected(Failure{Error::io, path + ": cannot create output file" +
+                                                 (e != 0 ? std::string(" (") + std::strerror(e) + ")" : std::string())});
+  };
   struct stat st {};
   const bool exists = ::stat(path.c_str(), &st) == 0;
-  EBPC_CHECK(overwrite || !exists, io);
+  if (exists && !overwrite) {
+    return tl::unexpected(Failure{Error::io, path + ": already exists"});
+  }
   if (exists && !S_ISREG(st.st_mode)) {
     // A device or FIFO: write to it as it is (replacing /dev/null with a file would be a bug).
-    EBPC_CHECK(!S_ISDIR(st.st_mode), io);
+    if (S_ISDIR(st.st_mode)) {
+      return tl::unexpected(Failure{Error::io, path + ": is a directory"});
+    }
     f_ = std::fopen(path.c_str(), "wb");
-    EBPC_CHECK(f_ != nullptr, io);
+    if (f_ == nullptr) {
+      return cannot(errno);
+    }
     direct_ = true;
     return {};
   }
@@ -263,7 +273,9 @@ Result<void> AtomicFile::open(const std::string& path, bool overwrite, unsigned 
   if (::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
     // Write the link's target; a dangling link is refused.
     char* real = ::realpath(path.c_str(), nullptr);
-    EBPC_CHECK(real != nullptr, io);
+    if (real == nullptr) {
+      return tl::unexpected(Failure{Error::io, path + ": a symbolic link to nothing"});
+    }
     path_ = real;
     std::free(real);
   }
@@ -271,15 +283,18 @@ Result<void> AtomicFile::open(const std::string& path, bool overwrite, unsigned 
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   const int fd = ::mkstemp(buf.data());
-  EBPC_CHECK(fd >= 0, io);
+  if (fd < 0) {
+    return cannot(errno);
+  }
   tmp_path_ = buf.data();
   slot_ = register_temp(tmp_path_);
   ::fchmod(fd, static_cast<mode_t>(mode & 07777));
   f_ = ::fdopen(fd, "wb");
   if (f_ == nullptr) {
+    const int e = errno;
     ::close(fd);
     ::unlink(tmp_path_.c_str());
-    return tl::unexpected(Error::io);
+    return cannot(e);
   }
   return {};
 }

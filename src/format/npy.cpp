@@ -274,7 +274,9 @@ Result<std::vector<std::uint8_t>> zstd_decompress_stream(std::span<const std::ui
 
 }  // namespace
 
-Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes, std::optional<bool> zstd_frames) {
+namespace {
+
+Result<NpyArray> read_npy_bytes(const std::string& path, std::uint64_t max_nbytes, std::optional<bool> zstd_frames) {
   auto raw = read_regular_file(path, max_nbytes);
   EBPC_TRY(raw);
   std::vector<std::uint8_t> bytes = std::move(*raw);
@@ -293,13 +295,32 @@ Result<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes, std
   return a;
 }
 
-Result<void> write_npy(const std::string& path, const NpyHeader& header, std::span<const std::uint8_t> data) {
+}  // namespace
+
+Outcome<NpyArray> read_npy(const std::string& path, std::uint64_t max_nbytes, std::optional<bool> zstd_frames) {
+  auto a = read_npy_bytes(path, max_nbytes, zstd_frames);
+  if (a) {
+    return std::move(*a);
+  }
+  switch (a.error()) {
+    case Error::io: return tl::unexpected(Failure{Error::io, path + ": cannot read file"});
+    case Error::unsupported:
+      return tl::unexpected(Failure{Error::unsupported, path + ": unsupported .npy dtype (ebpc codes int8, uint8, int16, "
+                                                               "uint16, float16, int32, uint32, float32, little-endian)"});
+    default: return tl::unexpected(failure(a.error(), path + ": not a valid .npy file"));
+  }
+}
+
+Outcome<void> write_npy(const std::string& path, const NpyHeader& header, std::span<const std::uint8_t> data) {
   AtomicFile out;
-  EBPC_TRY(out.open(path, true));
+  if (auto r = out.open(path, true); !r) {
+    return r;
+  }
   const auto head = make_npy_header(header.dtype, header.shape, header.fortran_order);
-  EBPC_TRY(out.write(head));
-  EBPC_TRY(out.write(data));
-  return out.commit();
+  if (!out.write(head) || !out.write(data) || !out.commit()) {
+    return tl::unexpected(Failure{Error::io, path + ": write error"});
+  }
+  return {};
 }
 
 Result<std::vector<std::uint32_t>> elements_to_word_vector(std::span<const std::uint8_t> elems, DType dtype,

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   }
   auto expected = ebpc::read_npy(argv[2]);
   if (!expected) {
-    std::fprintf(stderr, "%s: %s\n", argv[2], std::string(ebpc::error_message(expected.error())).c_str());
+    std::fprintf(stderr, "%s\n", expected.error().message.c_str());
     return 1;
   }
   if (expected->header.dtype != h.dtype || expected->header.shape != h.shape || expected->data != data) {

@@ -118,7 +118,12 @@ Cycles check(unsigned lanes, const std::vector<Words>& bufs, const Traffic& t, c
     c.count.push_back(static_cast<unsigned>(exp.back().size()));
   }
   const std::string where = what + " LANES=" + std::to_string(lanes);
-  const auto got = rtl::rtl_encode_lanes(k_w, k_b, lanes, bufs, t, max_ncycles);
+  const auto enc = rtl::rtl_encode_lanes(k_w, k_b, lanes, bufs, t, max_ncycles);
+  if (!enc) {
+    ADD_FAILURE() << where << ": " << enc.error().message;
+    return c;
+  }
+  const auto& got = *enc;
   for (std::size_t i = 0; i < bufs.size(); ++i) {
     EXPECT_EQ(got[i].lanes.size(), exp[i].size()) << where << " buffer " << i;
     for (std::size_t k = 0; k < std::min(got[i].lanes.size(), exp[i].size()); ++k) {
@@ -129,7 +134,12 @@ Cycles check(unsigned lanes, const std::vector<Words>& bufs, const Traffic& t, c
     }
     c.enc.push_back(got[i].ncycles);
   }
-  const auto out = rtl::rtl_decode_lanes(k_w, k_b, lanes, din, t, max_ncycles);
+  const auto dec = rtl::rtl_decode_lanes(k_w, k_b, lanes, din, t, max_ncycles);
+  if (!dec) {
+    ADD_FAILURE() << where << ": " << dec.error().message;
+    return c;
+  }
+  const auto& out = *dec;
   for (std::size_t i = 0; i < bufs.size(); ++i) {
     EXPECT_EQ(out[i].words, bufs[i]) << where << " buffer " << i << " decode " << describe(bufs[i]);
     c.dec.push_back(out[i].ncycles);

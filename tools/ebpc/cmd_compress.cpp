@@ -76,7 +76,7 @@ void open_output(AtomicFile& out, const std::string& path, bool force, const std
   struct stat st {};
   const unsigned mode = input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? (st.st_mode & 0777) : 0644;
   if (auto r = out.open(path, force, mode); !r) {
-    fail(path + ": cannot create output file");
+    fail(r.error().message);
   }
 }
 

@@ -134,7 +134,7 @@ void run_hw_decode(const HwOptions& o) {
     fail(o.output + ": already exists (use -f to overwrite)");
   }
   if (auto w = write_npy(o.output, h, elems); !w) {
-    fail(o.output + ": cannot write file");
+    fail(w.error().message);
   }
 }
 

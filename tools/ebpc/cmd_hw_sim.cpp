@@ -116,52 +116,56 @@ SimResult simulate_ours(const std::string& name, const std::vector<std::uint32_t
         all = lane;
       }
     };
-    try {
-      const auto enc = rtl::rtl_encode_lanes(w, b, lanes, {words}, t, max_ncycles);
-      const auto& e = enc.at(0);
-      std::vector<rtl::DecoderInput> din;
-      r.lane_nwords.clear();
-      const unsigned count = lane_count(words.size(), lanes);
-      const std::size_t stride = lane_stride_nwords(words.size(), count);
-      for (unsigned k = 0; k < count; ++k) {
-        const auto& l = e.lanes.at(k);
-        r.lane_nwords.push_back(k + 1 < count ? stride : words.size() - stride * k);
-        r.enc.znz_words.insert(r.enc.znz_words.end(), l.znz_words.begin(), l.znz_words.end());
-        r.enc.bpc_words.insert(r.enc.bpc_words.end(), l.bpc_words.begin(), l.bpc_words.end());
-        earliest(r.enc.first_znz_cycle, l.first_znz_cycle);
-        earliest(r.enc.first_bpc_cycle, l.first_bpc_cycle);
-        din.push_back(rtl::decoder_input_of(r.lane_nwords.back(), l.znz_words, l.bpc_words));
-      }
-      r.enc.ncycles = e.ncycles;
-      r.enc.last_input_cycle = e.last_in_cycle;
-      const auto dec = rtl::rtl_decode_lanes(w, b, lanes, {din}, t, max_ncycles);
-      r.dec.words = dec.at(0).words;
-      r.dec.ncycles = dec.at(0).ncycles;
-      r.dec.first_output_cycle = dec.at(0).first_output_cycle;
-    } catch (const std::exception& ex) {
-      fail(name + ": our lane RTL: " + ex.what());
+    const auto enc = rtl::rtl_encode_lanes(w, b, lanes, {words}, t, max_ncycles);
+    if (!enc) {
+      fail(name + ": our lane RTL: " + enc.error().message);
     }
+    const auto& e = enc->at(0);
+    std::vector<rtl::DecoderInput> din;
+    r.lane_nwords.clear();
+    const unsigned count = lane_count(words.size(), lanes);
+    const std::size_t stride = lane_stride_nwords(words.size(), count);
+    for (unsigned k = 0; k < count; ++k) {
+      const auto& l = e.lanes.at(k);
+      r.lane_nwords.push_back(k + 1 < count ? stride : words.size() - stride * k);
+      r.enc.znz_words.insert(r.enc.znz_words.end(), l.znz_words.begin(), l.znz_words.end());
+      r.enc.bpc_words.insert(r.enc.bpc_words.end(), l.bpc_words.begin(), l.bpc_words.end());
+      earliest(r.enc.first_znz_cycle, l.first_znz_cycle);
+      earliest(r.enc.first_bpc_cycle, l.first_bpc_cycle);
+      din.push_back(rtl::decoder_input_of(r.lane_nwords.back(), l.znz_words, l.bpc_words));
+    }
+    r.enc.ncycles = e.ncycles;
+    r.enc.last_input_cycle = e.last_in_cycle;
+    const auto dec = rtl::rtl_decode_lanes(w, b, lanes, {din}, t, max_ncycles);
+    if (!dec) {
+      fail(name + ": our lane RTL: " + dec.error().message);
+    }
+    r.dec.words = dec->at(0).words;
+    r.dec.ncycles = dec->at(0).ncycles;
+    r.dec.first_output_cycle = dec->at(0).first_output_cycle;
     if (r.dec.words != words) {
       fail(name + ": our lane RTL decoder did not return the input (an RTL bug; please report it)");
     }
     return r;
   }
-  try {
-    const auto enc = rtl::rtl_encode(w, b, {words}, t, max_ncycles);
-    const auto& e = enc.at(0);
-    r.enc.znz_words = e.znz_words;
-    r.enc.bpc_words = e.bpc_words;
-    r.enc.ncycles = e.ncycles;
-    r.enc.last_input_cycle = e.last_in_cycle;
-    r.enc.first_znz_cycle = e.first_znz_cycle;
-    r.enc.first_bpc_cycle = e.first_bpc_cycle;
-    const auto dec = rtl::rtl_decode(w, b, {rtl::decoder_input_of(words.size(), e.znz_words, e.bpc_words)}, t, max_ncycles);
-    r.dec.words = dec.at(0).words;
-    r.dec.ncycles = dec.at(0).ncycles;
-    r.dec.first_output_cycle = dec.at(0).first_output_cycle;
-  } catch (const std::exception& ex) {
-    fail(name + ": our RTL: " + ex.what());
+  const auto enc = rtl::rtl_encode(w, b, {words}, t, max_ncycles);
+  if (!enc) {
+    fail(name + ": our RTL: " + enc.error().message);
   }
+  const auto& e = enc->at(0);
+  r.enc.znz_words = e.znz_words;
+  r.enc.bpc_words = e.bpc_words;
+  r.enc.ncycles = e.ncycles;
+  r.enc.last_input_cycle = e.last_in_cycle;
+  r.enc.first_znz_cycle = e.first_znz_cycle;
+  r.enc.first_bpc_cycle = e.first_bpc_cycle;
+  const auto dec = rtl::rtl_decode(w, b, {rtl::decoder_input_of(words.size(), e.znz_words, e.bpc_words)}, t, max_ncycles);
+  if (!dec) {
+    fail(name + ": our RTL: " + dec.error().message);
+  }
+  r.dec.words = dec->at(0).words;
+  r.dec.ncycles = dec->at(0).ncycles;
+  r.dec.first_output_cycle = dec->at(0).first_output_cycle;
   if (r.dec.words != words) {
     fail(name + ": our RTL decoder did not return the input (an RTL bug; please report it)");
   }

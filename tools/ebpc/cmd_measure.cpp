@@ -23,38 +23,13 @@ struct MeasureOptions {
   bool json = false;
 };
 
-struct Row {
-  std::string codec;
-  std::uint64_t values = 0;
-  std::uint64_t zero_values = 0;
-  std::uint64_t uncompressed_nbits = 0;
-  std::uint64_t compressed_nbits = 0;  // exact (unpadded)
-  std::uint64_t padded_nbits = 0;
-  std::uint64_t znz_nbits = 0;
-  std::uint64_t bpc_nbits = 0;
-  bool has_streams = false;
-
-  double ratio() const {
-    return compressed_nbits == 0 ? 0.0
-                                 : static_cast<double>(uncompressed_nbits) / static_cast<double>(compressed_nbits);
-  }
-  void add(const Row& r) {
-    values += r.values;
-    zero_values += r.zero_values;
-    uncompressed_nbits += r.uncompressed_nbits;
-    compressed_nbits += r.compressed_nbits;
-    padded_nbits += r.padded_nbits;
-    znz_nbits += r.znz_nbits;
-    bpc_nbits += r.bpc_nbits;
-    has_streams = has_streams || r.has_streams;
-  }
-};
+using Row = MeasureRow;
 
 nlohmann::json row_json(const Row& r) {
   nlohmann::json j = {
       {"codec", r.codec},
       {"values", r.values},
-      {"zero_fraction", r.values == 0 ? 0.0 : static_cast<double>(r.zero_values) / static_cast<double>(r.values)},
+      {"zero_fraction", r.zero_fraction()},
       {"uncompressed_bits", r.uncompressed_nbits},
       {"compressed_bits", r.compressed_nbits},
       {"compressed_bits_padded", r.padded_nbits},
@@ -71,7 +46,7 @@ void print_rows(const std::vector<Row>& rows) {
              "compr. bits", "padded bits", "ratio");
   for (const Row& r : rows) {
     fmt::print("  {:<9} {:>10} {:>6.1f}% {:>14} {:>14} {:>14} {:>8.3f}\n", r.codec, r.values,
-               r.values == 0 ? 0.0 : 100.0 * static_cast<double>(r.zero_values) / static_cast<double>(r.values),
+               100.0 * r.zero_fraction(),
                r.uncompressed_nbits, r.compressed_nbits, r.padded_nbits, r.ratio());
     if (r.has_streams) {
       fmt::print("  {:<9} {:>10} {:>7} {:>14} {:>14}\n", "", "", "", fmt::format("znz {}", r.znz_nbits),
@@ -110,21 +85,9 @@ void run_measure(const MeasureOptions& o) {
     if (!m) {
       fail(path + ": " + m.error().message);
     }
-    std::vector<Row> rows;
-    for (std::size_t c = 0; c < codecs.size(); ++c) {
-      const CodecMeasurement& x = m->codecs[c];
-      Row row;
-      row.codec = codec_spec(x.params);
-      row.values = m->values;
-      row.zero_values = m->zero_values;
-      row.uncompressed_nbits = m->uncompressed_nbits;
-      row.compressed_nbits = x.size.exact_nbits;
-      row.padded_nbits = x.size.padded_nbits;
-      row.has_streams = x.params.id == CodecId::ebpc;
-      row.znz_nbits = x.size.znz_nbits;
-      row.bpc_nbits = x.size.bpc_nbits;
-      totals[c].add(row);
-      rows.push_back(row);
+    const std::vector<Row> rows = measure_rows(*m);
+    for (std::size_t c = 0; c < rows.size(); ++c) {
+      totals[c].add(rows[c]);
     }
     if (o.json) {
       nlohmann::json f = {{"file", path}, {"dtype", info->name}, {"word_bits", w}, {"codecs", nlohmann::json::array()}};

@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <system_error>
 
@@ -18,29 +17,18 @@ void fail(const std::string& what, Error e) { throw CliError(what + ": " + std::
 NpyArray load_npy(const std::string& path) {
   auto a = read_npy(path);
   if (!a) {
-    switch (a.error()) {
-      case Error::io: fail(path + ": cannot read file");
-      case Error::unsupported: fail(path + ": unsupported .npy dtype (ebpc codes int8, uint8, int16, uint16, float16, "
-                                           "int32, uint32, float32, little-endian)");
-      default: fail(path + ": not a valid .npy file", a.error());
-    }
+    fail(a.error().message);
   }
   return std::move(*a);
 }
 
 std::vector<std::uint32_t> words_of(const NpyArray& a, unsigned word_nbits, const std::string& path) {
-  std::vector<std::uint8_t> elems = a.data;
-  if (auto r = elements_to_words_or_failure(elems, a.header.dtype, word_nbits); !r) {
-    fail(path + ": " + r.error().message);
+  if (auto w = npy_to_words(a, word_nbits); w) {
+    return std::move(*w);
   }
-  const unsigned elem_nbytes = dtype_info(a.header.dtype)->nbytes;
-  std::vector<std::uint32_t> words(elems.size() / elem_nbytes);
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    std::uint32_t v = 0;
-    std::memcpy(&v, elems.data() + i * elem_nbytes, elem_nbytes);
-    words[i] = v;
-  }
-  return words;
+  std::vector<std::uint8_t> elems = a.data;  // again, for the message
+  auto r = elements_to_words_or_failure(elems, a.header.dtype, word_nbits);
+  fail(path + ": " + (r ? std::string("cannot convert to words") : r.error().message));
 }
 
 }  // namespace ebpc::cli

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <ebpc/ebpc.hpp>
+
 namespace ebpc::rtl {
 
 struct Traffic {
@@ -54,15 +56,15 @@ struct DecoderInput {
 // The parameter sets that are built: W/B = 8/8, 16/8, 16/16 (Z = 16).
 bool rtl_has_config(unsigned word_nbits, unsigned block_nwords);
 
-// Runs the encoder on transmissions back to back from reset (std::runtime_error when it does
-// not finish within max_ncycles, or on a protocol error; std::invalid_argument for a
-// parameter set that is not built).
-std::vector<EncodedTx> rtl_encode(unsigned word_nbits, unsigned block_nwords,
+// Runs the encoder on transmissions back to back from reset. Failures: limit_exceeded (it
+// does not finish within max_ncycles), corrupt (the model broke the port protocol: an RTL
+// bug), bad_parameter (a parameter set that is not built).
+Outcome<std::vector<EncodedTx>> rtl_encode(unsigned word_nbits, unsigned block_nwords,
                                   const std::vector<std::vector<std::uint32_t>>& txs, const Traffic& traffic,
                                   std::uint64_t max_ncycles);
 
-// Runs the decoder on transmissions back to back from reset (the same errors).
-std::vector<DecodedTx> rtl_decode(unsigned word_nbits, unsigned block_nwords, const std::vector<DecoderInput>& txs,
+// Runs the decoder on transmissions back to back from reset (the same failures).
+Outcome<std::vector<DecodedTx>> rtl_decode(unsigned word_nbits, unsigned block_nwords, const std::vector<DecoderInput>& txs,
                                   const Traffic& traffic, std::uint64_t max_ncycles);
 
 // The decoder's input for the encoder's output: ZNZ words, BPC words as 2-word handshakes.
@@ -85,17 +87,17 @@ struct LanesEncodedBuf {
   std::uint64_t last_in_cycle = 0;  // cycle of its last input beat
 };
 
-// Runs the lane encoder on buffers back to back from reset (the errors of rtl_encode).
-std::vector<LanesEncodedBuf> rtl_encode_lanes(unsigned word_nbits, unsigned block_nwords, unsigned lanes,
+// Runs the lane encoder on buffers back to back from reset (the failures of rtl_encode).
+Outcome<std::vector<LanesEncodedBuf>> rtl_encode_lanes(unsigned word_nbits, unsigned block_nwords, unsigned lanes,
                                               const std::vector<std::vector<std::uint32_t>>& buffers,
                                               const Traffic& traffic, std::uint64_t max_ncycles);
 
 // Runs the lane decoder on buffers back to back from reset: buffers[i] holds one
 // DecoderInput per lane of buffer i (lane k's word count and streams; at most LANES lanes,
 // in lane order). The result's words are the buffer's (lane 0's words, then lane 1's, ...);
-// the errors of rtl_decode, and std::runtime_error when an output beat's lane mask or last
-// flags are not the lanes' (docs/hardware.md "Lanes").
-std::vector<DecodedTx> rtl_decode_lanes(unsigned word_nbits, unsigned block_nwords, unsigned lanes,
+// the failures of rtl_decode (corrupt also when an output beat's lane mask or last flags are
+// not the lanes': docs/hardware.md "Lanes").
+Outcome<std::vector<DecodedTx>> rtl_decode_lanes(unsigned word_nbits, unsigned block_nwords, unsigned lanes,
                                         const std::vector<std::vector<DecoderInput>>& buffers,
                                         const Traffic& traffic, std::uint64_t max_ncycles);
 

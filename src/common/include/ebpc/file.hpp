@@ -69,8 +69,10 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
   ~AtomicFile();
 
-  // overwrite = false: io error if path exists (checked again at rename time).
-  Result<void> open(const std::string& path, bool overwrite, unsigned mode = 0644);
+  // overwrite = false: "PATH: already exists" if path exists (checked again at rename
+  // time). Failures (io) name the path: "PATH: cannot create output file (reason)", "PATH:
+  // is a directory", "PATH: a symbolic link to nothing".
+  Outcome<void> open(const std::string& path, bool overwrite, unsigned mode = 0644);
   Result<void> write(std::span<const std::uint8_t> bytes);
   Result<void> commit();
 
