@@ -162,11 +162,9 @@ struct EncodeKernelsAvx2 {
     const unsigned lw = ceil_log2(w);
     const __m256i one = _mm256_set1_epi8(1);
     const __m256i two = _mm256_set1_epi8(2);
-    // The codes and lengths of the symbols without a field (bpc_symbols.hpp).
-    const __m256i zero_code = _mm256_set1_epi8(static_cast<char>(K::zero));
+    const __m256i zero_code = _mm256_set1_epi8(static_cast<char>(K::zero));  // codes and lengths: bpc_symbols.hpp
     const __m256i zero_len = _mm256_set1_epi8(static_cast<char>(K::zero_nbits));
     const __m256i dbp_code = _mm256_set1_epi8(static_cast<char>(K::zero_dbp));
-    const __m256i ones_code = _mm256_set1_epi8(static_cast<char>(K::all_ones));
     const __m256i short_len = _mm256_set1_epi8(static_cast<char>(K::short_nbits));
     const __m256i long_len = _mm256_set1_epi8(static_cast<char>(K::dbx_nbits));
     const __m256i run_head = _mm256_set1_epi8(static_cast<char>(K::run_head(lw)));  // the run code = r + this
@@ -215,7 +213,7 @@ struct EncodeKernelsAvx2 {
       code = _mm256_blendv_epi8(code, _mm256_or_si256(idx, _mm256_set1_epi8(static_cast<char>(K::one_one_head))), single);
       code = _mm256_blendv_epi8(code, _mm256_or_si256(idx, _mm256_set1_epi8(static_cast<char>(K::two_ones_head))), pair);
       code = _mm256_blendv_epi8(code, dbp_code, plane_zero);
-      code = _mm256_blendv_epi8(code, ones_code, all_ones);
+      code = _mm256_blendv_epi8(code, zero, all_ones);  // K::all_ones == 0
       __m256i len = _mm256_blendv_epi8(long_len, short_len, _mm256_or_si256(plane_zero, all_ones));
       code = _mm256_blendv_epi8(code, _mm256_and_si256(rc, start), z);
       len = _mm256_blendv_epi8(len, _mm256_and_si256(rl, start), z);

@@ -106,11 +106,9 @@ struct EncodeKernelsSse2 : EncodeKernelsScalar {
     const __m128i data_bits = _mm_set1_epi8(static_cast<char>(0xfe));
     const __m128i one = _mm_set1_epi8(1);
     const __m128i two = _mm_set1_epi8(2);
-    // The codes and lengths of the symbols without a field (bpc_symbols.hpp).
-    const __m128i zero_code = _mm_set1_epi8(static_cast<char>(K::zero));
+    const __m128i zero_code = _mm_set1_epi8(static_cast<char>(K::zero));  // codes and lengths: bpc_symbols.hpp
     const __m128i zero_len = _mm_set1_epi8(static_cast<char>(K::zero_nbits));
     const __m128i dbp_code = _mm_set1_epi8(static_cast<char>(K::zero_dbp));
-    const __m128i ones_code = _mm_set1_epi8(static_cast<char>(K::all_ones));
     const __m128i short_len = _mm_set1_epi8(static_cast<char>(K::short_nbits));
     const __m128i long_len = _mm_set1_epi8(static_cast<char>(K::dbx_nbits));
     const __m128i low7 = _mm_set1_epi8(0x7f);
@@ -159,7 +157,7 @@ struct EncodeKernelsSse2 : EncodeKernelsScalar {
         code = blend(code, _mm_or_si128(idx, _mm_set1_epi8(static_cast<char>(K::one_one_head))), single);
         code = blend(code, _mm_or_si128(idx, _mm_set1_epi8(static_cast<char>(K::two_ones_head))), pair);
         code = blend(code, dbp_code, plane_zero);
-        code = blend(code, ones_code, all_ones);
+        code = blend(code, zero, all_ones);  // K::all_ones == 0
         __m128i len = blend(long_len, short_len, _mm_or_si128(plane_zero, all_ones));
         code = blend(code, _mm_and_si128(rc, start), z);
         len = blend(len, _mm_and_si128(rl, start), z);

@@ -260,6 +260,7 @@ struct BpcKernelCodes {
   // all-ones and zero-DBP symbols; at B = 8 every long symbol is one byte.
   static_assert(c_two.prefix_nbits == c_one.prefix_nbits && c_ones.prefix_nbits == c_dbp.prefix_nbits);
   static_assert(kB != 8 || (dbx_nbits == 8 && index_symbol_nbits == 8));
+  static_assert(all_ones == 0);  // the SIMD encoders blend in their zero register
 };
 
 }  // namespace ebpc::detail
