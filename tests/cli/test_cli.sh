@@ -140,6 +140,14 @@ while [ $i -lt "$ngold" ]; do
   "$EBPC" hw decode --width "$w" --count "$n" --dtype $dtype --znz g$i.znz --bpc g$i.bpc -o g$i.back.npy && cmp -s g$i.npy g$i.back.npy && ok || bad "hw decode golden $i"
   i=$((i + 1))
 done
+# The hardware carries 1..2^24 words per transmission: no words and 2^24 + 1 are refused,
+# and no stream file is written.
+for big in 0 16777217; do
+  if [ "$big" -eq 0 ]; then f=empty.npy; else "$MAKE_NPY" big.npy uint8 $big 1 100; f=big.npy; fi
+  "$EBPC" hw encode --width 8 $f --znz h.znz --bpc h.bpc 2>err.txt && bad "hw encode of $big words" || {
+    grep -q "1..2^24 words" err.txt && [ ! -e h.znz ] && [ ! -e h.bpc ] && ok || bad "hw encode $big words: $(cat err.txt)"; }
+done
+rm -f big.npy
 [ "$ngold" -ge 8 ] && ok || bad "golden vectors found: $ngold"
 expect_error "hw decode truncated" hwbad.npy "$EBPC" hw decode --width 8 --count 256 --dtype int8 --znz g0.znz --bpc /dev/null -o hwbad.npy
 head -c 7 g1.znz > odd.znz

@@ -87,6 +87,9 @@ void run_hw_encode(const HwOptions& o) {
   const EbpcParams p = params_of(o);
   const NpyArray a = load_npy(o.input);
   const auto words = words_of(a, o.width, o.input);
+  if (words.empty() || words.size() > (std::uint64_t{1} << 24)) {
+    fail(fmt::format("{}: {} words; the hardware carries 1..2^24 words per transmission", o.input, words.size()));
+  }
   auto s = encode_streams_to_vectors(words, p);
   if (!s) {
     fail(o.input + ": cannot encode", s.error());
