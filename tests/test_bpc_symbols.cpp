@@ -72,11 +72,17 @@ TEST(BpcSymbols, EveryPlaneCodewordParsesBackToItsDbx) {
     const std::uint32_t n = b == 32 ? (1u << 15) : (1u << (b - 1));  // B = 32: the low 15 bits
     for (std::uint32_t dbx = 1; dbx < n; ++dbx) {
       bool zero_dbp = false;
-      const auto cw = bpc_plane_codeword(ZeroRunCode::ebpc, dbx, dbx, b, lb);
+      const auto cw = bpc_plane_codeword(dbx, dbx, b, lb);
+      // The written-out rules give the codebook's codeword of bpc_classify's symbol.
+      const auto ps = bpc_classify(dbx, dbx, b);
+      const auto ref = bpc_codeword(ZeroRunCode::ebpc, ps.symbol, ps.field,
+                                    bpc_field_nbits(bpc_code(ZeroRunCode::ebpc, ps.symbol).field, b, 0, lb));
+      ASSERT_EQ(cw.bits, ref.bits) << b << " " << dbx;
+      ASSERT_EQ(cw.nbits, ref.nbits) << b << " " << dbx;
       ASSERT_EQ(parse_dbx(cw.bits, cw.nbits, b, lb, &zero_dbp), dbx) << b << " " << dbx;
       ASSERT_FALSE(zero_dbp);
       // The same DBX over an all-zero plane is '00001' unless it is all ones.
-      const auto z = bpc_plane_codeword(ZeroRunCode::ebpc, dbx, 0, b, lb);
+      const auto z = bpc_plane_codeword(dbx, 0, b, lb);
       const bool all_ones = dbx == (1u << (b - 1)) - 1;
       (void)parse_dbx(z.bits, z.nbits, b, lb, &zero_dbp);
       EXPECT_EQ(zero_dbp, !all_ones) << b << " " << dbx;

@@ -80,7 +80,7 @@ struct DbxCodes {
       }
       // (DBX 0 is never looked up: zero planes are the caller's.)
       const detail::BpcCodeword c = stream_dbx == 0 ? detail::BpcCodeword{0x80, 8}
-                                                   : detail::bpc_plane_codeword(detail::ZeroRunCode::ebpc, stream_dbx, 1, 8, 3);
+                                                   : detail::bpc_plane_codeword(stream_dbx, 1, 8, 3);
       code[x] = static_cast<std::uint8_t>(c.bits);
       len[x] = static_cast<std::uint8_t>(c.nbits);
     }

@@ -11,6 +11,14 @@
 
 namespace ebpc::detail {
 
+// A symbol as a decoder of this shape sees it from the next 5 bits: bpc_symbols.hpp's code
+// with its field's width for this W and B.
+struct BlockHead {
+  BpcSymbol symbol;
+  std::uint8_t prefix_nbits;
+  std::uint8_t field_nbits;
+};
+
 struct BlockShape {
   unsigned word_nbits;        // W
   unsigned block_nwords;      // B
@@ -18,10 +26,22 @@ struct BlockShape {
   unsigned index_nbits;       // ceil(log2(B))
   std::uint64_t dbx_mask;     // B-1 ones
   ZeroRunCode zero_run_code;
+  BlockHead head[1u << k_bpc_head_nbits];  // by the next 5 bits
+  BpcCodeword zero_code;                   // a run of one all-zero DBX
+  std::uint32_t run_prefix;                // a longer run: this, then r-2 in run_len_nbits
+  unsigned run_prefix_nbits;
 };
 
 inline BlockShape make_block_shape(unsigned w, unsigned b, ZeroRunCode code) noexcept {
-  return BlockShape{w, b, ceil_log2(w), ceil_log2(b), low_mask64(b - 1), code};
+  const BpcSymbolCode run = bpc_code(code, BpcSymbol::zero_run);
+  BlockShape s{w, b, ceil_log2(w), ceil_log2(b), low_mask64(b - 1), code, {}, bpc_zero_run_codeword(code, 1, 0),
+               run.prefix, run.prefix_nbits};
+  for (unsigned h = 0; h < (1u << k_bpc_head_nbits); ++h) {
+    const BpcSymbolCode c = bpc_code_at(code, h);
+    s.head[h] = {c.symbol, c.prefix_nbits,
+                 static_cast<std::uint8_t>(bpc_field_nbits(c.field, b, s.run_len_nbits, s.index_nbits))};
+  }
+  return s;
 }
 
 // An 8 x 8 bit matrix transposed: bit j of byte k goes to bit k of byte j (three

@@ -20,12 +20,17 @@ inline Result<void> decode_block(BitReader& br, const BlockShape& s, std::int64_
     // One symbol from a window of at least 33 bits (a '1' + DBX symbol is at most 32 bits,
     // the others at most 5 + 5): the same bits as get() one field at a time.
     const std::uint64_t x = br.window(33);
-    const BpcSymbolCode code = bpc_code_at(s.zero_run_code, static_cast<unsigned>(x >> 59));
-    const unsigned field_nbits = bpc_field_nbits(code.field, b, s.run_len_nbits, s.index_nbits);
-    const auto field =
-        field_nbits == 0 ? std::uint32_t{0} : static_cast<std::uint32_t>((x << code.prefix_nbits) >> (64 - field_nbits));
-    br.skip(code.prefix_nbits + field_nbits);
-    const BpcPlanes got = bpc_planes_of(code.symbol, field, static_cast<std::uint32_t>(prev), b);
+    if ((x >> (64 - k_bpc_dbx.prefix_nbits)) == k_bpc_dbx.prefix) {  // '1' + DBX: most symbols of the low planes
+      br.skip(k_bpc_dbx.prefix_nbits + b - 1);
+      prev ^= (x << k_bpc_dbx.prefix_nbits) >> (65 - b);
+      dbp[p++] = prev;  // p <= W here
+      continue;
+    }
+    const BlockHead h = s.head[x >> (64 - k_bpc_head_nbits)];
+    // The field: the bits after the prefix (none when field_nbits is 0: two shifts, no branch).
+    const auto field = static_cast<std::uint32_t>(((x << h.prefix_nbits) >> 1) >> (63 - h.field_nbits));
+    br.skip(h.prefix_nbits + h.field_nbits);
+    const BpcPlanes got = bpc_planes_of(h.symbol, field, static_cast<std::uint32_t>(prev), b);
     EBPC_CHECK(got.ok, corrupt);
     const std::uint64_t plane = got.plane;
     const unsigned nplanes = got.nplanes;

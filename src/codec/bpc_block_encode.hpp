@@ -10,8 +10,11 @@ namespace ebpc::detail {
 inline void put_codeword(BitWriter& bw, BpcCodeword c) noexcept { bw.put(c.bits, c.nbits); }
 
 inline void put_zero_run(BitWriter& bw, const BlockShape& s, unsigned run) noexcept {
-  if (run != 0) {
-    put_codeword(bw, bpc_zero_run_codeword(s.zero_run_code, run, s.run_len_nbits));
+  if (run == 1) {
+    put_codeword(bw, s.zero_code);
+  } else if (run > 1) {
+    bw.put(s.run_prefix, s.run_prefix_nbits);
+    bw.put(run - 2, s.run_len_nbits);
   }
 }
 
@@ -65,8 +68,8 @@ inline void encode_block(BitWriter& bw, const BlockShape& s, const std::int64_t*
     }
     put_zero_run(bw, s, run);
     run = 0;
-    put_codeword(bw, bpc_plane_codeword(s.zero_run_code, static_cast<std::uint32_t>(dbx),
-                                        static_cast<std::uint32_t>(plane), b, s.index_nbits));
+    put_codeword(bw, bpc_plane_codeword(static_cast<std::uint32_t>(dbx), static_cast<std::uint32_t>(plane), b,
+                                        s.index_nbits));
   }
   put_zero_run(bw, s, run);
 }

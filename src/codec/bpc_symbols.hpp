@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 
 namespace ebpc::detail {
@@ -162,10 +163,7 @@ inline constexpr BpcPlaneSymbol bpc_classify(std::uint32_t dbx, std::uint32_t db
   if (dbp == 0) {
     return {BpcSymbol::zero_dbp, 0};
   }
-  unsigned low = 0;
-  while (((dbx >> low) & 1u) == 0) {
-    ++low;
-  }
+  const auto low = static_cast<unsigned>(std::countr_zero(dbx));  // dbx != 0
   const std::uint32_t top = dbx >> low;
   if (top == 0b11) {
     return {BpcSymbol::two_ones, b - 3 - low};
@@ -176,11 +174,36 @@ inline constexpr BpcPlaneSymbol bpc_classify(std::uint32_t dbx, std::uint32_t db
   return {BpcSymbol::dbx, dbx};
 }
 
-inline constexpr BpcCodeword bpc_plane_codeword(ZeroRunCode zrc, std::uint32_t dbx, std::uint32_t dbp, unsigned b,
-                                                unsigned lb) noexcept {
-  const BpcPlaneSymbol ps = bpc_classify(dbx, dbp, b);
-  const BpcSymbolCode c = bpc_code(zrc, ps.symbol);
-  return bpc_codeword(zrc, ps.symbol, ps.field, bpc_field_nbits(c.field, b, 0, lb));
+// The codes of the planes with a non-zero DBX are the same in both codebooks.
+inline constexpr BpcSymbolCode k_bpc_dbx = bpc_code(ZeroRunCode::ebpc, BpcSymbol::dbx);
+inline constexpr BpcSymbolCode k_bpc_all_ones = bpc_code(ZeroRunCode::ebpc, BpcSymbol::all_ones);
+inline constexpr BpcSymbolCode k_bpc_zero_dbp = bpc_code(ZeroRunCode::ebpc, BpcSymbol::zero_dbp);
+inline constexpr BpcSymbolCode k_bpc_two_ones = bpc_code(ZeroRunCode::ebpc, BpcSymbol::two_ones);
+inline constexpr BpcSymbolCode k_bpc_one_one = bpc_code(ZeroRunCode::ebpc, BpcSymbol::one_one);
+static_assert(bpc_code(ZeroRunCode::kim, BpcSymbol::dbx).prefix == k_bpc_dbx.prefix &&
+              bpc_code(ZeroRunCode::kim, BpcSymbol::all_ones).prefix == k_bpc_all_ones.prefix &&
+              bpc_code(ZeroRunCode::kim, BpcSymbol::zero_dbp).prefix == k_bpc_zero_dbp.prefix &&
+              bpc_code(ZeroRunCode::kim, BpcSymbol::two_ones).prefix == k_bpc_two_ones.prefix &&
+              bpc_code(ZeroRunCode::kim, BpcSymbol::one_one).prefix == k_bpc_one_one.prefix);
+
+// The codeword of a plane whose DBX is not zero: bpc_classify's rules, written out so that
+// an encoder's inner loop needs no table (the codes are the constants above).
+inline constexpr BpcCodeword bpc_plane_codeword(std::uint32_t dbx, std::uint32_t dbp, unsigned b, unsigned lb) noexcept {
+  if (dbx == (std::uint32_t{1} << (b - 1)) - 1) {
+    return {k_bpc_all_ones.prefix, k_bpc_all_ones.prefix_nbits};
+  }
+  if (dbp == 0) {
+    return {k_bpc_zero_dbp.prefix, k_bpc_zero_dbp.prefix_nbits};
+  }
+  const auto low = static_cast<unsigned>(std::countr_zero(dbx));
+  const std::uint32_t top = dbx >> low;
+  if (top == 0b11) {
+    return {std::uint32_t{k_bpc_two_ones.prefix} << lb | (b - 3 - low), k_bpc_two_ones.prefix_nbits + lb};
+  }
+  if (top == 1) {
+    return {std::uint32_t{k_bpc_one_one.prefix} << lb | (b - 2 - low), k_bpc_one_one.prefix_nbits + lb};
+  }
+  return {std::uint32_t{k_bpc_dbx.prefix} << (b - 1) | dbx, k_bpc_dbx.prefix_nbits + b - 1};
 }
 
 // The DBX that an all_ones, two_ones or one_one symbol stands for (index = its field), and
@@ -213,12 +236,15 @@ struct BpcPlanes {
 };
 
 inline constexpr BpcPlanes bpc_planes_of(BpcSymbol s, std::uint32_t field, std::uint32_t prev, unsigned b) noexcept {
-  switch (s) {
-    case BpcSymbol::dbx: return {prev ^ field, 1, true};
-    case BpcSymbol::zero: return {prev, 1, true};
-    case BpcSymbol::zero_run: return {prev, field + 2, true};
-    case BpcSymbol::zero_dbp: return {0, 1, true};
-    default: break;
+  // In the order of how often the symbols come in real maps: the noisy low planes first.
+  if (s == BpcSymbol::dbx) {
+    return {prev ^ field, 1, true};
+  }
+  if (s == BpcSymbol::zero || s == BpcSymbol::zero_run) {
+    return {prev, s == BpcSymbol::zero ? 1u : field + 2, true};
+  }
+  if (s == BpcSymbol::zero_dbp) {
+    return {0, 1, true};
   }
   const BpcDbx d = bpc_index_dbx(s, field, b);
   return {prev ^ d.dbx, 1, d.ok};

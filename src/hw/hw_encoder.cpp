@@ -351,7 +351,7 @@ Symbol plane_symbol(const Geometry& g, const PlaneBlock& blk, unsigned p) {
   if (dbx == 0) {
     return {true, 0, 0};
   }
-  const ebpc::detail::BpcCodeword c = ebpc::detail::bpc_plane_codeword(ebpc::detail::ZeroRunCode::ebpc, dbx, dbp, g.b, g.log2_b);
+  const ebpc::detail::BpcCodeword c = ebpc::detail::bpc_plane_codeword(dbx, dbp, g.b, g.log2_b);
   return {false, c.bits, c.nbits};
 }
 
