@@ -7,6 +7,7 @@
 #include "codec/baselines.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/check.hpp"
+#include "common/table.hpp"
 
 namespace ebpc {
 
@@ -30,23 +31,9 @@ std::span<const CodecDecodeEntry> decode_table() noexcept {
   return k_decoders;
 }
 
-const CodecDecodeEntry* find_decoder(CodecId id) noexcept {
-  for (const auto& c : k_decoders) {
-    if (c.id == id) {
-      return &c;
-    }
-  }
-  return nullptr;
-}
+const CodecDecodeEntry* find_decoder(CodecId id) noexcept { return find_by_id(decode_table(), id); }
 
-const CodecDecodeEntry* find_decoder(std::string_view name) noexcept {
-  for (const auto& c : k_decoders) {
-    if (c.name == name) {
-      return &c;
-    }
-  }
-  return nullptr;
-}
+const CodecDecodeEntry* find_decoder(std::string_view name) noexcept { return find_by_name(decode_table(), name); }
 
 }  // namespace detail
 

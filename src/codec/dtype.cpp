@@ -5,6 +5,7 @@
 
 #include "common/check.hpp"
 #include "common/endian.hpp"
+#include "common/table.hpp"
 
 namespace ebpc {
 
@@ -24,22 +25,10 @@ constexpr std::array<DTypeInfo, 9> k_dtypes = {{
 
 }  // namespace
 
-const DTypeInfo* dtype_info(DType id) noexcept {
-  for (const auto& d : k_dtypes) {
-    if (d.id == id) {
-      return &d;
-    }
-  }
-  return nullptr;
-}
+const DTypeInfo* dtype_info(DType id) noexcept { return detail::find_by_id(std::span<const DTypeInfo>(k_dtypes), id); }
 
 const DTypeInfo* dtype_from_name(std::string_view name) noexcept {
-  for (const auto& d : k_dtypes) {
-    if (d.name == name) {
-      return &d;
-    }
-  }
-  return nullptr;
+  return detail::find_by_name(std::span<const DTypeInfo>(k_dtypes), name);
 }
 
 namespace {

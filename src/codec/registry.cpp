@@ -4,6 +4,7 @@
 #include "codec/baselines.hpp"
 #include "codec/ebpc_params.hpp"
 #include "common/check.hpp"
+#include "common/table.hpp"
 
 namespace ebpc {
 
@@ -25,22 +26,8 @@ constexpr std::array<Codec, 7> k_codecs = {{
 
 std::span<const Codec> codec_table() noexcept { return k_codecs; }
 
-const Codec* find_codec(CodecId id) noexcept {
-  for (const Codec& c : k_codecs) {
-    if (c.id == id) {
-      return &c;
-    }
-  }
-  return nullptr;
-}
+const Codec* find_codec(CodecId id) noexcept { return find_by_id(codec_table(), id); }
 
-const Codec* find_codec(std::string_view name) noexcept {
-  for (const Codec& c : k_codecs) {
-    if (c.name == name) {
-      return &c;
-    }
-  }
-  return nullptr;
-}
+const Codec* find_codec(std::string_view name) noexcept { return find_by_name(codec_table(), name); }
 
 }  // namespace ebpc

@@ -3,6 +3,8 @@
 // shipped fixed8 layers.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -138,6 +141,16 @@ inline std::vector<std::pair<std::string, Words>> fmaps() {
     out.emplace_back(p.stem().string(), std::move(x));
   }
   return out;
+}
+
+// A run's result, or nothing after recording its failure (what: the case, for the message).
+template <class T>
+std::optional<T> value_or_fail(Outcome<T>&& r, const std::string& what) {
+  if (!r) {
+    ADD_FAILURE() << what << ": " << r.error().message;
+    return std::nullopt;
+  }
+  return std::move(*r);
 }
 
 }  // namespace ebpc::rtl_test

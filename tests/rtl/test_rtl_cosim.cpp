@@ -72,23 +72,21 @@ Cycles check(unsigned w, unsigned b, const std::vector<Words>& txs, const Traffi
     din.push_back(decoder_input(x, exp.back()));
   }
   Cycles c;
-  const auto enc = rtl::rtl_encode(w, b, txs, t, max_ncycles);
-  if (!enc) {
-    ADD_FAILURE() << what << ": " << enc.error().message;
+  const auto got_or = value_or_fail(rtl::rtl_encode(w, b, txs, t, max_ncycles), what);
+  if (!got_or) {
     return c;
   }
-  const auto& got = *enc;
+  const auto& got = *got_or;
   for (std::size_t k = 0; k < txs.size(); ++k) {
     EXPECT_EQ(got[k].znz_words, exp[k].znz) << what << " tx " << k << " ZNZ " << describe(txs[k]);
     EXPECT_EQ(got[k].bpc_words, exp[k].bpc) << what << " tx " << k << " BPC " << describe(txs[k]);
     c.enc.push_back(got[k].ncycles);
   }
-  const auto dec = rtl::rtl_decode(w, b, din, t, max_ncycles);
-  if (!dec) {
-    ADD_FAILURE() << what << ": " << dec.error().message;
+  const auto out_or = value_or_fail(rtl::rtl_decode(w, b, din, t, max_ncycles), what);
+  if (!out_or) {
     return c;
   }
-  const auto& out = *dec;
+  const auto& out = *out_or;
   for (std::size_t k = 0; k < txs.size(); ++k) {
     EXPECT_EQ(out[k].words, txs[k]) << what << " tx " << k << " decode " << describe(txs[k]);
     c.dec.push_back(out[k].ncycles);

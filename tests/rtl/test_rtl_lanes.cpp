@@ -118,12 +118,11 @@ Cycles check(unsigned lanes, const std::vector<Words>& bufs, const Traffic& t, c
     c.count.push_back(static_cast<unsigned>(exp.back().size()));
   }
   const std::string where = what + " LANES=" + std::to_string(lanes);
-  const auto enc = rtl::rtl_encode_lanes(k_w, k_b, lanes, bufs, t, max_ncycles);
-  if (!enc) {
-    ADD_FAILURE() << where << ": " << enc.error().message;
+  const auto got_or = value_or_fail(rtl::rtl_encode_lanes(k_w, k_b, lanes, bufs, t, max_ncycles), where);
+  if (!got_or) {
     return c;
   }
-  const auto& got = *enc;
+  const auto& got = *got_or;
   for (std::size_t i = 0; i < bufs.size(); ++i) {
     EXPECT_EQ(got[i].lanes.size(), exp[i].size()) << where << " buffer " << i;
     for (std::size_t k = 0; k < std::min(got[i].lanes.size(), exp[i].size()); ++k) {
@@ -134,12 +133,11 @@ Cycles check(unsigned lanes, const std::vector<Words>& bufs, const Traffic& t, c
     }
     c.enc.push_back(got[i].ncycles);
   }
-  const auto dec = rtl::rtl_decode_lanes(k_w, k_b, lanes, din, t, max_ncycles);
-  if (!dec) {
-    ADD_FAILURE() << where << ": " << dec.error().message;
+  const auto out_or = value_or_fail(rtl::rtl_decode_lanes(k_w, k_b, lanes, din, t, max_ncycles), where);
+  if (!out_or) {
     return c;
   }
-  const auto& out = *dec;
+  const auto& out = *out_or;
   for (std::size_t i = 0; i < bufs.size(); ++i) {
     EXPECT_EQ(out[i].words, bufs[i]) << where << " buffer " << i << " decode " << describe(bufs[i]);
     c.dec.push_back(out[i].ncycles);
