@@ -25,6 +25,10 @@ APT_PACKAGES := $(RUN_PACKAGES) clang libclang-rt-14-dev libgtest-dev libgmock-d
 # The release tree as `make test` builds it: every optional part on, so that a missing tool
 # fails the build instead of leaving a stage out (a plain configure turns off what it cannot
 # find: CMakeLists.txt).
+# The extra tools of `make hw-fpga` / `make hw-pnr` (not part of make test): nextpnr for the
+# iCE40 place and route, icestorm's icepack/icetime, and qflow's placer and router for the
+# OSU 0.18 um cells.
+HW_PACKAGES := nextpnr-ice40 fpga-icestorm qflow graywolf qrouter
 RELEASE_OPTIONS = -DEBPC_BUILD_TESTS=ON -DEBPC_BUILD_BENCH=ON -DEBPC_WITH_RTL=ON -DEBPC_WITH_PYTHON=ON \
   -DEBPC_WITH_HDF5=ON -DPython3_EXECUTABLE=$(PYTHON)
 
@@ -46,7 +50,7 @@ SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps deps-run build build-cli run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth synth-lanes rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
+.PHONY: all deps deps-run build build-cli run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth synth-lanes deps-hw hw-fpga hw-pnr hw-report rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
 
 all: build
 
@@ -69,6 +73,9 @@ endef
 
 deps:
 	$(call apt_install,$(APT_PACKAGES),node)
+
+deps-hw: deps
+	$(call apt_install,$(HW_PACKAGES))
 
 deps-run:
 	$(call apt_install,$(RUN_PACKAGES))
