@@ -188,6 +188,26 @@ SYNTH_LANES_CONFIGS = $(foreach t,ebpc_encoder_lanes ebpc_decoder_lanes,$(foreac
 synth-lanes: deps
 	SYNTH_CONFIGS="$(SYNTH_LANES_CONFIGS)" bash rtl/synth/synth.sh $(BUILD)/synth
 
+# Our RTL on an FPGA and through an ASIC place and route (docs/hardware.md "iCE40" and "Place
+# and route"; not part of make test, CI does not run them). hw-fpga: the lane tops at W = B = 8,
+# LANES 1, 2, 4, 8 on an iCE40-HX8K (YoWASP Yosys synth_ice40, nextpnr-ice40, fixed seed):
+# LUTs, flip-flops, fmax. hw-pnr: the lane tops at W = B = 8, LANES 1 and 4 through qflow's
+# graywolf and qrouter on the OSU 0.18 um cells, OpenSTA with the routed RC delays: area,
+# utilisation, worst path (qrouter capped at PNR_ROUTE_TIMEOUT s per top). hw-report: both,
+# writing docs/hardware_fpga.tsv and docs/hardware_pnr.tsv.
+HW_FPGA_TSV ?= $(BUILD)/fpga/hardware_fpga.tsv
+HW_PNR_TSV  ?= $(BUILD)/pnr/hardware_pnr.tsv
+PNR_ROUTE_TIMEOUT ?= 900
+hw-fpga: deps-hw
+	FPGA_TSV=$(HW_FPGA_TSV) bash rtl/synth/fpga.sh $(BUILD)/fpga
+
+hw-pnr: deps-hw
+	PNR_TSV=$(HW_PNR_TSV) PNR_ROUTE_TIMEOUT=$(PNR_ROUTE_TIMEOUT) bash rtl/synth/pnr.sh $(BUILD)/pnr
+
+hw-report:
+	$(MAKE) --no-print-directory hw-fpga HW_FPGA_TSV=$(CURDIR)/docs/hardware_fpga.tsv
+	$(MAKE) --no-print-directory hw-pnr HW_PNR_TSV=$(CURDIR)/docs/hardware_pnr.tsv
+
 # Verilator lint (-Wall) of both tops at every tested W, B.
 rtl-lint: deps
 	@for top in ebpc_encoder ebpc_decoder; do for wb in 8:8 16:8 16:16; do \

@@ -93,8 +93,12 @@ def sta_arrival(text):
 
 
 def route_progress(text):
-    found = re.findall(r"(\d+)\s+nets?\s+(?:remaining|failed)", text, re.I)
-    return f"{found[-1]} nets left" if found else "no progress line"
+    """The last count of unrouted nets in a qrouter log, and the routing stage it was in."""
+    found = re.findall(r"Nets remaining:\s*(\d+)", text)
+    stages = re.findall(r"Running (stage\d) routing", text)
+    if not found:
+        return "no progress line"
+    return f"{found[-1]} nets left in {stages[-1]}" if stages else f"{found[-1]} nets left"
 
 
 def main(argv):

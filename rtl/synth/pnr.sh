@@ -72,6 +72,9 @@ postproc() {
   (
     cd "$dir"
     printf 'set vddnet="vdd"\nset gndnet="gnd"\n' >"${top}_powerground"
+    # qflow's blif readers take any ".end" for the end of the model, also inside a net name
+    # (u_pack.ended_q): such a name's dot becomes an underscore
+    sed -i -e 's/\.end\([A-Za-z0-9_]\)/_end\1/g' "${top}_mapped.blif"
     "$qscripts/ypostproc.tcl" "${top}_mapped.blif" "$top" "$tech/osu018.sh" vdd gnd >log/postproc.log 2>&1
     sed -e '/LOGIC0/s/O=/A=gnd Y=/' -e '/LOGIC0/s/LOGIC0/BUFX2/' \
         -e '/LOGIC1/s/O=/A=vdd Y=/' -e '/LOGIC1/s/LOGIC1/BUFX2/' \
@@ -123,7 +126,7 @@ VARS
   if [ "$status" = routed ]; then
     t0=$(date +%s)
     if ! (cd "$dir" && timeout "$route_timeout" "$qscripts/router.sh" "$dir" "$top" >/dev/null 2>&1); then
-      status="unrouted ($(tail -n 50 "$dir/log/route.log" | $parse route-progress))"
+      status="unrouted after ${route_timeout} s ($($parse route-progress "$dir/log/route.log"))"
     fi
     route_s=$(( $(date +%s) - t0 ))
   fi
@@ -131,11 +134,16 @@ VARS
   util=$(awk -v c="$cell_area" -v d="$die_area" 'BEGIN {printf "%.1f", 100 * c / d}')
   arr=- fmax=-
   if [ "$status" = routed ]; then
+    # the routed netlist: the blif with placement's buffer annotation (the router's own
+    # rtlnopwr.v carries its fill cells, which no timing needs)
+    anno="$dir/${top}_anno.blif"
+    [ -f "$anno" ] || anno="$dir/$top.blif"
+    "$qbin/blif2Verilog" -c -p -v vdd -g gnd "$anno" >"$dir/$top.routed.v"
     "$qbin/rc2dly" -r "$dir/$top.rc" -l "$lib" -d "$dir/$top.sdf" >"$dir/log/rc2dly.log" 2>&1
     sed -i -e 's/</[/g' -e 's/>/]/g' "$dir/$top.sdf"
     cat >"$dir/sta.tcl" <<TCL
 read_liberty $lib
-read_verilog $dir/$top.rtlnopwr.v
+read_verilog $dir/$top.routed.v
 link_design $top
 read_sdf $dir/$top.sdf
 create_clock -name clk -period 1000 [get_ports clk_i]
