@@ -8,8 +8,13 @@ usage: hw_report.py COMMAND [ARGS]   (reads stdin where no file is named)
   yosys-ice40 [STAT]        yosys stat of an iCE40 netlist: "LUT4 DFF CARRY"
   def-area DEF LEF          placed standard-cell area (fill cells left out), die area in
                             um^2, and the number of placed cells: "CELL DIE CELLS"
-  sta-arrival [STA]         data arrival time of the first path of an OpenSTA report
+  sta-period STA PERIOD     of an OpenSTA report of two paths (ideal clock, then propagated):
+                            "ARRIVAL MIN_PERIOD", the first path's data arrival time and
+                            PERIOD minus the last path's slack
   route-progress [LOG]      the last "nets remaining" of a qrouter log, as a phrase
+  rc-to-spef RC VERILOG TOP the RC trees of qrouter's delay file (-d) as SPEF on stdout, net
+                            names those of the netlist VERILOG (blif2Verilog's), found by each
+                            net's driver pin
 """
 import re
 import sys
@@ -85,11 +90,13 @@ def def_area(def_text, lef_text):
     return cell, die_um2, count
 
 
-def sta_arrival(text):
-    m = re.search(r"^\s*(-?[\d.]+)\s+data arrival time", text, re.M)
-    if not m:
-        raise SystemExit("hw_report: no data arrival time in the OpenSTA report")
-    return m.group(1)
+def sta_period(text, period):
+    """First path's data arrival; the clock period less the last path's slack."""
+    arrival = re.search(r"^\s*(-?[\d.]+)\s+data arrival time", text, re.M)
+    slacks = re.findall(r"^\s*(-?[\d.]+)\s+slack \((?:MET|VIOLATED)\)", text, re.M)
+    if not arrival or not slacks:
+        raise SystemExit("hw_report: no data arrival time or slack in the OpenSTA report")
+    return arrival.group(1), f"{period - float(slacks[-1]):.3f}"
 
 
 def route_progress(text):
@@ -99,6 +106,96 @@ def route_progress(text):
     if not found:
         return "no progress line"
     return f"{found[-1]} nets left in {stages[-1]}" if stages else f"{found[-1]} nets left"
+
+
+def verilog_pins(text):
+    """Instance pin -> net and the port directions of a flat blif2Verilog netlist."""
+    pins = {}
+    for m in re.finditer(r"^\s*\w+\s+(\S+)\s*\((.*?)\);", text, re.M | re.S):
+        for p in re.finditer(r"\.(\w+)\(\s*([^)\s]+)\s*\)", m.group(2)):
+            pins[(m.group(1), p.group(1))] = p.group(2)
+    ports = {}
+    for m in re.finditer(r"^\s*(input|output)\s+(?:\[(\d+):(\d+)\]\s+)?(\w+)\s*;", text, re.M):
+        ports[m.group(4)] = m.group(1)
+    return pins, ports
+
+
+def rc_tokens(line):
+    return re.findall(r"\(|\)|,|[^\s(),]+", line)
+
+
+def rc_to_spef(rc_text, verilog_text, top):
+    """qrouter's RC trees as SPEF. A tree is "( R C item, item ... )", an item a sink pin
+    (INST/PIN, PIN/port) or a subtree: R (ohm) from the parent node to a new node that holds
+    C (pF, the wire's) and the sinks named in the item list."""
+    pins, ports = verilog_pins(verilog_text)
+    out = ['*SPEF "IEEE 1481-1998"', f'*DESIGN "{top}"', '*DATE ""', '*VENDOR "ebpc"',
+           '*PROGRAM "hw_report.py rc-to-spef"', '*VERSION "1"', '*DESIGN_FLOW "PIN_CAP NONE"',
+           '*DIVIDER /', '*DELIMITER :', '*BUS_DELIMITER [ ]', '*T_UNIT 1 PS', '*C_UNIT 1 PF',
+           '*R_UNIT 1 OHM', '*L_UNIT 1 HENRY', '']
+
+    def pin_name(ref):
+        inst, _, pin = ref.rpartition("/")
+        return (pin, True) if inst == "PIN" else (f"{inst}:{pin}", False)
+
+    nets = 0
+    for line in rc_text.splitlines():
+        tok = rc_tokens(line)
+        if len(tok) < 4 or tok[2] in "(),":
+            continue
+        driver = tok[2]
+        inst, _, pin = driver.rpartition("/")
+        net = pin if inst == "PIN" else pins.get((inst, pin))
+        if net is None:
+            continue
+        caps, ress, conns = [], [], []
+        dname, dport = pin_name(driver)
+        conns.append(f"*P {dname} I" if dport else f"*I {dname} O")
+        counter = [0]
+        pos = [4]
+
+        def node():
+            counter[0] += 1
+            return f"{net}:{counter[0]}"
+
+        def parse_items(parent):
+            while pos[0] < len(tok):
+                t = tok[pos[0]]
+                if t == "(":
+                    pos[0] += 1
+                    parse_tree(parent)
+                elif t == ",":
+                    pos[0] += 1
+                elif t == ")":
+                    return
+                else:
+                    pos[0] += 1
+                    sname, sport = pin_name(t)
+                    conns.append(f"*P {sname} O" if sport else f"*I {sname} I")
+                    ress.append((parent, sname, 0.001))
+
+        def parse_tree(parent):
+            r, c = float(tok[pos[0]]), float(tok[pos[0] + 1])
+            pos[0] += 2
+            n = node()
+            ress.append((parent, n, r))
+            caps.append((n, c))
+            parse_items(n)
+            pos[0] += 1  # the tree's ")"
+
+        parse_items(dname)
+        total = sum(c for _, c in caps)
+        out.append(f"*D_NET {net} {total:.6g}")
+        out.append("*CONN")
+        out.extend(conns)
+        out.append("*CAP")
+        out.extend(f"{i} {n} {c:.6g}" for i, (n, c) in enumerate(caps, 1))
+        out.append("*RES")
+        out.extend(f"{i} {a} {b} {r:.6g}" for i, (a, b, r) in enumerate(ress, 1))
+        out.append("*END")
+        out.append("")
+        nets += 1
+    return "\n".join(out) + "\n", nets
 
 
 def main(argv):
@@ -118,8 +215,13 @@ def main(argv):
         with open(args[0], encoding="utf-8") as d, open(args[1], encoding="utf-8") as l:
             cell, die, count = def_area(d.read(), l.read())
         print(f"{cell:.0f} {die:.0f} {count}")
-    elif cmd == "sta-arrival":
-        print(sta_arrival(read(args)))
+    elif cmd == "sta-period":
+        print(*sta_period(read(args), float(args[1])))
+    elif cmd == "rc-to-spef":
+        with open(args[0], encoding="utf-8") as r, open(args[1], encoding="utf-8") as v:
+            spef, nets = rc_to_spef(r.read(), v.read(), args[2])
+        sys.stdout.write(spef)
+        print(f"rc-to-spef: {nets} nets", file=sys.stderr)
     elif cmd == "route-progress":
         print(route_progress(read(args)))
     else:

@@ -2,9 +2,12 @@
 # ASIC place and route of the lane tops on the OSU 0.18 um cells (docs/hardware.md, "Place and
 # route (`make hw-pnr`)"): the pinned YoWASP Yosys 0.55 maps the whole top flat (the script of
 # qflow's own synthesis step, plain abc), qflow 1.3's tools do the rest: ypostproc and
-# blifFanout (buffering and sizing by fanout), graywolf (placement), qrouter (routing; it
-# writes the RC tree of every routed net), rc2dly (Elmore delays of those RC trees as SDF), and
-# OpenSTA times the routed netlist with the SDF: worst register-to-register path.
+# blifFanout (buffering and sizing by fanout, the clock tree included), graywolf (placement),
+# qrouter (routing; with -d it writes the RC tree of every routed net). hw_report.py turns
+# those RC trees into SPEF, and OpenSTA times the routed netlist with them (wire R and C: the
+# cells' loads and the wires' delays): the worst register-to-register path with an ideal clock
+# (arrival, as rtl/synth/synth.sh reports it) and with the routed clock tree propagated
+# (minimum period: launch and capture clock latency, path and setup).
 #
 # usage: rtl/synth/pnr.sh [OUTDIR]            (default build/pnr; needs node/npm, qflow, sta)
 # env:   PNR_CONFIGS="ebpc_encoder_lanes:8:8:1 ..."  TOP:W:B:LANES to run (default: both lane
@@ -94,9 +97,9 @@ postproc() {
   )
 }
 
-printf '%-18s %3s %3s %5s %12s %12s %8s %7s %9s %14s %9s %s\n' top W B LANES "synth um^2" "placed um^2" \
-  "die um^2" "util %" cells "routed reg ns" "fmax MHz" status
-[ -z "$tsv" ] || printf 'top\tW\tB\tLANES\tsynth_area_um2\tcell_area_um2\tdie_area_um2\tutil_pct\tcells\troute_s\tworst_reg_ns\tfmax_mhz\tstatus\n' >"$tsv"
+printf '%-18s %3s %3s %5s %11s %11s %9s %6s %6s %8s %9s %9s %5s %s\n' top W B LANES "synth um^2" "placed um^2" \
+  "die um^2" "util%" cells "route s" "ideal ns" "period ns" MHz status
+[ -z "$tsv" ] || printf 'top\tW\tB\tLANES\tsynth_area_um2\tcell_area_um2\tdie_area_um2\tutil_pct\tcells\troute_s\treg_to_reg_ideal_ns\tmin_period_ns\tfmax_mhz\tstatus\n' >"$tsv"
 for cfg in $configs; do
   IFS=: read -r top w b lanes <<<"$cfg"
   dir="$out/${top}_w${w}_b${b}_l${lanes}"
@@ -118,10 +121,11 @@ VARS
   cp "$tech/osu018.par" "$dir/$top.par"   # graywolf's parameters (rows, layers) of the tech
   yosys_map "$top" "$w" "$b" "$lanes" "$dir"
   synth_area=$(awk '/Chip area/ {print $NF; exit}' "$dir/stat.txt")
-  echo "Qflow synthesis done outside qflow (pnr.sh)" >"$dir/log/synth.log"
+  echo "synthesis: rtl/synth/pnr.sh (YoWASP Yosys)" >"$dir/log/synth.log"
   postproc "$top" "$dir"
   status=routed
-  (cd "$dir" && timeout 1800 "$qscripts/placement.sh" -d "$dir" "$top" >/dev/null 2>&1) || status=unplaced
+  (cd "$dir" && timeout "${PNR_PLACE_TIMEOUT:-2400}" "$qscripts/placement.sh" -d "$dir" "$top" >/dev/null 2>&1) ||
+    status=unplaced
   route_s=-
   if [ "$status" = routed ]; then
     t0=$(date +%s)
@@ -130,33 +134,36 @@ VARS
     fi
     route_s=$(( $(date +%s) - t0 ))
   fi
-  read -r cell_area die_area cells < <($parse def-area "$dir/$top.def" "$lef")
-  util=$(awk -v c="$cell_area" -v d="$die_area" 'BEGIN {printf "%.1f", 100 * c / d}')
-  arr=- fmax=-
+  cell_area=- die_area=- cells=- util=-
+  if [ -f "$dir/$top.def" ]; then
+    read -r cell_area die_area cells < <($parse def-area "$dir/$top.def" "$lef")
+    util=$(awk -v c="$cell_area" -v d="$die_area" 'BEGIN {printf "%.1f", 100 * c / d}')
+  fi
+  ideal=- period=- fmax=-
   if [ "$status" = routed ]; then
     # the routed netlist: the blif with placement's buffer annotation (the router's own
     # rtlnopwr.v carries its fill cells, which no timing needs)
     anno="$dir/${top}_anno.blif"
     [ -f "$anno" ] || anno="$dir/$top.blif"
     "$qbin/blif2Verilog" -c -p -v vdd -g gnd "$anno" >"$dir/$top.routed.v"
-    "$qbin/rc2dly" -r "$dir/$top.rc" -l "$lib" -d "$dir/$top.sdf" >"$dir/log/rc2dly.log" 2>&1
-    sed -i -e 's/</[/g' -e 's/>/]/g' "$dir/$top.sdf"
+    $parse rc-to-spef "$dir/$top.rc" "$dir/$top.routed.v" "$top" >"$dir/$top.spef" 2>"$dir/log/spef.log"
     cat >"$dir/sta.tcl" <<TCL
 read_liberty $lib
 read_verilog $dir/$top.routed.v
 link_design $top
-read_sdf $dir/$top.sdf
+read_spef $dir/$top.spef
 create_clock -name clk -period 1000 [get_ports clk_i]
-report_annotated_delay
+report_checks -from [all_registers -clock_pins] -to [all_registers -data_pins] -path_delay max -digits 3
+set_propagated_clock [all_clocks]
 report_checks -from [all_registers -clock_pins] -to [all_registers -data_pins] -path_delay max -digits 3
 exit
 TCL
     sta -no_splash -exit "$dir/sta.tcl" >"$dir/sta.txt" 2>&1 || sta "$dir/sta.tcl" >"$dir/sta.txt" 2>&1 </dev/null || true
-    arr=$($parse sta-arrival "$dir/sta.txt")
-    fmax=$(awk -v t="$arr" 'BEGIN {printf "%.0f", 1000 / t}')
+    read -r ideal period < <($parse sta-period "$dir/sta.txt" 1000)
+    fmax=$(awk -v t="$period" 'BEGIN {printf "%.0f", 1000 / t}')
   fi
-  printf '%-18s %3s %3s %5s %12.0f %12.0f %8.0f %7s %9s %14s %9s %s\n' "$top" "$w" "$b" "$lanes" "$synth_area" \
-    "$cell_area" "$die_area" "$util" "$cells" "$arr" "$fmax" "$status"
-  [ -z "$tsv" ] || printf '%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\n' "$top" "$w" "$b" "$lanes" \
-    "$synth_area" "$cell_area" "$die_area" "$util" "$cells" "$route_s" "$arr" "$fmax" "$status" >>"$tsv"
+  printf '%-18s %3s %3s %5s %11.0f %11s %9s %6s %6s %8s %9s %9s %5s %s\n' "$top" "$w" "$b" "$lanes" "$synth_area" \
+    "$cell_area" "$die_area" "$util" "$cells" "$route_s" "$ideal" "$period" "$fmax" "$status"
+  [ -z "$tsv" ] || printf '%s\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$top" "$w" "$b" "$lanes" \
+    "$synth_area" "$cell_area" "$die_area" "$util" "$cells" "$route_s" "$ideal" "$period" "$fmax" "$status" >>"$tsv"
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The report parsers of rtl/synth/hw_report.py on captured tool output (samples/): nextpnr-ice40
 0.4's log, YoWASP Yosys 0.55's stat of an iCE40 netlist, a placed qflow DEF and the OSU018 LEF
-macros it uses, an OpenSTA report and a qrouter log. No tool is run.
+macros it uses, an OpenSTA report, a qrouter log and a small qrouter RC file with its netlist
+and the SPEF it gives. No tool is run.
 
 usage: test_hw_report.py [HW_REPORT]   (default: rtl/synth/hw_report.py of this checkout)
 """
@@ -45,9 +46,13 @@ def main():
     check(run("yosys-ice40", sample("yosys_ice40_stat.txt")), "1012 274 47", "yosys-ice40")
     # DEF: cells by LEF size, FILL cells left out, die from DIEAREA (UNITS 100)
     check(run("def-area", sample("placed.def"), sample("cells.lef")), "232 7776 4", "def-area")
-    # OpenSTA: the data arrival time of the first path
-    check(run("sta-arrival", sample("opensta_report.txt")), "4.107", "sta-arrival")
-    run("sta-arrival", sample("nextpnr_ice40.log"), expect_rc=1)
+    # OpenSTA: the first path's arrival (ideal clock), 1000 ns less the last path's slack
+    check(run("sta-period", sample("opensta_report.txt"), "1000"), "4.193 4.418", "sta-period")
+    run("sta-period", sample("nextpnr_ice40.log"), "1000", expect_rc=1)
+    # qrouter's RC trees as SPEF: nets named by their driver pin in the netlist, ports as *P
+    with open(sample("routed.spef"), encoding="utf-8") as f:
+        want = f.read().strip()
+    check(run("rc-to-spef", sample("routed.rc"), sample("routed.v"), "t") == want, True, "rc-to-spef")
     # qrouter: nets left and the stage of a run cut short
     check(run("route-progress", sample("qrouter_route.log")), "1050 nets left in stage2", "route-progress")
     run(expect_rc=2)
