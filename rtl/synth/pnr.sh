@@ -13,6 +13,8 @@
 # env:   PNR_CONFIGS="ebpc_encoder_lanes:8:8:1 ..."  TOP:W:B:LANES to run (default: both lane
 #                                                    tops, W = B = 8, LANES 1 and 4)
 #        PNR_ROUTE_TIMEOUT=900                        seconds qrouter may take per top
+#        PNR_PLACE_FAST=10                            graywolf's TWSC*fast: its annealing makes
+#                                                     1/N of its default moves (1: the default)
 #        PNR_TSV=FILE                                 also write the table as TSV to FILE
 # Prints one table row per config; OUTDIR/<top>_w<W>_b<B>_l<LANES>/ is the qflow project
 # (log/ holds place.log, route.log; sta.txt the post-route timing).
@@ -35,6 +37,7 @@ if [ ! -d "$here/node_modules/@yowasp/yosys" ]; then
 fi
 configs=${PNR_CONFIGS:-"ebpc_encoder_lanes:8:8:1 ebpc_decoder_lanes:8:8:1 ebpc_encoder_lanes:8:8:4 ebpc_decoder_lanes:8:8:4"}
 route_timeout=${PNR_ROUTE_TIMEOUT:-900}
+place_fast=${PNR_PLACE_FAST:-10}
 tsv=${PNR_TSV:-}
 parse="/usr/bin/python3 $here/hw_report.py"
 
@@ -118,7 +121,10 @@ set bindir=$qbin
 set logdir=$dir/log
 VARS
   printf '#!/usr/bin/tcsh -f\n' >"$dir/project_vars.sh"
-  cp "$tech/osu018.par" "$dir/$top.par"   # graywolf's parameters (rows, layers) of the tech
+  # graywolf's parameters: the tech's (rows, layers), and its annealing's moves per cell and
+  # temperature divided by PNR_PLACE_FAST
+  cp "$tech/osu018.par" "$dir/$top.par"
+  [ "$place_fast" = 1 ] || printf 'TWSC*fast : %s\n' "$place_fast" >>"$dir/$top.par"
   yosys_map "$top" "$w" "$b" "$lanes" "$dir"
   synth_area=$(awk '/Chip area/ {print $NF; exit}' "$dir/stat.txt")
   echo "synthesis: rtl/synth/pnr.sh (YoWASP Yosys)" >"$dir/log/synth.log"
