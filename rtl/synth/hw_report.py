@@ -11,7 +11,9 @@ usage: hw_report.py COMMAND [ARGS]   (reads stdin where no file is named)
   sta-period STA PERIOD     of an OpenSTA report of two paths (ideal clock, then propagated):
                             "ARRIVAL MIN_PERIOD", the first path's data arrival time and
                             PERIOD minus the last path's slack
-  route-progress [LOG]      the last "nets remaining" of a qrouter log, as a phrase
+  route-progress [LOG]      the last "nets remaining" of a qrouter log and its stage, as a
+                            phrase (stage 3 after "No failed routes!" is the cleanup of a
+                            complete routing)
   rc-to-spef RC VERILOG TOP the RC trees of qrouter's delay file (-d) as SPEF on stdout, net
                             names those of the netlist VERILOG (blif2Verilog's), found by each
                             net's driver pin
@@ -105,6 +107,8 @@ def route_progress(text):
     stages = re.findall(r"Running (stage\d) routing", text)
     if not found:
         return "no progress line"
+    if stages and stages[-1] == "stage3" and "No failed routes!" in text:
+        return f"every net routed in stage2, cut in stage3 (cleanup) with {found[-1]} nets to go"
     return f"{found[-1]} nets left in {stages[-1]}" if stages else f"{found[-1]} nets left"
 
 

@@ -15,6 +15,12 @@
 #        PNR_ROUTE_TIMEOUT=900                        seconds qrouter may take per top
 #        PNR_PLACE_FAST=10                            graywolf's TWSC*fast: its annealing makes
 #                                                     1/N of its default moves (1: the default)
+#        PNR_ROUTE_CLEANUP=1                          0: qrouter skips its stage 3 (rip-up and
+#                                                     reroute of every routed net for shorter
+#                                                     wires), routing ends once every net is
+#                                                     routed (stages 1 and 2)
+#        PNR_ROUTE_ONLY=0                             1: route and time the placement already in
+#                                                     OUTDIR again (no synthesis, no placement)
 #        PNR_TSV=FILE                                 also write the table as TSV to FILE
 # Prints one table row per config; OUTDIR/<top>_w<W>_b<B>_l<LANES>/ is the qflow project
 # (log/ holds place.log, route.log; sta.txt the post-route timing).
@@ -38,6 +44,8 @@ fi
 configs=${PNR_CONFIGS:-"ebpc_encoder_lanes:8:8:1 ebpc_decoder_lanes:8:8:1 ebpc_encoder_lanes:8:8:4 ebpc_decoder_lanes:8:8:4"}
 route_timeout=${PNR_ROUTE_TIMEOUT:-900}
 place_fast=${PNR_PLACE_FAST:-10}
+route_cleanup=${PNR_ROUTE_CLEANUP:-1}
+route_only=${PNR_ROUTE_ONLY:-0}
 tsv=${PNR_TSV:-}
 parse="/usr/bin/python3 $here/hw_report.py"
 
@@ -106,9 +114,12 @@ printf '%-18s %3s %3s %5s %11s %11s %9s %6s %6s %8s %9s %9s %5s %s\n' top W B LA
 for cfg in $configs; do
   IFS=: read -r top w b lanes <<<"$cfg"
   dir="$out/${top}_w${w}_b${b}_l${lanes}"
-  rm -rf "$dir"
-  mkdir -p "$dir/log"
-  cat >"$dir/qflow_vars.sh" <<VARS
+  if [ "$route_only" = 1 ]; then
+    [ -f "$dir/${top}_unroute.def" ] || { echo "pnr.sh: no placement in $dir" >&2; exit 1; }
+  else
+    rm -rf "$dir"
+    mkdir -p "$dir/log"
+    cat >"$dir/qflow_vars.sh" <<VARS
 #!/usr/bin/tcsh -f
 set projectpath=$dir
 set techdir=$tech
@@ -120,18 +131,25 @@ set scriptdir=$qscripts
 set bindir=$qbin
 set logdir=$dir/log
 VARS
-  printf '#!/usr/bin/tcsh -f\n' >"$dir/project_vars.sh"
-  # graywolf's parameters: the tech's (rows, layers), and its annealing's moves per cell and
-  # temperature divided by PNR_PLACE_FAST
-  cp "$tech/osu018.par" "$dir/$top.par"
-  [ "$place_fast" = 1 ] || printf 'TWSC*fast : %s\n' "$place_fast" >>"$dir/$top.par"
-  yosys_map "$top" "$w" "$b" "$lanes" "$dir"
+    printf '#!/usr/bin/tcsh -f\n' >"$dir/project_vars.sh"
+    # graywolf's parameters: the tech's (rows, layers), and its annealing's moves per cell and
+    # temperature divided by PNR_PLACE_FAST
+    cp "$tech/osu018.par" "$dir/$top.par"
+    [ "$place_fast" = 1 ] || printf 'TWSC*fast : %s\n' "$place_fast" >>"$dir/$top.par"
+    yosys_map "$top" "$w" "$b" "$lanes" "$dir"
+    echo "synthesis: rtl/synth/pnr.sh (YoWASP Yosys)" >"$dir/log/synth.log"
+    postproc "$top" "$dir"
+  fi
   synth_area=$(awk '/Chip area/ {print $NF; exit}' "$dir/stat.txt")
-  echo "synthesis: rtl/synth/pnr.sh (YoWASP Yosys)" >"$dir/log/synth.log"
-  postproc "$top" "$dir"
   status=routed
-  (cd "$dir" && timeout "${PNR_PLACE_TIMEOUT:-2400}" "$qscripts/placement.sh" -d "$dir" "$top" >/dev/null 2>&1) ||
-    status=unplaced
+  if [ "$route_only" != 1 ]; then
+    (cd "$dir" && timeout "${PNR_PLACE_TIMEOUT:-2400}" "$qscripts/placement.sh" -d "$dir" "$top" >/dev/null 2>&1) ||
+      status=unplaced
+  fi
+  if [ "$route_cleanup" = 0 ] && [ "$status" = routed ]; then
+    # qrouter::standard_route's third argument: no cleanup stage
+    sed -i 's/^\(qrouter::standard_route [^ ]* false\)$/\1 true/' "$dir/$top.cfg"
+  fi
   route_s=-
   if [ "$status" = routed ]; then
     t0=$(date +%s)
@@ -139,6 +157,7 @@ VARS
       status="unrouted after ${route_timeout} s ($($parse route-progress "$dir/log/route.log"))"
     fi
     route_s=$(( $(date +%s) - t0 ))
+    [ "$status" != routed ] || [ "$route_cleanup" != 0 ] || status="routed (no stage 3)"
   fi
   cell_area=- die_area=- cells=- util=-
   if [ -f "$dir/$top.def" ]; then
@@ -146,7 +165,7 @@ VARS
     util=$(awk -v c="$cell_area" -v d="$die_area" 'BEGIN {printf "%.1f", 100 * c / d}')
   fi
   ideal=- period=- fmax=-
-  if [ "$status" = routed ]; then
+  if [ "${status%% *}" = routed ]; then
     # the routed netlist: the blif with placement's buffer annotation (the router's own
     # rtlnopwr.v carries its fill cells, which no timing needs)
     anno="$dir/${top}_anno.blif"
