@@ -110,7 +110,7 @@ postproc() {
 
 printf '%-18s %3s %3s %5s %11s %11s %9s %6s %6s %8s %9s %9s %5s %s\n' top W B LANES "synth um^2" "placed um^2" \
   "die um^2" "util%" cells "route s" "ideal ns" "period ns" MHz status
-[ -z "$tsv" ] || printf 'top\tW\tB\tLANES\tsynth_area_um2\tcell_area_um2\tdie_area_um2\tutil_pct\tcells\troute_s\treg_to_reg_ideal_ns\tmin_period_ns\tfmax_mhz\tstatus\n' >"$tsv"
+[ -z "$tsv" ] || printf 'top\tW\tB\tLANES\tplace_fast\troute_cleanup\tsynth_area_um2\tcell_area_um2\tdie_area_um2\tutil_pct\tcells\troute_s\treg_to_reg_ideal_ns\tmin_period_ns\tfmax_mhz\tstatus\n' >"$tsv"
 for cfg in $configs; do
   IFS=: read -r top w b lanes <<<"$cfg"
   dir="$out/${top}_w${w}_b${b}_l${lanes}"
@@ -189,6 +189,6 @@ TCL
   fi
   printf '%-18s %3s %3s %5s %11.0f %11s %9s %6s %6s %8s %9s %9s %5s %s\n' "$top" "$w" "$b" "$lanes" "$synth_area" \
     "$cell_area" "$die_area" "$util" "$cells" "$route_s" "$ideal" "$period" "$fmax" "$status"
-  [ -z "$tsv" ] || printf '%s\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$top" "$w" "$b" "$lanes" \
-    "$synth_area" "$cell_area" "$die_area" "$util" "$cells" "$route_s" "$ideal" "$period" "$fmax" "$status" >>"$tsv"
+  [ -z "$tsv" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$top" "$w" "$b" \
+    "$lanes" "$place_fast" "$route_cleanup" "$synth_area" "$cell_area" "$die_area" "$util" "$cells" "$route_s" "$ideal" "$period" "$fmax" "$status" >>"$tsv"
 done
