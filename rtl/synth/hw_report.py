@@ -131,7 +131,8 @@ def rc_tokens(line):
 def rc_to_spef(rc_text, verilog_text, top):
     """qrouter's RC trees as SPEF. A tree is "( R C item, item ... )", an item a sink pin
     (INST/PIN, PIN/port) or a subtree: R (ohm) from the parent node to a new node that holds
-    C (pF, the wire's) and the sinks named in the item list."""
+    C (pF, the wire's) and the sinks named in the item list. Each pin is connected once, so
+    the network stays a tree."""
     pins, ports = verilog_pins(verilog_text)
     out = ['*SPEF "IEEE 1481-1998"', f'*DESIGN "{top}"', '*DATE ""', '*VENDOR "ebpc"',
            '*PROGRAM "hw_report.py rc-to-spef"', '*VERSION "1"', '*DESIGN_FLOW "PIN_CAP NONE"',
@@ -157,6 +158,7 @@ def rc_to_spef(rc_text, verilog_text, top):
         conns.append(f"*P {dname} I" if dport else f"*I {dname} O")
         counter = [0]
         pos = [4]
+        seen = {driver}
 
         def node():
             counter[0] += 1
@@ -174,12 +176,19 @@ def rc_to_spef(rc_text, verilog_text, top):
                     return
                 else:
                     pos[0] += 1
+                    # a pin ends the branch once; a name that is no pin (qrouter writes ERROR
+                    # where it found no end of a route) or a pin seen before leaves the
+                    # branch's node open, its wire capacitance kept
+                    if "/" not in t or t in seen:
+                        continue
+                    seen.add(t)
                     sname, sport = pin_name(t)
                     conns.append(f"*P {sname} O" if sport else f"*I {sname} I")
                     ress.append((parent, sname, 0.001))
 
         def parse_tree(parent):
-            r, c = float(tok[pos[0]]), float(tok[pos[0] + 1])
+            # a zero-length segment gets the 1 mohm of a pin's connection, not 0 ohm
+            r, c = max(float(tok[pos[0]]), 0.001), float(tok[pos[0] + 1])
             pos[0] += 2
             n = node()
             ress.append((parent, n, r))
