@@ -25,6 +25,10 @@ APT_PACKAGES := $(RUN_PACKAGES) clang libclang-rt-14-dev libgtest-dev libgmock-d
 # The release tree as `make test` builds it: every optional part on, so that a missing tool
 # fails the build instead of leaving a stage out (a plain configure turns off what it cannot
 # find: CMakeLists.txt).
+# The extra tools of `make hw-fpga` / `make hw-pnr` (not part of make test): nextpnr for the
+# iCE40 place and route, icestorm's icepack/icetime, and qflow's placer and router for the
+# OSU 0.18 um cells.
+HW_PACKAGES := nextpnr-ice40 fpga-icestorm qflow graywolf qrouter
 RELEASE_OPTIONS = -DEBPC_BUILD_TESTS=ON -DEBPC_BUILD_BENCH=ON -DEBPC_WITH_RTL=ON -DEBPC_WITH_PYTHON=ON \
   -DEBPC_WITH_HDF5=ON -DPython3_EXECUTABLE=$(PYTHON)
 
@@ -46,7 +50,7 @@ SAMPLE := $(sort $(wildcard data/fmaps-sample/mobilenet_v2-kite/*.npy))
 EVAL_DATASETS := $(filter-out data/fmaps-sample,$(patsubst %/manifest.json,%,$(sort $(wildcard data/*/manifest.json))))
 RESULTS ?= $(BUILD)/results
 
-.PHONY: all deps deps-run build build-cli run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth synth-lanes rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
+.PHONY: all deps deps-run build build-cli run measure ebpcx-study test test-release test-asan test-fuzz test-extract test-python bench synth synth-lanes deps-hw hw-fpga hw-pnr hw-report rtl-lint install clean fuzz-build fuzz-campaign fuzz-coverage
 
 all: build
 
@@ -69,6 +73,9 @@ endef
 
 deps:
 	$(call apt_install,$(APT_PACKAGES),node)
+
+deps-hw: deps
+	$(call apt_install,$(HW_PACKAGES))
 
 deps-run:
 	$(call apt_install,$(RUN_PACKAGES))
@@ -180,6 +187,26 @@ synth: deps
 SYNTH_LANES_CONFIGS = $(foreach t,ebpc_encoder_lanes ebpc_decoder_lanes,$(foreach l,1 2 4 8,$(t):8:8:$(l)))
 synth-lanes: deps
 	SYNTH_CONFIGS="$(SYNTH_LANES_CONFIGS)" bash rtl/synth/synth.sh $(BUILD)/synth
+
+# Our RTL on an FPGA and through an ASIC place and route (docs/hardware.md "iCE40" and "Place
+# and route"; not part of make test, CI does not run them). hw-fpga: the lane tops at W = B = 8,
+# LANES 1, 2, 4, 8 on an iCE40-HX8K (YoWASP Yosys synth_ice40, nextpnr-ice40, fixed seed):
+# LUTs, flip-flops, fmax. hw-pnr: the lane tops at W = B = 8, LANES 1 and 4 through qflow's
+# graywolf and qrouter on the OSU 0.18 um cells, OpenSTA with the routed RC delays: area,
+# utilisation, worst path (qrouter capped at PNR_ROUTE_TIMEOUT s per top). hw-report: both,
+# writing docs/hardware_fpga.tsv and docs/hardware_pnr.tsv.
+HW_FPGA_TSV ?= $(BUILD)/fpga/hardware_fpga.tsv
+HW_PNR_TSV  ?= $(BUILD)/pnr/hardware_pnr.tsv
+PNR_ROUTE_TIMEOUT ?= 900
+hw-fpga: deps-hw
+	FPGA_TSV=$(HW_FPGA_TSV) bash rtl/synth/fpga.sh $(BUILD)/fpga
+
+hw-pnr: deps-hw
+	PNR_TSV=$(HW_PNR_TSV) PNR_ROUTE_TIMEOUT=$(PNR_ROUTE_TIMEOUT) bash rtl/synth/pnr.sh $(BUILD)/pnr
+
+hw-report:
+	$(MAKE) --no-print-directory hw-fpga HW_FPGA_TSV=$(CURDIR)/docs/hardware_fpga.tsv
+	$(MAKE) --no-print-directory hw-pnr HW_PNR_TSV=$(CURDIR)/docs/hardware_pnr.tsv
 
 # Verilator lint (-Wall) of both tops at every tested W, B.
 rtl-lint: deps
