@@ -25,12 +25,12 @@ APT_PACKAGES := $(RUN_PACKAGES) clang libclang-rt-14-dev libgtest-dev libgmock-d
 # The release tree as `make test` builds it: every optional part on, so that a missing tool
 # fails the build instead of leaving a stage out (a plain configure turns off what it cannot
 # find: CMakeLists.txt).
+RELEASE_OPTIONS = -DEBPC_BUILD_TESTS=ON -DEBPC_BUILD_BENCH=ON -DEBPC_WITH_RTL=ON -DEBPC_WITH_PYTHON=ON \
+  -DEBPC_WITH_HDF5=ON -DPython3_EXECUTABLE=$(PYTHON)
 # The extra tools of `make hw-fpga` / `make hw-pnr` (not part of make test): nextpnr for the
 # iCE40 place and route, icestorm's icepack/icetime, and qflow's placer and router for the
 # OSU 0.18 um cells.
 HW_PACKAGES := nextpnr-ice40 fpga-icestorm qflow graywolf qrouter
-RELEASE_OPTIONS = -DEBPC_BUILD_TESTS=ON -DEBPC_BUILD_BENCH=ON -DEBPC_WITH_RTL=ON -DEBPC_WITH_PYTHON=ON \
-  -DEBPC_WITH_HDF5=ON -DPython3_EXECUTABLE=$(PYTHON)
 
 # The Python package (python/, README "Python") is built and tested with Debian's
 # interpreter: the python3 first on PATH may be another one without numpy or torch.
