@@ -22,7 +22,7 @@ namespace {
 
 struct BenchOptions {
   std::vector<std::string> files;
-  std::string codecs = "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,lz4,deflate,memcpy";
+  std::string codecs = "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,lz4,deflate,ebpcx,memcpy";
   unsigned threads = 1;
   unsigned repeat = 7;
   unsigned width = 0;
