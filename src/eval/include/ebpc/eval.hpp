@@ -19,7 +19,7 @@ namespace ebpc::eval {
 
 // What `ebpc eval` and Python's ebpc.torch.profile study when none are named.
 inline constexpr std::string_view k_default_formats = "fixed8,fixed12,fixed16,float16,bfloat16,float32";
-inline constexpr std::string_view k_default_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4";
+inline constexpr std::string_view k_default_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4,ebpcx";
 
 // Cycles of a hardware model on one array of W-bit words (ebpc eval --hw). The CLI, which
 // links the cycle model (src/hw), provides it, so that src/eval does not depend on src/hw.
