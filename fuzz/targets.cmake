@@ -2,7 +2,7 @@
 # -fsanitize=fuzzer, tests/CMakeLists.txt as replay_<name> over fuzz/corpus/<name> (an
 # ordinary test in every build); fuzz/run.sh, campaign.sh and coverage.sh run what was built.
 set(EBPC_FUZZ_TARGETS ebpc_decode ebpc_lanes ebpc_roundtrip zvc_decode zrle_decode bpc_decode container npy
-  stream_reader stream_writer c_api py_buffers)
+  stream_reader stream_writer c_api py_buffers ebpcx_decode)
 
 # ebpc_fuzz_target(<exe> <name> [sources...]): the target's source (the baseline decoders
 # share fuzz_baseline_decode.cpp, told the codec by EBPC_FUZZ_CODEC) and the extra sources.

@@ -129,5 +129,28 @@ int main(int argc, char** argv) {
     auto file = ebpc::compress_container(wb, h);
     write(root / "container", 100 + i, *file);
   }
+  // ebpcx_decode: W, format, N, an ebpcx stream of feature-map-like words (seed-200...).
+  std::mt19937_64 xrng(20261208);
+  for (int i = 0; i < 6; ++i) {
+    const unsigned w = i < 2 ? 8 : 16;
+    const unsigned format = i < 3 ? 0u : static_cast<unsigned>(i % 3);
+    const std::size_t n = 1 + xrng() % 2000;
+    const auto words = ebpc::test::random_words(xrng, n, w, 0.2 * i, i % 2 == 0);
+    ebpc::CodecParams p;
+    p.id = ebpc::CodecId::ebpcx;
+    p.word_nbits = w;
+    p.elem_nbytes = elem_for(w);
+    p.word_format = static_cast<ebpc::WordFormat>(format);
+    p.row_nwords = 10 + static_cast<unsigned>(i);
+    p.plane_nwords = p.row_nwords * 5;
+    const auto wb = word_bytes(words, elem_for(w));
+    const ebpc::Codec* c = ebpc::find_codec(ebpc::CodecId::ebpcx);
+    std::vector<std::uint8_t> out(c->bound_nbytes(n, p));
+    auto r = c->encode(wb, p, out);
+    std::vector<std::uint8_t> in = {static_cast<std::uint8_t>(w - 2), static_cast<std::uint8_t>(format),
+                                    static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(n >> 8)};
+    in.insert(in.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r->nbytes));
+    write(root / "ebpcx_decode", 200 + i, in);
+  }
   return 0;
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include <ebpc/dtype.hpp>
 #include <ebpc/ebpc.hpp>
 
 namespace ebpc {
@@ -26,7 +27,17 @@ enum class CodecId : std::uint8_t {
   zstd = 5,
   lz4 = 6,
   deflate = 7, // raw DEFLATE via libdeflate
+  ebpcx = 8,   // EBPC-X: word classes + adaptive binary range coding (docs/ebpcx.md "The ebpcx stream")
 };
+
+// How a codec that models the words' values (ebpcx) reads a W-bit pattern: a two's
+// complement integer, or an IEEE half / bfloat16 bit pattern (W = 16). Other codecs ignore it.
+enum class WordFormat : std::uint8_t { fixed = 0, float16 = 1, bfloat16 = 2 };
+
+// float16 and bfloat16 as their bit fields, every other dtype as a two's complement integer.
+constexpr WordFormat word_format_of(DType d) noexcept {
+  return d == DType::float16 ? WordFormat::float16 : (d == DType::bfloat16 ? WordFormat::bfloat16 : WordFormat::fixed);
+}
 
 struct CodecParams {
   CodecId id = CodecId::ebpc;
@@ -37,6 +48,12 @@ struct CodecParams {
   int level = 0;                      // zstd / deflate level; 0 = the codec's default
   unsigned lanes = 1;                 // L (ebpc): lanes per buffer (docs/format.md "Lanes"); 1 = the
                                       // hardware's two streams as they are; other codecs: 1
+  // ebpcx encoder only (the decoder reads them from the stream): the value format and the
+  // buffer's place in its map, for the above-row and previous-channel contexts. 0 = none.
+  WordFormat word_format = WordFormat::fixed;
+  std::uint64_t row_nwords = 0;        // words per row (the word above is row_nwords back)
+  std::uint64_t plane_nwords = 0;      // words per channel plane, a multiple of row_nwords
+  std::uint64_t first_word_index = 0;  // flat index in the map of the buffer's first word
 };
 
 // Lanes (EBPC, docs/format.md "Lanes"): a buffer of n words is cut into
@@ -73,7 +90,7 @@ struct CodedSize {
 };
 
 struct Codec {
-  std::string_view name;    // "ebpc", "zvc", "zrle", "bpc", "zstd", "lz4", "deflate"
+  std::string_view name;    // "ebpc", "zvc", "zrle", "bpc", "zstd", "lz4", "deflate", "ebpcx"
   CodecId id;
   bool is_word_codec;       // codes W-bit words (else: bytes)
   std::size_t (*bound_nbytes)(std::size_t nwords, const CodecParams& params);
@@ -93,7 +110,8 @@ const Codec* find_codec(CodecId id) noexcept;
 const Codec* find_codec(std::string_view name) noexcept;
 
 // The codec names parse_codec_spec takes, for help and error texts.
-inline constexpr std::string_view k_codec_list = "ebpc[-LLANES], zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL]";
+inline constexpr std::string_view k_codec_list =
+    "ebpc[-LLANES], zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL], ebpcx";
 
 // Parses "ebpc", "ebpc-L8", "zvc", "zrle", "bpc", "zstd", "zstd-19", "lz4", "deflate",
 // "deflate-9" into params.id, params.level and params.lanes (1 unless "-L" gives it; other
@@ -101,6 +119,11 @@ inline constexpr std::string_view k_codec_list = "ebpc[-LLANES], zvc, zrle, bpc,
 Result<void> parse_codec_spec(std::string_view spec, CodecParams& params, bool* lanes_given = nullptr);
 // The inverse: "zstd-19", "ebpc", "ebpc-L8", ... (levels and lanes only where they were set).
 std::string codec_spec(const CodecParams& params);
+
+// ebpcx's context geometry for an array of this shape (C order, or Fortran order: the shape
+// read backwards): row = the innermost dimension and plane = the two innermost (rank >= 3),
+// row only (rank 2), neither (rank < 2). Sets row_nwords and plane_nwords.
+void set_array_geometry(CodecParams& params, std::span<const std::uint64_t> shape, bool fortran_order) noexcept;
 
 // Checks the parameter combination for a codec (W within elem, B, Z, level).
 Result<void> validate(const CodecParams& params) noexcept;

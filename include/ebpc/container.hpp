@@ -51,6 +51,10 @@ struct ContainerHeader {
   }
 };
 
+// The parameters chunk chunk_index is encoded with: h.codec, and for ebpcx the dtype's word
+// format and the array's geometry (set_array_geometry) with the chunk's first word index.
+CodecParams chunk_codec_params(const ContainerHeader& h, std::uint64_t chunk_index) noexcept;
+
 // Checks a header built by a caller (codec params, dtype, shape product, chunk size).
 Result<void> validate(const ContainerHeader& h) noexcept;
 

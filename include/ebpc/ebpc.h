@@ -65,7 +65,8 @@ enum {
   EBPC_CODEC_BPC = 4,
   EBPC_CODEC_ZSTD = 5,
   EBPC_CODEC_LZ4 = 6,
-  EBPC_CODEC_DEFLATE = 7
+  EBPC_CODEC_DEFLATE = 7,
+  EBPC_CODEC_EBPCX = 8  /* buffers: fixed-point words, no context geometry; containers: the array's */
 };
 
 /* Element types (as stored in .ebpc files). */

@@ -29,7 +29,8 @@ struct Measurement {
 
 // The codecs `ebpc measure` and Python's ebpc.measure size when none are named (codec specs,
 // parse_codec_spec).
-inline constexpr std::string_view k_measure_default_codecs = "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,zstd-19,lz4,deflate";
+inline constexpr std::string_view k_measure_default_codecs =
+    "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,zstd-19,lz4,deflate,ebpcx";
 
 // elems: element bytes of dtype (host order); every codec is run with W = word_nbits (0:
 // the dtype's width) and the element size of dtype; word codecs code the W-bit words,

@@ -138,7 +138,7 @@ def compress(a, codec: str = "ebpc", *, width=None, block: int = 8, max_zero_run
              threads: int = 0, chunk_words: int = _ebpc.default_chunk_nwords, chunk_nwords=None) -> bytes:
     """A complete ``.ebpc`` container of ``a`` (numpy array, buffer, or torch tensor),
     byte-identical to ``ebpc compress`` with the same options. ``codec``: ebpc, zvc,
-    zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL] (``level`` overrides the suffix).
+    zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL], ebpcx (``level`` overrides the suffix).
     ``width``: W bits (default: the dtype's width; integers must fit). ``threads``: coding
     threads, 0 = all cores; the output is the same for any count. ``chunk_nwords`` (or its
     older name ``chunk_words``): elements per container chunk. The GIL is released
@@ -227,7 +227,7 @@ def measure(a, codecs=None, *, width=None, block: int = 8, max_zero_run: int = 1
     dict with the fields of ``ebpc measure --json`` (values, zero_fraction,
     uncompressed_bits, compressed_bits, compressed_bits_padded, ratio, and for ebpc
     znz_bits, bpc_bits). ``codecs``: names as the CLI takes them (default: the CLI's)."""
-    arr, name, _, _ = _as_elements(a)
+    arr, name, shape, fortran = _as_elements(a)
     if isinstance(codecs, str):
         codecs = codecs.split(",")
     try:
@@ -239,7 +239,8 @@ def measure(a, codecs=None, *, width=None, block: int = 8, max_zero_run: int = 1
     w, b, z, _ = _params(width, block, max_zero_run)
     if not all(isinstance(c, str) for c in codecs):
         raise Error("codecs must be names such as 'ebpc'")
-    rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, codecs, w, b, z)
+    rows = _ebpc.measure(_flat(arr).view(_np.uint8) if arr.size else _np.zeros(0, _np.uint8), name, list(shape),
+                         fortran, codecs, w, b, z)
     return {r.pop("codec"): r for r in rows}
 
 

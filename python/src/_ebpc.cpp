@@ -251,18 +251,19 @@ std::vector<std::uint32_t> words32(std::span<const std::uint8_t> words, unsigned
 }
 
 // ebpc measure's numbers for one array (ebpc::measure, as the CLI).
-py::list measure(const py::buffer& data, const std::string& dtype, const std::vector<std::string>& codecs,
-                 unsigned width, unsigned block, unsigned max_zero_run) {
+py::list measure(const py::buffer& data, const std::string& dtype, const std::vector<std::uint64_t>& shape, bool fortran,
+                 const std::vector<std::string>& codecs, unsigned width, unsigned block, unsigned max_zero_run) {
   const ebpc::DTypeInfo& info = dtype_or_fail(dtype);
   const auto elems = bytes_of(data);
   std::vector<ebpc::CodecParams> params;
   for (const auto& spec : codecs) {
     ebpc::CodecParams p;
     if (!ebpc::parse_codec_spec(spec, p)) {
-      fail("unknown codec '" + spec + "' (ebpc, zvc, zrle, bpc, zstd[-LEVEL], lz4, deflate[-LEVEL])");
+      fail("unknown codec '" + spec + "' (" + std::string(ebpc::k_codec_list) + ")");
     }
     p.block_nwords = block;
     p.max_zero_run_nwords = max_zero_run;
+    ebpc::set_array_geometry(p, shape, fortran);  // ebpcx's contexts
     params.push_back(p);
   }
   ebpc::Outcome<ebpc::Measurement> m = tl::unexpected(ebpc::Failure{});
@@ -909,8 +910,8 @@ PYBIND11_MODULE(_ebpc, m) {
   m.def("header", &header, py::arg("buf"));
   m.def("check_input", &check_input, py::arg("buf"), py::arg("max_output_nbytes"));
   m.def("decompress_into", &decompress_into, py::arg("buf"), py::arg("out"), py::arg("threads"));
-  m.def("measure", &measure, py::arg("data"), py::arg("dtype"), py::arg("codecs"), py::arg("width"), py::arg("block"),
-        py::arg("max_zero_run"));
+  m.def("measure", &measure, py::arg("data"), py::arg("dtype"), py::arg("shape"), py::arg("fortran"), py::arg("codecs"),
+        py::arg("width"), py::arg("block"), py::arg("max_zero_run"));
   m.def("hw_encode", &hw_encode, py::arg("data"), py::arg("dtype"), py::arg("width"), py::arg("block"),
         py::arg("max_zero_run"));
   m.def("hw_decode", &hw_decode, py::arg("znz"), py::arg("bpc"), py::arg("count"), py::arg("dtype"), py::arg("width"),

@@ -26,7 +26,8 @@ constexpr std::size_t k_max_struct_nbytes = 4096;
 static_assert(EBPC_MAX_NDIM == ebpc::k_max_ndim);
 // The C enums are the C++ ones by value (the calls cast between them).
 static_assert(EBPC_CODEC_EBPC == static_cast<int>(ebpc::CodecId::ebpc) &&
-              EBPC_CODEC_DEFLATE == static_cast<int>(ebpc::CodecId::deflate));
+              EBPC_CODEC_DEFLATE == static_cast<int>(ebpc::CodecId::deflate) &&
+              EBPC_CODEC_EBPCX == static_cast<int>(ebpc::CodecId::ebpcx));
 static_assert(EBPC_DTYPE_INT8 == static_cast<int>(ebpc::DType::int8) &&
               EBPC_DTYPE_BFLOAT16 == static_cast<int>(ebpc::DType::bfloat16));
 static_assert(EBPC_ERR_CANCELLED == static_cast<int>(ebpc::Error::cancelled));

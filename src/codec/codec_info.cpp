@@ -6,6 +6,7 @@
 
 #include "codec/baselines.hpp"
 #include "codec/ebpc_params.hpp"
+#include "codec/ebpcx.hpp"
 #include "common/check.hpp"
 #include "common/table.hpp"
 
@@ -15,7 +16,7 @@ namespace detail {
 
 namespace {
 
-constexpr std::array<CodecDecodeEntry, 7> k_decoders = {{
+constexpr std::array<CodecDecodeEntry, 8> k_decoders = {{
     {"ebpc", CodecId::ebpc, true, ebpc_table_bound_nbytes, ebpc_table_decode},
     {"zvc", CodecId::zvc, true, zvc_bound_nbytes, zvc_decode},
     {"zrle", CodecId::zrle, true, zrle_bound_nbytes, zrle_decode},
@@ -23,6 +24,7 @@ constexpr std::array<CodecDecodeEntry, 7> k_decoders = {{
     {"zstd", CodecId::zstd, false, zstd_bound_nbytes, zstd_decode},
     {"lz4", CodecId::lz4, false, lz4_bound_nbytes, lz4_decode},
     {"deflate", CodecId::deflate, false, deflate_payload_limit_nbytes, deflate_decode},
+    {"ebpcx", CodecId::ebpcx, true, ebpcx_bound_nbytes, ebpcx_decode},
 }};
 
 }  // namespace
@@ -80,6 +82,13 @@ std::string codec_spec(const CodecParams& params) {
   return s;
 }
 
+void set_array_geometry(CodecParams& params, std::span<const std::uint64_t> shape, bool fortran_order) noexcept {
+  const std::size_t r = shape.size();
+  auto dim = [&](std::size_t k) { return fortran_order ? shape[k] : shape[r - 1 - k]; };  // k = 0: innermost
+  params.row_nwords = r >= 2 ? dim(0) : 0;
+  params.plane_nwords = r >= 3 && (dim(0) == 0 || dim(1) <= UINT64_MAX / dim(0)) ? dim(0) * dim(1) : 0;
+}
+
 Result<void> validate(const CodecParams& p) noexcept {
   const CodecDecodeEntry* c = find_decoder(p.id);
   EBPC_CHECK(c != nullptr, bad_parameter);
@@ -100,6 +109,9 @@ Result<void> validate(const CodecParams& p) noexcept {
       break;
     case CodecId::deflate:
       EBPC_CHECK(p.level >= 0 && p.level <= 12, bad_parameter);
+      break;
+    case CodecId::ebpcx:
+      EBPC_TRY(ebpcx_check_params(p));
       break;
     default:
       EBPC_CHECK(p.level == 0, bad_parameter);

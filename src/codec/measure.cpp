@@ -56,6 +56,7 @@ Outcome<Measurement> measure(std::span<const std::uint8_t> elems, DType dtype, u
   for (CodecParams p : codecs) {
     p.word_nbits = w;
     p.elem_nbytes = info->nbytes;
+    p.word_format = word_format_of(dtype);
     if (!validate(p)) {
       return tl::unexpected(Failure{Error::bad_parameter, "invalid parameters for " + codec_spec(p) + " (width " + std::to_string(w) +
                                                               ", block " + std::to_string(p.block_nwords) +

@@ -3,6 +3,7 @@
 #include <array>
 #include "codec/baselines.hpp"
 #include "codec/ebpc_params.hpp"
+#include "codec/ebpcx.hpp"
 #include "common/check.hpp"
 #include "common/table.hpp"
 
@@ -12,7 +13,7 @@ namespace {
 
 using namespace detail;
 
-constexpr std::array<Codec, 7> k_codecs = {{
+constexpr std::array<Codec, 8> k_codecs = {{
     {"ebpc", CodecId::ebpc, true, ebpc_table_bound_nbytes, ebpc_table_encode, ebpc_table_decode},
     {"zvc", CodecId::zvc, true, zvc_bound_nbytes, zvc_encode, zvc_decode},
     {"zrle", CodecId::zrle, true, zrle_bound_nbytes, zrle_encode, zrle_decode},
@@ -20,6 +21,7 @@ constexpr std::array<Codec, 7> k_codecs = {{
     {"zstd", CodecId::zstd, false, zstd_bound_nbytes, zstd_encode, zstd_decode},
     {"lz4", CodecId::lz4, false, lz4_bound_nbytes, lz4_encode, lz4_decode},
     {"deflate", CodecId::deflate, false, deflate_bound_nbytes, deflate_encode, deflate_decode},
+    {"ebpcx", CodecId::ebpcx, true, ebpcx_bound_nbytes, ebpcx_encode, ebpcx_decode},
 }};
 
 }  // namespace

@@ -144,7 +144,7 @@ Outcome<void> evaluate_unit(const Unit& u, std::span<const Dataset> datasets, co
         h.cycles = *cycles;
         hw_out.push_back(h);
       }
-      auto sizes = measure_array(elems, info.storage, info.word_nbits, config.codecs, scratch);
+      auto sizes = measure_array(elems, info.storage, info.word_nbits, config.codecs, scratch, f.shape);
       if (!sizes) {
         return tl::unexpected(Failure{sizes.error().code, f.path + " (" + std::string(info.name) + "): " + sizes.error().message});
       }
@@ -221,8 +221,13 @@ std::vector<UnitKey> shard_units(std::span<const Dataset> datasets, unsigned ind
 
 Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dtype,
                                                     unsigned word_nbits, std::span<const CodecParams> codecs,
-                                                    std::vector<std::uint8_t>& scratch) {
-  auto m = measure(elems, dtype, word_nbits, codecs, &scratch);
+                                                    std::vector<std::uint8_t>& scratch,
+                                                    std::span<const std::uint64_t> shape) {
+  std::vector<CodecParams> shaped(codecs.begin(), codecs.end());
+  for (CodecParams& p : shaped) {
+    set_array_geometry(p, shape, false);
+  }
+  auto m = measure(elems, dtype, word_nbits, shaped, &scratch);
   if (!m) {
     return tl::unexpected(m.error());
   }

@@ -16,6 +16,20 @@ namespace ebpc {
 
 namespace {
 
+}  // namespace
+
+CodecParams chunk_codec_params(const ContainerHeader& h, std::uint64_t chunk_index) noexcept {
+  CodecParams p = h.codec;
+  if (p.id == CodecId::ebpcx) {
+    p.word_format = word_format_of(h.dtype);
+    set_array_geometry(p, h.shape, h.fortran_order);
+    p.first_word_index = chunk_index * h.chunk_nwords;
+  }
+  return p;
+}
+
+namespace {
+
 template <class Buffer>
 Result<CodedSize> encode_chunk_impl(std::span<const std::uint8_t> elems, const ContainerHeader& h,
                                     std::uint64_t chunk_index, Buffer& scratch, Buffer& out) {
@@ -31,7 +45,8 @@ Result<CodedSize> encode_chunk_impl(std::span<const std::uint8_t> elems, const C
   }
   const std::size_t start = out.size();
   out.resize(start + k_chunk_header_nbytes + c->bound_nbytes(nwords, h.codec));
-  auto r = c->encode(words, h.codec, std::span<std::uint8_t>(out).subspan(start + k_chunk_header_nbytes));
+  auto r = c->encode(words, chunk_codec_params(h, chunk_index),
+                     std::span<std::uint8_t>(out).subspan(start + k_chunk_header_nbytes));
   if (!r) {
     out.resize(start);
     return tl::unexpected(r.error());

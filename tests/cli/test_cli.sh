@@ -32,7 +32,7 @@ check "-h" "$EBPC" -h
 # Round trips: every dtype, every codec, shapes incl. Fortran order, 0-d and empty arrays.
 for dtype in int8 uint8 int16 uint16 float16 int32 uint32 float32; do
   "$MAKE_NPY" in.npy $dtype 3,17,19 7 40 || bad "make_npy $dtype"
-  for codec in ebpc zvc zrle bpc zstd zstd-19 lz4 deflate; do
+  for codec in ebpc zvc zrle bpc zstd zstd-19 lz4 deflate ebpcx; do
     rm -f in.npy.ebpc back.npy
     if "$EBPC" compress in.npy --codec $codec --chunk-words 100 && "$EBPC" decompress in.npy.ebpc -o back.npy && cmp -s in.npy back.npy; then
       ok
@@ -353,6 +353,16 @@ m = [c for c in m16["files"][0]["codecs"] if c["codec"] == "ebpc"][0]["ratio"]
 sys.exit(0 if b16["block_nwords"] == 16 and abs(r16 - m) < 1e-3 and abs(r16 - r8) > 0.01 else 1)' \
   && ok || bad "bench --block 16"
 expect_error "bench --block 7" "" "$EBPC" bench "$SAMPLE"/Conv1_relu.fixed8.npy --repeat 1 --block 7
+
+# ebpcx: a sample map through compress / decompress, and beside ebpc and zstd-1 in bench
+# (every chunk round-trips there) with a ratio above both.
+check "ebpcx sample round trip" bash -c "'$EBPC' compress '$SAMPLE'/block_2_depthwise_relu.fixed8.npy --codec ebpcx -o x8.ebpc \
+  && '$EBPC' decompress x8.ebpc -o x8.npy && cmp '$SAMPLE'/block_2_depthwise_relu.fixed8.npy x8.npy"
+"$EBPC" bench "$SAMPLE"/block_2_depthwise_relu.fixed8.npy --repeat 1 --codecs ebpc,zstd-1,ebpcx --json > benchx.json \
+  && /usr/bin/python3 -c '
+import json, sys
+r = {c["codec"]: c["ratio"] for c in json.load(open("benchx.json"))["codecs"]}
+sys.exit(0 if r["ebpcx"] > r["zstd-1"] > r["ebpc"] else 1)' && ok || bad "bench ebpcx"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

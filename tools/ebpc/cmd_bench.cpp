@@ -22,7 +22,7 @@ namespace {
 
 struct BenchOptions {
   std::vector<std::string> files;
-  std::string codecs = "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,lz4,deflate,memcpy";
+  std::string codecs = "ebpc,zvc,zrle,bpc,zstd-1,zstd-3,lz4,deflate,ebpcx,memcpy";
   unsigned threads = 1;
   unsigned repeat = 7;
   unsigned width = 0;
@@ -42,6 +42,9 @@ struct Input {
   std::vector<std::uint8_t> words;  // W-bit word patterns in element storage
   unsigned elem_nbytes;
   unsigned word_nbits;
+  DType dtype;
+  std::vector<std::uint64_t> shape;
+  bool fortran_order;
 };
 
 double median(std::vector<double> v) {
@@ -57,7 +60,7 @@ void run_bench(const BenchOptions& o) {
     const unsigned w = o.width != 0 ? o.width : info->nbytes * 8;
     (void)words_of(a, w, path);  // names a value that does not fit
     (void)elements_to_words(a.data, a.header.dtype, w);
-    inputs.push_back({path, std::move(a.data), info->nbytes, w});
+    inputs.push_back({path, std::move(a.data), info->nbytes, w, a.header.dtype, a.header.shape, a.header.fortran_order});
   }
   for (const auto& in : inputs) {
     if (in.elem_nbytes != inputs[0].elem_nbytes || in.word_nbits != inputs[0].word_nbits) {
@@ -141,6 +144,17 @@ void run_bench(const BenchOptions& o) {
   }
 
   std::atomic<bool> failed{false};
+  // ebpcx codes each chunk with its array's format and geometry and its place in the array.
+  const auto job_params = [&](const Run& run, const Job& job) {
+    CodecParams p = run.p;
+    if (p.id == CodecId::ebpcx) {
+      const Input& in = inputs[job.file];
+      p.word_format = word_format_of(in.dtype);
+      set_array_geometry(p, in.shape, in.fortran_order);
+      p.first_word_index = job.offset_nbytes / elem;
+    }
+    return p;
+  };
   const auto encode_all = [&](Run& run) {
     parallel_for(jobs.size(), o.threads, [&](std::size_t j) {
       const Job& job = jobs[j];
@@ -150,7 +164,7 @@ void run_bench(const BenchOptions& o) {
         run.coded_nbytes[j] = src.size();
         return;
       }
-      auto r = run.codec->encode(src, run.p, run.coded[j]);
+      auto r = run.codec->encode(src, job_params(run, job), run.coded[j]);
       if (!r) {
         failed = true;
         return;

@@ -81,7 +81,11 @@ void run_measure(const MeasureOptions& o) {
     const NpyArray a = load_npy(path);
     const DTypeInfo* info = dtype_info(a.header.dtype);
     const unsigned w = o.width != 0 ? o.width : info->nbytes * 8;
-    auto m = measure(a.data, a.header.dtype, w, codecs);
+    std::vector<CodecParams> file_codecs = codecs;
+    for (CodecParams& p : file_codecs) {
+      set_array_geometry(p, a.header.shape, a.header.fortran_order);  // ebpcx's contexts
+    }
+    auto m = measure(a.data, a.header.dtype, w, file_codecs);
     if (!m) {
       fail(path + ": " + m.error().message);
     }

@@ -19,7 +19,7 @@ namespace ebpc::eval {
 
 // What `ebpc eval` and Python's ebpc.torch.profile study when none are named.
 inline constexpr std::string_view k_default_formats = "fixed8,fixed12,fixed16,float16,bfloat16,float32";
-inline constexpr std::string_view k_default_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4";
+inline constexpr std::string_view k_default_codecs = "ebpc,zvc,zrle,bpc,zstd,lz4,ebpcx";
 
 // Cycles of a hardware model on one array of W-bit words (ebpc eval --hw). The CLI, which
 // links the cycle model (src/hw), provides it, so that src/eval does not depend on src/hw.
@@ -119,10 +119,12 @@ struct ArraySizes {
   std::vector<std::uint64_t> compressed_nbits;  // one per codec
 };
 
-// elems: element bytes of dtype; codecs as in EvalConfig. scratch is reused. Error: a
-// message (invalid parameters for the width, an encoder error).
+// elems: element bytes of dtype; codecs as in EvalConfig; shape: the map's (C order), for
+// ebpcx's contexts (set_array_geometry; empty: none). scratch is reused. Error: a message
+// (invalid parameters for the width, an encoder error).
 Outcome<ArraySizes> measure_array(std::span<const std::uint8_t> elems, DType dtype, unsigned word_nbits,
-                                  std::span<const CodecParams> codecs, std::vector<std::uint8_t>& scratch);
+                                  std::span<const CodecParams> codecs, std::vector<std::uint8_t>& scratch,
+                                  std::span<const std::uint64_t> shape = {});
 
 // Rows ordered by dataset, kind, image, layer, format, codec, of the units of the
 // config's shard (all units by default). Error: the first message of
