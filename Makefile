@@ -137,7 +137,7 @@ test-fuzz: fuzz-build
 # corpora minimised and written back to fuzz/corpus (commit them). docs/fuzzing.md has the
 # figures. fuzz-coverage replays the committed corpora in an llvm-cov build.
 CAMPAIGN_SECONDS ?= 900
-CAMPAIGN_TARGETS ?= ebpc_decode ebpc_lanes container stream_reader c_api npy py_buffers \
+CAMPAIGN_TARGETS ?= ebpc_decode ebpc_lanes ebpcx_decode container stream_reader c_api npy py_buffers \
   zvc_decode zrle_decode bpc_decode eval_inputs ebpc_roundtrip
 fuzz-campaign: fuzz-build
 	CAMPAIGN_SECONDS=$(CAMPAIGN_SECONDS) CAMPAIGN_JOBS=$(JOBS) CAMPAIGN_OUT=$(BUILD)/fuzz-campaign \
