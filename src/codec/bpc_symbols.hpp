@@ -4,7 +4,7 @@
 // parsers are derived from this table: the block coders (bpc_block_encode.hpp,
 // bpc_block_decode.hpp), the fast decoders' symbol tables (bpc_b8_decode_table.hpp,
 // bpc_b16_decode_table.hpp) and exact parser (ebpc_decode_body.hpp), the SIMD encoders'
-// code tables (src/arch/encode_b8.hpp, encode_b16.hpp) and the hardware model (src/hw).
+// code tables (src/arch/encode_kernels*.hpp, encode_b16*.hpp) and the hardware model (src/hw).
 // Header only, constexpr, no encoder or decoder code: both directions include it.
 #pragma once
 
