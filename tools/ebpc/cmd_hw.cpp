@@ -73,6 +73,9 @@ std::vector<std::uint8_t> read_file(const std::string& path, std::uint64_t max_n
   return out;
 }
 
+// The words of one hardware transmission at most (its N-1 travels in 24 bits).
+constexpr std::uint64_t k_hw_max_nwords = std::uint64_t{1} << 24;
+
 EbpcParams params_of(const HwOptions& o) {
   const EbpcParams p{o.width, o.block_nwords, o.max_zero_run_nwords};
   if (!validate(p)) {
@@ -87,7 +90,7 @@ void run_hw_encode(const HwOptions& o) {
   const EbpcParams p = params_of(o);
   const NpyArray a = load_npy(o.input);
   const auto words = words_of(a, o.width, o.input);
-  if (words.empty() || words.size() > (std::uint64_t{1} << 24)) {
+  if (words.empty() || words.size() > k_hw_max_nwords) {
     fail(fmt::format("{}: {} words; the hardware carries 1..2^24 words per transmission", o.input, words.size()));
   }
   auto s = encode_streams_to_vectors(words, p);
@@ -112,7 +115,7 @@ void run_hw_decode(const HwOptions& o) {
   if (o.width > info->nbytes * 8 || (info->is_float && o.width != info->nbytes * 8)) {
     fail(fmt::format("--dtype {} cannot hold {}-bit words", info->name, o.width));
   }
-  if (o.count == 0 || o.count > (std::uint64_t{1} << 24)) {
+  if (o.count == 0 || o.count > k_hw_max_nwords) {
     fail("--count: the hardware carries 1..2^24 words");
   }
   const std::uint64_t word_nbytes = (o.width + 7) / 8;
